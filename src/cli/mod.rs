@@ -1,0 +1,183 @@
+//! The command line: clap definitions, and arguments turned into jobs.
+
+use crate::diag::{Diagnostic, Error};
+use crate::export::{write_pdf, write_report};
+use crate::output::write_atomic;
+use crate::{design_for, layout_card, layouts, load_note};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// Exit status: the input is wrong or a note does not fit.
+pub const EXIT_INPUT: i32 = 1;
+/// Exit status: the command line is wrong.
+pub const EXIT_USAGE: i32 = 2;
+
+const ABOUT: &str = "Turns short thank-you notes into print-ready stationery.";
+const LONG_ABOUT: &str = "\
+Turns short thank-you notes into print-ready stationery.
+
+Write the words in a small TOML file (greeting, body, closing, signer), pick a
+card design, and Stationer sets the note at the largest size that fits above a
+blank signature area, then writes a PDF at the card's exact size.
+
+Examples:
+  stationer render samples/note.toml -o card.pdf
+  stationer check samples/note.toml --layout portrait-a6
+  stationer layouts
+
+Exit status: 0 done; 1 the input is wrong or the note does not fit (nothing is
+written); 2 the command line is wrong.";
+
+#[derive(Parser, Debug)]
+#[command(name = "stationer", version, about = ABOUT, long_about = LONG_ABOUT)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Set a note on a card design and write a print-ready PDF.
+    #[command(long_about = "\
+Set a note on a card design and write a print-ready PDF.
+
+The body is set at the largest size in the design's range that fits above the
+signature area. A note that does not fit at the smallest size is refused with
+how much to cut, and nothing is written. The PDF is written whole or not at
+all: an existing file at the output path is only replaced on success.
+
+Example:
+  stationer render samples/note.toml -o card.pdf --report card.json")]
+    Render {
+        /// The note (TOML: greeting, body, closing, signer, optional layout).
+        note: PathBuf,
+        /// Where to write the PDF.
+        #[arg(short, long, value_name = "CARD.pdf")]
+        output: PathBuf,
+        /// A bundled design's name (see `stationer layouts`) or a design file; overrides the note's `layout`.
+        #[arg(long, value_name = "NAME|FILE")]
+        layout: Option<String>,
+        /// Also write a JSON report of sizes, boxes and lines (points, top-left origin).
+        #[arg(long, value_name = "REPORT.json")]
+        report: Option<PathBuf>,
+    },
+    /// Check that a note fits, and how: size chosen, lines, how full. Writes nothing.
+    Check {
+        /// The note (TOML).
+        note: PathBuf,
+        /// A bundled design's name or a design file; overrides the note's `layout`.
+        #[arg(long, value_name = "NAME|FILE")]
+        layout: Option<String>,
+    },
+    /// List the bundled designs: name, card size, description.
+    Layouts,
+}
+
+/// Runs the command line; returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli.command) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{e}");
+            EXIT_INPUT
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Render {
+            note,
+            output,
+            layout,
+            report,
+        } => {
+            refuse_overwriting_input(&note, &output)?;
+            if let Some(r) = &report {
+                refuse_overwriting_input(&note, r)?;
+            }
+            let n = load_note(&note)?;
+            let design = design_for(&n, layout.as_deref())?;
+            let card = layout_card(&n, &design)?;
+            let pdf = write_pdf(&card.scene);
+            let report_bytes = report.as_ref().map(|_| write_report(&card.scene));
+            write_atomic(&output, &pdf)?;
+            if let (Some(path), Some(bytes)) = (&report, &report_bytes) {
+                write_atomic(path, bytes)?;
+            }
+            Ok(())
+        }
+        Command::Check { note, layout } => {
+            let n = load_note(&note)?;
+            let design = design_for(&n, layout.as_deref())?;
+            let card = layout_card(&n, &design)?;
+            let f = &card.fitted;
+            let count = |role| f.lines.iter().filter(|l| l.role == role).count();
+            use crate::scene::Role;
+            println!("design  {}", design.source.display_path().display());
+            println!(
+                "size    {}pt (design range {}pt to {}pt)",
+                round1(f.size),
+                design.size_min,
+                design.size_max
+            );
+            println!(
+                "lines   {} (greeting {}, body {}, closing {})",
+                count(Role::Greeting) + f.body_lines + count(Role::Closing),
+                count(Role::Greeting),
+                f.body_lines,
+                count(Role::Closing)
+            );
+            println!(
+                "full    {:.0}% of the space above the signature area",
+                f.fullness * 100.0
+            );
+            Ok(())
+        }
+        Command::Layouts => {
+            for (name, _) in layouts::BUNDLED {
+                let d = layouts::bundled(name).expect("bundled name")?;
+                println!(
+                    "{name:<14} {:<22} {}",
+                    format!(
+                        "{} x {} in",
+                        round2(d.width.0 / 72.0),
+                        round2(d.height.0 / 72.0)
+                    ),
+                    d.description
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn round1(v: f32) -> f32 {
+    (v * 10.0).round() / 10.0
+}
+
+fn round2(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
+/// An output path that is one of the inputs would destroy the input.
+fn refuse_overwriting_input(input: &Path, output: &Path) -> Result<(), Error> {
+    if let (Ok(a), Ok(b)) = (input.canonicalize(), output.canonicalize()) {
+        if a == b {
+            return Err(Diagnostic::new(format!(
+                "the output {} is the input note; refusing to overwrite it",
+                output.display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,413 @@
+//! Fitting: the largest body size in the design's range at which greeting,
+//! body and closing fit above the signature area — or a refusal that says
+//! how much to cut.
+
+use super::linebreak::{break_lines, After, Measure, Piece};
+use super::{Content, Word};
+use crate::diag::{Diagnostic, Place, Result};
+use crate::scene::{CardBoxes, Role};
+use crate::spec::design::{Align, Anchor, Side, Style, VAlign};
+use crate::spec::Design;
+use crate::text::{FontSet, ShapedWord};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Sizes are tried in steps of this many points.
+pub const SIZE_STEP: f32 = 0.1;
+/// Space kept between the signature area and the text above and below it, in points.
+pub const SIGNATURE_PAD: f32 = 2.0;
+
+/// Part of a word set on a line.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The word.
+    pub word: Arc<ShapedWord>,
+    /// Which of its glyphs.
+    pub glyphs: Range<usize>,
+    /// Whether a word space comes before it.
+    pub space_before: bool,
+}
+
+/// A line as set: where, in what, and which word parts.
+#[derive(Debug, Clone)]
+pub struct SetLine {
+    /// What the line is.
+    pub role: Role,
+    /// Face index.
+    pub font: usize,
+    /// Size in points.
+    pub size: f32,
+    /// Left end of the baseline.
+    pub x: f32,
+    /// Baseline from the top.
+    pub baseline: f32,
+    /// Word parts in order.
+    pub parts: Vec<Part>,
+    /// Whether the line ends with an added hyphen.
+    pub hyphen: bool,
+    /// Width of each word space as set, in points.
+    pub space: f32,
+}
+
+/// A card's text laid out at the chosen size.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    /// The body size chosen.
+    pub size: f32,
+    /// Every line, in reading order.
+    pub lines: Vec<SetLine>,
+    /// The boxes the layout decided.
+    pub boxes: CardBoxes,
+    /// Lines of body text (greeting and closing not counted).
+    pub body_lines: usize,
+    /// How full the space for text is: 1.0 is exactly full.
+    pub fullness: f32,
+}
+
+struct Attempt {
+    fitted: Fitted,
+    /// How far the text runs past the space it has, in points (<= 0: fits).
+    overflow: f32,
+    /// A word or line too wide for its space even on a line of its own.
+    overfull: Option<String>,
+    leading: f32,
+}
+
+impl Attempt {
+    fn fits(&self) -> bool {
+        self.overfull.is_none() && self.overflow <= 1e-3
+    }
+}
+
+/// Finds the largest size in `[size_min, size_max]` (in steps of 0.1 pt) at
+/// which the note fits, or refuses with how much to cut.
+pub fn fit(
+    content: &Content,
+    design: &Design,
+    fonts: &FontSet,
+    note_path: &Path,
+) -> Result<Fitted> {
+    let steps = ((design.size_max - design.size_min) / SIZE_STEP).round() as usize;
+    let size_at = |i: usize| {
+        if i >= steps {
+            design.size_min
+        } else {
+            design.size_max - i as f32 * SIZE_STEP
+        }
+    };
+    let try_size = |i: usize| attempt(content, design, fonts, size_at(i));
+    let first = try_size(0);
+    if first.fits() {
+        return Ok(first.fitted);
+    }
+    let smallest = try_size(steps);
+    if !smallest.fits() {
+        return Err(refusal(&smallest, content, design, note_path).into());
+    }
+    // Invariant: `lo` does not fit, `hi` fits.
+    let (mut lo, mut hi, mut best) = (0, steps, smallest);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        let a = try_size(mid);
+        if a.fits() {
+            hi = mid;
+            best = a;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(best.fitted)
+}
+
+fn refusal(a: &Attempt, content: &Content, design: &Design, note_path: &Path) -> Diagnostic {
+    let size = design.size_min;
+    let place = Place::file(note_path);
+    let design_name = design.source.display_path();
+    if let Some(what) = &a.overfull {
+        return Diagnostic::at(
+            place,
+            format!("{what} is wider than the space it has on the card, even at the smallest size ({size}pt)"),
+        )
+        .hint("shorten it, or choose a wider design (stationer layouts)");
+    }
+    let lines_over = (a.overflow / a.leading).ceil().max(1.0) as usize;
+    let words = content.body_words().max(1);
+    let per_line = words as f32 / a.fitted.body_lines.max(1) as f32;
+    let words_over = (lines_over as f32 * per_line).ceil() as usize;
+    Diagnostic::at(
+        place,
+        format!(
+            "the note does not fit on the card ({}): at the smallest size, {size}pt, it runs {} over the space above the signature area",
+            design_name.display(),
+            plural(lines_over, "line"),
+        ),
+    )
+    .hint(format!(
+        "cut {} (about {} of its {words}), or choose a design with more room (stationer layouts)",
+        plural(lines_over, "line"),
+        plural(words_over, "word"),
+    ))
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// Lays the card out at one size.
+fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> Attempt {
+    let [x0, y0, x1, y1] = design.text_area();
+    let text_w = x1 - x0;
+    let leading = design.leading.at(size);
+    let regular = fonts.get(Style::Regular);
+    let mut lines = Vec::new();
+    let mut overfull = None;
+    let mut baseline = y0 + regular.ascent(size);
+    let mut body_lines = 0;
+
+    let mut set_paragraph = |words: &[Word],
+                             role: Role,
+                             justify: bool,
+                             baseline: &mut f32,
+                             lines: &mut Vec<SetLine>|
+     -> usize {
+        let Some(first) = words.first() else { return 0 };
+        let font = first.font;
+        let scale = fonts.fonts[font].scale(size);
+        let spacing = content.spacing[font];
+        let (pieces, origin) = pieces(words, scale);
+        let measure = Measure {
+            width: text_w,
+            space: spacing.space.1 as f32 * scale,
+            hyphen: spacing.hyphen.1 as f32 * scale,
+            justify,
+        };
+        match break_lines(&pieces, &measure) {
+            Ok(broken) => {
+                for l in &broken {
+                    lines.push(SetLine {
+                        role,
+                        font,
+                        size,
+                        x: x0,
+                        baseline: *baseline,
+                        parts: parts(words, &pieces, &origin, l.start..l.end),
+                        hyphen: l.hyphen,
+                        space: measure.space + l.space_adjust,
+                    });
+                    *baseline += leading;
+                }
+                broken.len()
+            }
+            Err(e) => {
+                let (w, _) = origin[e.piece];
+                overfull.get_or_insert_with(|| format!("the word \"{}\"", words[w].shaped.text));
+                *baseline += leading;
+                1
+            }
+        }
+    };
+
+    let justify = design.align == Align::Justified;
+    if set_paragraph(
+        &content.greeting,
+        Role::Greeting,
+        false,
+        &mut baseline,
+        &mut lines,
+    ) > 0
+    {
+        baseline += design.greeting_gap * leading;
+    }
+    for (i, para) in content.body.iter().enumerate() {
+        if i > 0 {
+            baseline += design.paragraph_gap * leading;
+        }
+        body_lines += set_paragraph(para, Role::Body, justify, &mut baseline, &mut lines);
+    }
+    // The signature area's horizontal place.
+    let sig_w = design.signature_width.0;
+    let (sx0, sx1) = match design.signature_side {
+        Side::Right => (x1 - sig_w, x1),
+        Side::Left => (x0, x0 + sig_w),
+    };
+    // A single line (closing, printed name) starts at the signature area's
+    // left edge, moved left if it would run past the text area.
+    let mut single =
+        |words: &[Word], role: Role, size: f32, baseline: f32, lines: &mut Vec<SetLine>| {
+            let Some(first) = words.first() else { return };
+            let font = first.font;
+            let scale = fonts.fonts[font].scale(size);
+            let space = content.spacing[font].space.1 as f32 * scale;
+            let width: f32 = words
+                .iter()
+                .map(|w| w.shaped.width as f32 * scale)
+                .sum::<f32>()
+                + space * (words.len() - 1) as f32;
+            if width > text_w + 1e-3 {
+                let text: Vec<&str> = words.iter().map(|w| w.shaped.text.as_str()).collect();
+                overfull.get_or_insert_with(|| {
+                    format!("the {} \"{}\"", role_name(role), text.join(" "))
+                });
+            }
+            let x = if sx0 + width <= x1 {
+                sx0
+            } else {
+                (x1 - width).max(x0)
+            };
+            lines.push(SetLine {
+                role,
+                font,
+                size,
+                x,
+                baseline,
+                parts: words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| Part {
+                        word: w.shaped.clone(),
+                        glyphs: 0..w.shaped.glyphs.len(),
+                        space_before: i > 0,
+                    })
+                    .collect(),
+                hyphen: false,
+                space,
+            });
+        };
+    let mut text_bottom = baseline - leading + regular.descent(size);
+    if !content.closing.is_empty() {
+        baseline += design.closing_gap * leading;
+        single(&content.closing, Role::Closing, size, baseline, &mut lines);
+        text_bottom = baseline + fonts.fonts[content.closing[0].font].descent(size);
+    }
+    let signer_size = design.signer_size.unwrap_or(size);
+    let signer_font = fonts.get(design.signer_style);
+    let (s_asc, s_desc) = (
+        signer_font.ascent(signer_size),
+        signer_font.descent(signer_size),
+    );
+    let sig_h = design.signature_height.0;
+    let below = SIGNATURE_PAD + sig_h + SIGNATURE_PAD + s_asc + s_desc;
+    let overflow = text_bottom + below - y1;
+    let (sig_top, signer_baseline) = match design.signature_anchor {
+        Anchor::Flow => {
+            let top = text_bottom + SIGNATURE_PAD;
+            (top, top + sig_h + SIGNATURE_PAD + s_asc)
+        }
+        Anchor::Bottom => {
+            let base = y1 - s_desc;
+            (base - s_asc - SIGNATURE_PAD - sig_h, base)
+        }
+    };
+    single(
+        &content.signer,
+        Role::Signer,
+        signer_size,
+        signer_baseline,
+        &mut lines,
+    );
+    let capacity = y1 - below - y0;
+    // Centring: share the free space above and below. With the signature
+    // area at the bottom, only the text above it moves.
+    let mut sig_top = sig_top;
+    let fullness = (text_bottom - y0) / capacity.max(1.0);
+    if design.valign == VAlign::Center && overflow < 0.0 {
+        let dy = -overflow / 2.0;
+        let flow = design.signature_anchor == Anchor::Flow;
+        for l in &mut lines {
+            if flow || l.role != Role::Signer {
+                l.baseline += dy;
+            }
+        }
+        if flow {
+            sig_top += dy;
+        }
+    }
+    Attempt {
+        fitted: Fitted {
+            size,
+            lines,
+            boxes: CardBoxes {
+                font_size: size,
+                text_area: [x0, y0, x1, y1],
+                body_box: [x0, y0, x1, sig_top],
+                signature_box: [sx0, sig_top, sx1, sig_top + sig_h],
+            },
+            body_lines,
+            fullness,
+        },
+        overflow,
+        overfull,
+        leading,
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Greeting => "greeting",
+        Role::Body => "body",
+        Role::Closing => "closing",
+        Role::Signer => "printed name",
+    }
+}
+
+/// A paragraph's words cut at their break points; `origin[i]` is the word
+/// and glyph range of piece `i`.
+fn pieces(words: &[Word], scale: f32) -> (Vec<Piece>, Vec<(usize, Range<usize>)>) {
+    let mut pieces = Vec::new();
+    let mut origin = Vec::new();
+    for (wi, w) in words.iter().enumerate() {
+        let s = &w.shaped;
+        let mut start = 0;
+        for b in &s.breaks {
+            pieces.push(Piece {
+                width: s.advance(start, b.glyph) as f32 * scale,
+                after: if b.adds_hyphen {
+                    After::Hyphen
+                } else {
+                    After::Joint
+                },
+            });
+            origin.push((wi, start..b.glyph));
+            start = b.glyph;
+        }
+        pieces.push(Piece {
+            width: s.advance(start, s.glyphs.len()) as f32 * scale,
+            after: if wi + 1 == words.len() {
+                After::End
+            } else {
+                After::Space
+            },
+        });
+        origin.push((wi, start..s.glyphs.len()));
+    }
+    (pieces, origin)
+}
+
+/// The word parts of pieces `range`, joining pieces of the same word.
+fn parts(
+    words: &[Word],
+    pieces: &[Piece],
+    origin: &[(usize, Range<usize>)],
+    range: Range<usize>,
+) -> Vec<Part> {
+    let mut out: Vec<Part> = Vec::new();
+    let first = range.start;
+    for i in range {
+        let (wi, glyphs) = &origin[i];
+        let joins = i > first && pieces[i - 1].after != After::Space;
+        match out.last_mut() {
+            Some(last) if joins => last.glyphs.end = glyphs.end,
+            _ => out.push(Part {
+                word: words[*wi].shaped.clone(),
+                glyphs: glyphs.clone(),
+                space_before: i > first,
+            }),
+        }
+    }
+    out
+}

@@ -1,0 +1,86 @@
+//! The bundled designs (`layouts/*.toml`), built into the binary.
+
+use crate::diag::{Diagnostic, Place, Result};
+use crate::spec::design::parse_design;
+use crate::spec::{Design, DesignSource};
+use std::path::Path;
+
+/// The design used when a note names none.
+pub const DEFAULT: &str = "classic-a2";
+
+/// Bundled designs: name and TOML source, in the order `stationer layouts` lists them.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("classic-a2", include_str!("../layouts/classic-a2.toml")),
+    ("portrait-a6", include_str!("../layouts/portrait-a6.toml")),
+];
+
+/// The names of the bundled designs.
+pub fn names() -> Vec<&'static str> {
+    BUNDLED.iter().map(|b| b.0).collect()
+}
+
+/// Loads a bundled design by name.
+pub fn bundled(name: &str) -> Option<Result<Design>> {
+    BUNDLED
+        .iter()
+        .find(|b| b.0 == name)
+        .map(|&(name, text)| parse_design(DesignSource::Bundled(name), text))
+}
+
+/// Resolves a design reference: a bundled name, or a path to a TOML file
+/// (relative to `base`). `named_in` is where the reference was written, for messages.
+pub fn resolve(reference: &str, base: &Path, named_in: Option<&Place>) -> Result<Design> {
+    if let Some(d) = bundled(reference) {
+        return d;
+    }
+    let looks_like_path =
+        reference.contains('/') || reference.contains('\\') || reference.ends_with(".toml");
+    let path = base.join(reference);
+    if looks_like_path || path.is_file() {
+        let text = read_text(&path, named_in)?;
+        return parse_design(DesignSource::File(path), &text);
+    }
+    let message = format!("unknown layout \"{reference}\"");
+    let d = match named_in {
+        Some(p) => Diagnostic::at(p.clone(), message),
+        None => Diagnostic::new(message),
+    };
+    Err(d
+        .hint(format!("available designs: {}", names().join(", ")))
+        .hint("or give the path of a design file, e.g. ./my-card.toml")
+        .into())
+}
+
+/// Reads a text file, with a clear message when it cannot be read.
+pub fn read_text(path: &Path, named_in: Option<&Place>) -> Result<String> {
+    let limit = 1024 * 1024;
+    let fail = |why: String| {
+        let d = Diagnostic::new(format!("cannot read {}: {why}", path.display()));
+        match named_in {
+            Some(p) => Diagnostic {
+                place: Some(p.clone()),
+                ..d
+            },
+            None => d,
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(crate::text::fonts::io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(fail("it is a directory".into()).into());
+    }
+    if meta.len() > limit {
+        return Err(fail(format!(
+            "it is larger than the {} KiB limit for a note or design",
+            limit / 1024
+        ))
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(crate::text::fonts::io_reason(&e)))?;
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "it is not UTF-8 text (bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+        .into()
+    })
+}

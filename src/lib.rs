@@ -1,0 +1,20 @@
+//! Stationer turns short thank-you notes into print-ready stationery.
+//!
+//! One path from words to ink: [`spec`] (note and design) → [`text`]
+//! (fonts, shaping) → [`layout`] (line breaking, fitting, placing) →
+//! [`scene`] (the one display list) → [`export`] (PDF, report).
+#![forbid(unsafe_code)]
+
+pub mod card;
+pub mod diag;
+pub mod export;
+pub mod layout;
+pub mod layouts;
+pub mod output;
+pub mod scene;
+pub mod spec;
+pub mod text;
+pub mod units;
+
+pub use card::{design_for, layout_card, load_note, Card};
+pub mod cli;

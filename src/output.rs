@@ -1,0 +1,33 @@
+//! Writing output files whole or not at all: write beside the target, then
+//! rename over it, so a failed run leaves an existing file untouched.
+
+use crate::diag::{Diagnostic, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `data` to `path` atomically.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    let fail = |why: String| Diagnostic::new(format!("cannot write {}: {why}", path.display()));
+    if path.is_dir() {
+        return Err(fail("it is a directory".into())
+            .hint("give a file name, e.g. -o card.pdf")
+            .into());
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(fail(format!("the folder {} does not exist", dir.display())).into());
+    }
+    let io = |e: std::io::Error| fail(crate::text::fonts::io_reason(&e));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".stationer-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(data).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}

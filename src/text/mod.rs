@@ -1,0 +1,9 @@
+//! Fonts and shaping: bundled and user fonts, shaped words with glyph ids,
+//! advances (with GPOS and `kern` kerning), ligatures and the text each glyph
+//! came from.
+
+pub mod fonts;
+pub mod shape;
+
+pub use fonts::{Font, FontSet};
+pub use shape::{ShapedWord, Shaper};

@@ -1,0 +1,269 @@
+//! Shaping: words into positioned glyphs with rustybuzz (GPOS and `kern`
+//! kerning, standard ligatures, mark positioning), each glyph keeping the byte
+//! offset of the text it came from, and the places a word may break.
+
+use super::Font;
+use hyphenation::{Hyphenator, Language, Load, Standard};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// One shaped glyph, in font units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Glyph {
+    /// Glyph id in the font.
+    pub id: u16,
+    /// Horizontal advance, kerning included.
+    pub advance: i32,
+    /// Horizontal offset from the pen position (marks).
+    pub x_offset: i32,
+    /// Vertical offset from the baseline, upwards (marks).
+    pub y_offset: i32,
+    /// Byte offset into the word of the text this glyph's cluster starts at.
+    pub cluster: u32,
+}
+
+/// A place a word may break across lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Break {
+    /// Byte offset into the word where the second part starts.
+    pub offset: usize,
+    /// Index of the first glyph of the second part.
+    pub glyph: usize,
+    /// Whether the first part takes an added hyphen (false after an explicit dash).
+    pub adds_hyphen: bool,
+}
+
+/// A word shaped in one face: the unit of line breaking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapedWord {
+    /// The word's text (no white space).
+    pub text: String,
+    /// Its glyphs in logical order.
+    pub glyphs: Vec<Glyph>,
+    /// Total advance, in font units.
+    pub width: i32,
+    /// Where it may break, in order.
+    pub breaks: Vec<Break>,
+}
+
+impl ShapedWord {
+    /// Advance of glyphs `from..to`, in font units.
+    pub fn advance(&self, from: usize, to: usize) -> i32 {
+        self.glyphs[from..to].iter().map(|g| g.advance).sum()
+    }
+}
+
+/// A character the font cannot draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MissingGlyph {
+    /// The character.
+    pub ch: char,
+    /// Its byte offset in the shaped text.
+    pub offset: usize,
+}
+
+/// Glyphs every line needs: the word space and the hyphen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spacing {
+    /// The space glyph and its advance (font units).
+    pub space: (u16, i32),
+    /// The hyphen glyph and its advance (font units).
+    pub hyphen: (u16, i32),
+}
+
+/// English (US) hyphenation patterns, loaded once per process (about 0.25 ms).
+fn hyphenator() -> Option<&'static Standard> {
+    static H: OnceLock<Option<Standard>> = OnceLock::new();
+    H.get_or_init(|| Standard::from_embedded(Language::EnglishUS).ok())
+        .as_ref()
+}
+
+/// Shapes words in a set of faces, each distinct word once.
+pub struct Shaper<'f> {
+    faces: Vec<rustybuzz::Face<'f>>,
+    cache: HashMap<(usize, String), Arc<ShapedWord>>,
+}
+
+impl<'f> Shaper<'f> {
+    /// A shaper for the given faces (indices as in the `FontSet`).
+    pub fn new(fonts: &'f [Arc<Font>]) -> Shaper<'f> {
+        let faces = fonts
+            .iter()
+            .map(|f| {
+                rustybuzz::Face::from_slice(f.data(), 0).expect("font was validated when loaded")
+            })
+            .collect();
+        Shaper {
+            faces,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// Shapes a run of text without white space handling or breaks.
+    fn shape_raw(&self, font: usize, text: &str) -> Vec<Glyph> {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.set_direction(rustybuzz::Direction::LeftToRight);
+        let out = rustybuzz::shape(&self.faces[font], &[], buffer);
+        out.glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .map(|(info, pos)| Glyph {
+                id: info.glyph_id as u16,
+                advance: pos.x_advance,
+                x_offset: pos.x_offset,
+                y_offset: pos.y_offset,
+                cluster: info.cluster,
+            })
+            .collect()
+    }
+
+    /// The space and hyphen glyphs of a face.
+    pub fn spacing(&self, font: usize) -> Spacing {
+        let face = &self.faces[font];
+        let glyph = |c: char| {
+            let id = face.glyph_index(c).map_or(0, |g| g.0);
+            let adv = face.glyph_hor_advance(ttf_parser::GlyphId(id)).unwrap_or(0) as i32;
+            (id, adv)
+        };
+        let space = glyph(' ');
+        let hyphen = match glyph('-') {
+            (0, _) => glyph('\u{2010}'),
+            h => h,
+        };
+        Spacing { space, hyphen }
+    }
+
+    /// Shapes one word (no white space inside), finding where it may break.
+    /// With `hyphenate`, dictionary hyphenation points are included.
+    pub fn word(
+        &mut self,
+        font: usize,
+        text: &str,
+        hyphenate: bool,
+    ) -> Result<Arc<ShapedWord>, MissingGlyph> {
+        let key = (font, text.to_string());
+        if let Some(w) = self.cache.get(&key) {
+            return Ok(w.clone());
+        }
+        let glyphs = self.shape_raw(font, text);
+        if let Some(g) = glyphs.iter().find(|g| g.id == 0) {
+            let offset = g.cluster as usize;
+            let ch = text[offset..].chars().next().unwrap_or('\u{FFFD}');
+            return Err(MissingGlyph { ch, offset });
+        }
+        let width = glyphs.iter().map(|g| g.advance).sum();
+        let mut offsets: Vec<(usize, bool)> = text
+            .char_indices()
+            .filter(|&(i, c)| {
+                matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '/') && i > 0
+            })
+            .map(|(i, c)| (i + c.len_utf8(), false))
+            .filter(|&(i, _)| i < text.len())
+            .collect();
+        if hyphenate {
+            offsets.extend(hyphenation_points(text).into_iter().map(|i| (i, true)));
+        }
+        offsets.sort_unstable();
+        offsets.dedup_by_key(|o| o.0);
+        let breaks = offsets
+            .into_iter()
+            .filter_map(|(offset, adds_hyphen)| {
+                // Only at a cluster boundary: never inside a ligature or before a mark.
+                let glyph = glyphs.iter().position(|g| g.cluster as usize >= offset)?;
+                (glyphs[glyph].cluster as usize == offset && glyph > 0).then_some(Break {
+                    offset,
+                    glyph,
+                    adds_hyphen,
+                })
+            })
+            .collect();
+        let word = Arc::new(ShapedWord {
+            text: text.to_string(),
+            glyphs,
+            width,
+            breaks,
+        });
+        self.cache.insert(key, word.clone());
+        Ok(word)
+    }
+}
+
+/// Byte offsets inside `word` where English hyphenation may break it: only
+/// in lower-case words of at least six letters (names are never hyphenated),
+/// keeping two letters before and three after a break.
+fn hyphenation_points(word: &str) -> Vec<usize> {
+    let start = word.find(|c: char| c.is_alphabetic());
+    let end = word.rfind(|c: char| c.is_alphabetic());
+    let (Some(start), Some(end)) = (start, end) else {
+        return Vec::new();
+    };
+    let end = end + word[end..].chars().next().map_or(0, char::len_utf8);
+    let core = &word[start..end];
+    if core.chars().count() < 6 || !core.chars().all(|c| c.is_alphabetic() && c.is_lowercase()) {
+        return Vec::new();
+    }
+    let Some(h) = hyphenator() else {
+        return Vec::new();
+    };
+    h.hyphenate(core)
+        .breaks
+        .into_iter()
+        .filter(|&b| core[..b].chars().count() >= 2 && core[b..].chars().count() >= 3)
+        .map(|b| b + start)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::design::FontChoice;
+    use crate::text::FontSet;
+    use std::path::Path;
+
+    fn fonts(family: &str) -> FontSet {
+        FontSet::load(&FontChoice::Bundled(family.into()), Path::new("t")).unwrap()
+    }
+
+    #[test]
+    fn caladea_kerns_from_gpos() {
+        let set = fonts("caladea");
+        let mut shaper = Shaper::new(&set.fonts);
+        let kerned = shaper.word(0, "AV", false).unwrap();
+        let a = shaper.word(0, "A", false).unwrap().width;
+        let v = shaper.word(0, "V", false).unwrap().width;
+        assert!(kerned.width < a + v, "AV {} vs A+V {}", kerned.width, a + v);
+    }
+
+    #[test]
+    fn libertine_ligature_keeps_its_cluster() {
+        let set = fonts("libertine");
+        let mut shaper = Shaper::new(&set.fonts);
+        let w = shaper.word(0, "office", false).unwrap();
+        // "ffi" becomes one glyph: fewer glyphs than letters.
+        assert!(w.glyphs.len() < 6, "{:?}", w.glyphs);
+        assert_eq!(w.glyphs[0].cluster, 0);
+        assert_eq!(w.glyphs[1].cluster, 1);
+    }
+
+    #[test]
+    fn missing_character_is_reported() {
+        let set = fonts("caladea");
+        let mut shaper = Shaper::new(&set.fonts);
+        let err = shaper.word(0, "ab\u{4E2D}", false).unwrap_err();
+        assert_eq!(
+            err,
+            MissingGlyph {
+                ch: '\u{4E2D}',
+                offset: 2
+            }
+        );
+    }
+
+    #[test]
+    fn hyphenates_long_lower_case_words_only() {
+        assert!(!hyphenation_points("conversation,").is_empty());
+        assert!(hyphenation_points("Rivera").is_empty());
+        assert!(hyphenation_points("team").is_empty());
+    }
+}
