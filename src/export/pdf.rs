@@ -25,6 +25,8 @@ struct FontUse {
     glyphs: BTreeSet<u16>,
     /// Text of single-glyph clusters, first seen wins.
     to_unicode: BTreeMap<u16, String>,
+    /// Widths as written in /W (1/1000 em), of every glyph used.
+    widths: BTreeMap<u16, f32>,
 }
 
 /// Writes the Scene as PDF bytes.
@@ -39,8 +41,14 @@ pub fn write_pdf(scene: &Scene) -> Vec<u8> {
             }
         }
     }
-    // Glyphs that only occur inside multi-glyph clusters map to their own character.
     for (font, u) in scene.fonts.iter().zip(&mut uses) {
+        let face = font.face();
+        u.widths = u
+            .glyphs
+            .iter()
+            .map(|&g| (g, pdf_width(font, &face, g)))
+            .collect();
+        // Glyphs that only occur inside multi-glyph clusters map to their own character.
         let missing: BTreeSet<u16> = u
             .glyphs
             .iter()
@@ -86,7 +94,7 @@ pub fn write_pdf(scene: &Scene) -> Vec<u8> {
         let page_id = next();
         let content_id = next();
         page_ids.push(page_id);
-        let content = page_content(scene, page, &embeddings, &uses);
+        let content = page_content(page, &embeddings, &uses);
         let compressed = deflate(&content);
         pdf.stream(content_id, &compressed)
             .filter(Filter::FlateDecode);
@@ -224,9 +232,8 @@ impl Embedding {
 }
 
 /// Width of a glyph in PDF text space units (1/1000 em), as written in /W.
-fn pdf_width(font: &Font, gid: u16) -> f32 {
-    let adv = font
-        .face()
+fn pdf_width(font: &Font, face: &ttf_parser::Face, gid: u16) -> f32 {
+    let adv = face
         .glyph_hor_advance(ttf_parser::GlyphId(gid))
         .unwrap_or(0);
     adv as f32 * 1000.0 / font.units_per_em as f32
@@ -296,14 +303,15 @@ fn write_font(
         cid.cid_to_gid_map_predefined(Name(b"Identity"));
     }
     // New glyph ids are dense: 0..n in remapped order.
+    let face = font.face();
     let widths: Vec<f32> = if e.whole {
         (0..font.face().number_of_glyphs())
-            .map(|g| pdf_width(font, g))
+            .map(|g| pdf_width(font, &face, g))
             .collect()
     } else {
         e.remapper
             .remapped_gids()
-            .map(|old| pdf_width(font, old))
+            .map(|old| u.widths.get(&old).copied().unwrap_or(0.0))
             .collect()
     };
     cid.widths().consecutive(0, widths);
@@ -345,7 +353,7 @@ enum Tj {
     Adjust(f32),
 }
 
-fn page_content(scene: &Scene, page: &Page, embeddings: &[Embedding], uses: &[FontUse]) -> Vec<u8> {
+fn page_content(page: &Page, embeddings: &[Embedding], uses: &[FontUse]) -> Vec<u8> {
     let b = page.bleed;
     let full_h = page.height + 2.0 * b;
     let tx = |x: f32| x + b;
@@ -368,9 +376,9 @@ fn page_content(scene: &Scene, page: &Page, embeddings: &[Embedding], uses: &[Fo
                 c.restore_state();
             }
             Item::Text(run) => {
-                let font = &scene.fonts[run.font];
                 let embedding = &embeddings[run.font];
                 let to_unicode = &uses[run.font].to_unicode;
+                let widths = &uses[run.font].widths;
                 c.begin_text();
                 c.set_font(Name(format!("F{}", run.font).as_bytes()), run.size);
                 c.set_fill_rgb(run.color.0[0], run.color.0[1], run.color.0[2]);
@@ -406,7 +414,7 @@ fn page_content(scene: &Scene, page: &Page, embeddings: &[Embedding], uses: &[Fo
                             Some(Tj::Glyphs(bytes)) => bytes.extend(cid.to_be_bytes()),
                             _ => tj.push(Tj::Glyphs(cid.to_be_bytes().to_vec())),
                         }
-                        pen = g.x + pdf_width(font, g.id) * run.size / 1000.0;
+                        pen = g.x + widths.get(&g.id).copied().unwrap_or(0.0) * run.size / 1000.0;
                     }
                     if actual {
                         flush(&mut c, &mut tj);

@@ -81,20 +81,35 @@ fn hyphenator() -> Option<&'static Standard> {
 /// Shapes words in a set of faces, each distinct word once.
 pub struct Shaper<'f> {
     faces: Vec<rustybuzz::Face<'f>>,
+    /// One shaping plan per face (making a plan costs more than shaping a word).
+    plans: Vec<rustybuzz::ShapePlan>,
     cache: HashMap<(usize, String), Arc<ShapedWord>>,
 }
 
 impl<'f> Shaper<'f> {
     /// A shaper for the given faces (indices as in the `FontSet`).
     pub fn new(fonts: &'f [Arc<Font>]) -> Shaper<'f> {
-        let faces = fonts
+        let faces: Vec<rustybuzz::Face<'f>> = fonts
             .iter()
             .map(|f| {
                 rustybuzz::Face::from_slice(f.data(), 0).expect("font was validated when loaded")
             })
             .collect();
+        let plans = faces
+            .iter()
+            .map(|face| {
+                rustybuzz::ShapePlan::new(
+                    face,
+                    rustybuzz::Direction::LeftToRight,
+                    Some(rustybuzz::script::LATIN),
+                    None,
+                    &[],
+                )
+            })
+            .collect();
         Shaper {
             faces,
+            plans,
             cache: HashMap::new(),
         }
     }
@@ -103,8 +118,10 @@ impl<'f> Shaper<'f> {
     fn shape_raw(&self, font: usize, text: &str) -> Vec<Glyph> {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
+        // Text is shaped as Latin, left to right: the plan is made for that.
         buffer.set_direction(rustybuzz::Direction::LeftToRight);
-        let out = rustybuzz::shape(&self.faces[font], &[], buffer);
+        buffer.set_script(rustybuzz::script::LATIN);
+        let out = rustybuzz::shape_with_plan(&self.faces[font], &self.plans[font], buffer);
         out.glyph_infos()
             .iter()
             .zip(out.glyph_positions())

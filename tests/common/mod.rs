@@ -1,0 +1,113 @@
+//! Helpers shared by the integration tests: running the binary in a
+//! throw-away directory, and calling outside programs (poppler, qpdf) that
+//! are skipped with a visible message locally and mandatory in CI.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The project's root folder.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `stationer` with arguments, in `dir`.
+pub fn stationer(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stationer"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run stationer")
+}
+
+/// stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Whether an outside program can be used. When it is missing the test is
+/// skipped with a message, unless `STATIONER_REQUIRE_TOOLS=1` (set by CI),
+/// where a missing program fails the test.
+pub fn have_tool(name: &str) -> bool {
+    let found = Command::new(name)
+        .arg("-v")
+        .output()
+        .map(|_| true)
+        .unwrap_or(false);
+    if !found {
+        if std::env::var("STATIONER_REQUIRE_TOOLS").as_deref() == Ok("1") {
+            panic!("{name} is required (STATIONER_REQUIRE_TOOLS=1) but not installed");
+        }
+        eprintln!(
+            "SKIPPED: {name} is not installed; install poppler-utils and qpdf to run this check"
+        );
+    }
+    found
+}
+
+/// Runs an outside program and returns its stdout; panics on failure.
+pub fn run_tool(name: &str, args: &[&str]) -> String {
+    let o = Command::new(name).args(args).output().expect(name);
+    assert!(
+        o.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A word found by `pdftotext -bbox`: its text and box (points, top-left origin).
+#[derive(Debug, Clone)]
+pub struct BboxWord {
+    pub text: String,
+    pub bbox: [f32; 4],
+}
+
+/// Words of page 1..n of a PDF, with their boxes, from `pdftotext -bbox`.
+pub fn bbox_words(pdf: &Path) -> Vec<Vec<BboxWord>> {
+    let html = run_tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    let mut pages = Vec::new();
+    for page in html.split("<page ").skip(1) {
+        let mut words = Vec::new();
+        for chunk in page.split("<word ").skip(1) {
+            let attr = |name: &str| -> f32 {
+                let key = format!("{name}=\"");
+                let start = chunk.find(&key).unwrap() + key.len();
+                let end = start + chunk[start..].find('"').unwrap();
+                chunk[start..end].parse().unwrap()
+            };
+            let text_start = chunk.find('>').unwrap() + 1;
+            let text_end = chunk.find("</word>").unwrap();
+            let text = chunk[text_start..text_end]
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'");
+            words.push(BboxWord {
+                text,
+                bbox: [attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")],
+            });
+        }
+        pages.push(words);
+    }
+    pages
+}
+
+/// Whether box `inner` lies within `outer`, allowing `tol` points.
+pub fn inside(inner: [f32; 4], outer: [f32; 4], tol: f32) -> bool {
+    inner[0] >= outer[0] - tol
+        && inner[1] >= outer[1] - tol
+        && inner[2] <= outer[2] + tol
+        && inner[3] <= outer[3] + tol
+}
+
+/// Whether two boxes overlap by more than `tol` points in both directions.
+pub fn overlaps(a: [f32; 4], b: [f32; 4], tol: f32) -> bool {
+    a[0] < b[2] - tol && b[0] < a[2] - tol && a[1] < b[3] - tol && b[1] < a[3] - tol
+}
