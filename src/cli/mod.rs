@@ -7,6 +7,8 @@ use crate::{design_for, layout_card, layouts, load_note};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
+mod preview;
+
 /// Exit status: the input is wrong or a note does not fit.
 pub const EXIT_INPUT: i32 = 1;
 /// Exit status: the command line is wrong.
@@ -61,6 +63,9 @@ Example:
         #[arg(long, value_name = "REPORT.json")]
         report: Option<PathBuf>,
     },
+    /// Draw a card as a PNG picture, with optional guides and a background scan.
+    #[command(long_about = preview::LONG_ABOUT)]
+    Preview(preview::PreviewArgs),
     /// Check that a note fits, and how: size chosen, lines, how full. Writes nothing.
     Check {
         /// The note (TOML).
@@ -115,6 +120,7 @@ fn run(command: Command) -> Result<(), Error> {
             }
             Ok(())
         }
+        Command::Preview(args) => preview::run(args),
         Command::Check { note, layout } => {
             let n = load_note(&note)?;
             let design = design_for(&n, layout.as_deref())?;

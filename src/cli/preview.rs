@@ -1,0 +1,84 @@
+//! `stationer preview`: a card as a PNG picture, for a look before printing.
+
+use crate::diag::{Diagnostic, Result};
+use crate::export::png::{self, Background, PngOptions};
+use crate::output::write_atomic;
+use crate::{design_for, layout_card, load_note};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// The long help of `stationer preview`.
+pub(crate) const LONG_ABOUT: &str = "\
+Draw a card as a PNG picture, to look at before spending card stock.
+
+The picture is made from the same layout as the PDF: the same lines at the
+same places, anti-aliased, covering the whole page (bleed included). Guides
+that never print can be drawn over it, and a scan or photo of pre-printed
+stationery can be laid under the text. The PNG is written whole or not at all.
+
+Examples:
+  stationer preview samples/note.toml -o card.png
+  stationer preview samples/note.toml -o card.png --guides --dpi 200
+  stationer preview samples/note.toml -o card.png --background scan.jpg";
+
+/// Arguments of `stationer preview`.
+#[derive(Args, Debug)]
+pub(crate) struct PreviewArgs {
+    /// The note (TOML: greeting, body, closing, signer, optional layout).
+    note: PathBuf,
+    /// Where to write the PNG.
+    #[arg(short, long, value_name = "CARD.png")]
+    output: PathBuf,
+    /// A bundled design's name (see `stationer layouts`) or a design file; overrides the note's `layout`.
+    #[arg(long, value_name = "NAME|FILE")]
+    layout: Option<String>,
+    /// Resolution in dots per inch, 10 to 1200.
+    #[arg(long, value_name = "N", default_value_t = png::DEFAULT_DPI)]
+    dpi: u32,
+    /// Draw guides that never print: trim edge (magenta), bleed edge (cyan), text area (dashed
+    /// green), body box (blue) and the signature area (shaded orange, labelled).
+    #[arg(long)]
+    guides: bool,
+    /// A scan or photo of pre-printed stationery (PNG or JPEG), stretched to the card's trim
+    /// and drawn under the text. Preview only: it never prints.
+    #[arg(long, value_name = "IMAGE")]
+    background: Option<PathBuf>,
+}
+
+/// Runs `stationer preview`.
+pub(crate) fn run(args: PreviewArgs) -> Result<()> {
+    refuse_overwriting(&args.note, &args.output)?;
+    if let Some(bg) = &args.background {
+        refuse_overwriting(bg, &args.output)?;
+    }
+    let note = load_note(&args.note)?;
+    let design = design_for(&note, args.layout.as_deref())?;
+    let card = layout_card(&note, &design)?;
+    png::check_size(&card.scene.pages[0], args.dpi)?;
+    let background = args
+        .background
+        .as_deref()
+        .map(Background::load)
+        .transpose()?;
+    let options = PngOptions {
+        dpi: args.dpi,
+        guides: args.guides,
+        background,
+    };
+    let image = png::render_png(&card.scene, 0, &options);
+    write_atomic(&args.output, &png::encode_png(&image))
+}
+
+/// An output path that is one of the inputs would destroy the input.
+fn refuse_overwriting(input: &Path, output: &Path) -> Result<()> {
+    if let (Ok(a), Ok(b)) = (input.canonicalize(), output.canonicalize()) {
+        if a == b {
+            return Err(Diagnostic::new(format!(
+                "the output {} is an input; refusing to overwrite it",
+                output.display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
