@@ -5,12 +5,17 @@
 //! placed at the Scene's exact positions with TJ adjustments, `ActualText`
 //! where the glyphs alone would not extract as the source text, compressed
 //! streams, and bytes that depend only on the Scene.
+//!
+//! [`PdfWriter`] takes pages one at a time, so a batch of thousands of cards
+//! never holds more than one page's Scene: glyph ids are renumbered as they
+//! are first met and each font is subset once, at the end.
 
-use crate::scene::{Item, Page, Scene, Stroke, TextRun};
+use crate::scene::{Item, Page, PlacedGlyph, Scene, Stroke, TextRun};
 use crate::text::Font;
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use subsetter::GlyphRemapper;
 
 const SYSTEM_INFO: SystemInfo = SystemInfo {
@@ -19,89 +24,89 @@ const SYSTEM_INFO: SystemInfo = SystemInfo {
     supplement: 0,
 };
 
-/// What one font needs in the file: its glyphs and the text each maps to.
-#[derive(Default)]
-struct FontUse {
-    glyphs: BTreeSet<u16>,
-    /// Text of single-glyph clusters, first seen wins.
-    to_unicode: BTreeMap<u16, String>,
-    /// Widths as written in /W (1/1000 em), of every glyph used.
-    widths: BTreeMap<u16, f32>,
-}
-
 /// Writes the Scene as PDF bytes.
 pub fn write_pdf(scene: &Scene) -> Vec<u8> {
-    let mut uses: Vec<FontUse> = (0..scene.fonts.len()).map(|_| FontUse::default()).collect();
-    for run in runs(scene) {
-        let u = &mut uses[run.font];
-        for (glyphs, text) in clusters(run) {
-            u.glyphs.extend(glyphs.iter().map(|g| g.id));
-            if let [g] = glyphs {
-                u.to_unicode.entry(g.id).or_insert_with(|| text.to_string());
-            }
-        }
-    }
-    for (font, u) in scene.fonts.iter().zip(&mut uses) {
-        let face = font.face();
-        u.widths = u
-            .glyphs
-            .iter()
-            .map(|&g| (g, pdf_width(font, &face, g)))
-            .collect();
-        // Glyphs that only occur inside multi-glyph clusters map to their own character.
-        let missing: BTreeSet<u16> = u
-            .glyphs
-            .iter()
-            .copied()
-            .filter(|g| !u.to_unicode.contains_key(g))
-            .collect();
-        if !missing.is_empty() {
-            for (g, c) in reverse_cmap(font, &missing) {
-                u.to_unicode.insert(g, c.to_string());
-            }
-        }
-    }
-
-    let mut alloc = Ref::new(1);
-    let mut next = || alloc.bump();
-    let catalog_id = next();
-    let tree_id = next();
-    let info_id = next();
-    let mut pdf = Pdf::new();
-    pdf.set_version(1, 7);
-
-    // Fonts.
-    let embeddings: Vec<Embedding> = scene
-        .fonts
-        .iter()
-        .zip(&uses)
-        .map(|(f, u)| Embedding::new(f, u))
-        .collect();
-    let mut font_refs = Vec::new();
-    for (i, ((font, u), e)) in scene.fonts.iter().zip(&uses).zip(&embeddings).enumerate() {
-        if u.glyphs.is_empty() {
-            font_refs.push(None);
-            continue;
-        }
-        let type0 = next();
-        write_font(&mut pdf, &mut next, type0, font, u, e, i);
-        font_refs.push(Some(type0));
-    }
-
-    // Pages.
-    let mut page_ids = Vec::new();
+    let mut w = PdfWriter::new(&scene.fonts, &scene.title);
     for page in &scene.pages {
-        let page_id = next();
-        let content_id = next();
-        page_ids.push(page_id);
-        let content = page_content(page, &embeddings, &uses);
-        let compressed = deflate(&content);
-        pdf.stream(content_id, &compressed)
+        w.add_page(page);
+    }
+    w.finish()
+}
+
+/// What the file holds of one font so far.
+struct FontState<'a> {
+    face: ttf_parser::Face<'a>,
+    /// Original glyph id -> CID (dense, in order of first use; 0 is .notdef).
+    remapper: GlyphRemapper,
+    /// Text each glyph extracts as (first seen wins).
+    to_unicode: BTreeMap<u16, String>,
+    /// Widths as written in /W (1/1000 em).
+    widths: BTreeMap<u16, f32>,
+    /// The Type0 font object.
+    id: Ref,
+    used: bool,
+}
+
+/// A PDF built page by page.
+pub struct PdfWriter<'a> {
+    fonts: &'a [Arc<Font>],
+    states: Vec<FontState<'a>>,
+    pdf: Pdf,
+    next: Ref,
+    catalog_id: Ref,
+    tree_id: Ref,
+    info_id: Ref,
+    page_ids: Vec<Ref>,
+    title: String,
+}
+
+impl<'a> PdfWriter<'a> {
+    /// A writer for pages whose text runs use `fonts` (indices as in the Scene).
+    pub fn new(fonts: &'a [Arc<Font>], title: &str) -> PdfWriter<'a> {
+        let mut next = Ref::new(1);
+        let catalog_id = next.bump();
+        let tree_id = next.bump();
+        let info_id = next.bump();
+        let states = fonts
+            .iter()
+            .map(|f| FontState {
+                face: f.face(),
+                remapper: GlyphRemapper::new(),
+                to_unicode: BTreeMap::new(),
+                widths: BTreeMap::new(),
+                id: next.bump(),
+                used: false,
+            })
+            .collect();
+        let mut pdf = Pdf::new();
+        pdf.set_version(1, 7);
+        PdfWriter {
+            fonts,
+            states,
+            pdf,
+            next,
+            catalog_id,
+            tree_id,
+            info_id,
+            page_ids: Vec::new(),
+            title: title.to_string(),
+        }
+    }
+
+    /// Adds a page: its content is written now, its fonts at the end.
+    pub fn add_page(&mut self, page: &Page) {
+        let page_id = self.next.bump();
+        let content_id = self.next.bump();
+        self.page_ids.push(page_id);
+        let mut used = vec![false; self.fonts.len()];
+        let content = self.page_content(page, &mut used);
+        self.pdf
+            .stream(content_id, &deflate(&content))
             .filter(Filter::FlateDecode);
         let b = page.bleed;
         let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
-        let mut p = pdf.page(page_id);
-        p.parent(tree_id)
+        let mut p = self.pdf.page(page_id);
+        p.parent(self.tree_id)
             .media_box(Rect::new(0.0, 0.0, w, h))
             .trim_box(Rect::new(b, b, page.width + b, page.height + b));
         if b > 0.0 {
@@ -110,47 +115,234 @@ pub fn write_pdf(scene: &Scene) -> Vec<u8> {
         p.contents(content_id);
         let mut res = p.resources();
         let mut fonts = res.fonts();
-        for (i, r) in font_refs.iter().enumerate() {
-            if let Some(r) = r {
-                fonts.pair(Name(format!("F{i}").as_bytes()), *r);
+        for (i, state) in self.states.iter().enumerate() {
+            if used[i] {
+                fonts.pair(Name(format!("F{i}").as_bytes()), state.id);
             }
         }
         fonts.finish();
         res.finish();
         p.finish();
     }
-    pdf.pages(tree_id)
-        .kids(page_ids.iter().copied())
-        .count(page_ids.len() as i32);
-    pdf.catalog(catalog_id).pages(tree_id);
-    pdf.document_info(info_id)
-        .title(TextStr(&scene.title))
-        .creator(TextStr("Stationer"))
-        .producer(TextStr(concat!("Stationer ", env!("CARGO_PKG_VERSION"))));
-    // A document id from the content, so the same Scene gives the same bytes.
-    let digest = fnv(pdf.as_bytes());
-    let id = [
-        digest.to_be_bytes(),
-        fnv(&digest.to_le_bytes()).to_be_bytes(),
-    ]
-    .concat();
-    pdf.set_file_id((id.clone(), id));
-    pdf.finish()
-}
 
-fn runs(scene: &Scene) -> impl Iterator<Item = &TextRun> {
-    scene
-        .pages
-        .iter()
-        .flat_map(|p| &p.items)
-        .filter_map(|i| match i {
-            Item::Text(t) => Some(t),
-            _ => None,
+    /// Writes the fonts, page tree and trailer.
+    pub fn finish(mut self) -> Vec<u8> {
+        for i in 0..self.fonts.len() {
+            if self.states[i].used {
+                self.write_font(i);
+            }
+        }
+        self.pdf
+            .pages(self.tree_id)
+            .kids(self.page_ids.iter().copied())
+            .count(self.page_ids.len() as i32);
+        self.pdf.catalog(self.catalog_id).pages(self.tree_id);
+        self.pdf
+            .document_info(self.info_id)
+            .title(TextStr(&self.title))
+            .creator(TextStr("Stationer"))
+            .producer(TextStr(concat!("Stationer ", env!("CARGO_PKG_VERSION"))));
+        // A document id from the content, so the same Scene gives the same bytes.
+        let digest = fnv(self.pdf.as_bytes());
+        let id = [
+            digest.to_be_bytes(),
+            fnv(&digest.to_le_bytes()).to_be_bytes(),
+        ]
+        .concat();
+        self.pdf.set_file_id((id.clone(), id));
+        self.pdf.finish()
+    }
+
+    /// Registers a run's glyphs: CIDs, widths and the text each maps to.
+    fn register(&mut self, run: &TextRun) {
+        let font = &self.fonts[run.font];
+        let state = &mut self.states[run.font];
+        state.used = true;
+        for (glyphs, text) in clusters(run) {
+            for g in glyphs {
+                if !state.widths.contains_key(&g.id) {
+                    state.remapper.remap(g.id);
+                    let w = pdf_width(font, &state.face, g.id);
+                    state.widths.insert(g.id, w);
+                }
+            }
+            match glyphs {
+                [g] => {
+                    state
+                        .to_unicode
+                        .entry(g.id)
+                        .or_insert_with(|| text.to_string());
+                }
+                _ => {
+                    // Glyphs of a decomposed letter map to their own characters.
+                    for g in glyphs {
+                        if !state.to_unicode.contains_key(&g.id) {
+                            if let Some(c) = char_of(&state.face, g.id) {
+                                state.to_unicode.insert(g.id, c.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn page_content(&mut self, page: &Page, used: &mut [bool]) -> Vec<u8> {
+        let b = page.bleed;
+        let full_h = page.height + 2.0 * b;
+        let tx = |x: f32| x + b;
+        let ty = |y: f32| full_h - (y + b);
+        let mut c = Content::new();
+        for item in &page.items {
+            match item {
+                Item::Stroke(Stroke {
+                    from,
+                    to,
+                    width,
+                    color,
+                }) => {
+                    c.save_state();
+                    c.set_line_width(*width);
+                    c.set_stroke_rgb(color.0[0], color.0[1], color.0[2]);
+                    c.move_to(tx(from[0]), ty(from[1]));
+                    c.line_to(tx(to[0]), ty(to[1]));
+                    c.stroke();
+                    c.restore_state();
+                }
+                Item::Text(run) => {
+                    used[run.font] = true;
+                    self.register(run);
+                    let state = &self.states[run.font];
+                    c.begin_text();
+                    c.set_font(Name(format!("F{}", run.font).as_bytes()), run.size);
+                    c.set_fill_rgb(run.color.0[0], run.color.0[1], run.color.0[2]);
+                    c.set_text_matrix([1.0, 0.0, 0.0, 1.0, tx(run.x), ty(run.y)]);
+                    show_run(&mut c, run, state);
+                    c.end_text();
+                }
+            }
+        }
+        c.finish().into_vec()
+    }
+
+    fn write_font(&mut self, index: usize) {
+        let font = &self.fonts[index];
+        let state = &self.states[index];
+        let cid_id = self.next.bump();
+        let descriptor_id = self.next.bump();
+        let file_id = self.next.bump();
+        let cmap_id = self.next.bump();
+        let pdf = &mut self.pdf;
+
+        // The six-letter subset tag, from the font and its glyph set.
+        let mut key = font.postscript_name.as_bytes().to_vec();
+        for g in state.remapper.remapped_gids() {
+            key.extend(g.to_be_bytes());
+        }
+        key.push(index as u8);
+        let mut h = fnv(&key);
+        let tag: String = (0..6)
+            .map(|_| {
+                let c = (b'A' + (h % 26) as u8) as char;
+                h /= 26;
+                c
+            })
+            .collect();
+        let base_font = format!("{tag}+{}", font.postscript_name);
+
+        // Fonts are checked for subsetting when loaded; should it fail here
+        // all the same, the whole font goes in, addressed through a CID-to-GID map.
+        let (data, whole) = match subsetter::subset(font.data(), 0, &state.remapper) {
+            Ok(data) => (data, false),
+            Err(_) => (font.data().to_vec(), true),
+        };
+        let compressed = deflate(&data);
+        let mut stream = pdf.stream(file_id, &compressed);
+        stream.filter(Filter::FlateDecode);
+        if font.is_cff {
+            stream.pair(Name(b"Subtype"), Name(b"OpenType"));
+        }
+        stream.finish();
+        let gid_map_id = (whole && !font.is_cff).then(|| {
+            let id = self.next.bump();
+            let map: Vec<u8> = state
+                .remapper
+                .remapped_gids()
+                .flat_map(u16::to_be_bytes)
+                .collect();
+            pdf.stream(id, &deflate(&map)).filter(Filter::FlateDecode);
+            id
+        });
+
+        pdf.type0_font(state.id)
+            .base_font(Name(base_font.as_bytes()))
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid_id)
+            .to_unicode(cmap_id);
+
+        let upem = font.units_per_em as f32;
+        let to_pdf = |v: i16| v as f32 * 1000.0 / upem;
+        let mut cid = pdf.cid_font(cid_id);
+        cid.subtype(if font.is_cff {
+            CidFontType::Type0
+        } else {
+            CidFontType::Type2
         })
+        .base_font(Name(base_font.as_bytes()))
+        .system_info(SYSTEM_INFO)
+        .font_descriptor(descriptor_id);
+        match gid_map_id {
+            Some(id) => {
+                cid.cid_to_gid_map_stream(id);
+            }
+            None if !font.is_cff => {
+                cid.cid_to_gid_map_predefined(Name(b"Identity"));
+            }
+            None => {}
+        }
+        let widths: Vec<f32> = state
+            .remapper
+            .remapped_gids()
+            .map(|old| state.widths.get(&old).copied().unwrap_or(0.0))
+            .collect();
+        cid.widths().consecutive(0, widths);
+        cid.finish();
+
+        let mut flags = FontFlags::NON_SYMBOLIC;
+        if font.is_italic {
+            flags |= FontFlags::ITALIC;
+        }
+        let [x0, y0, x1, y1] = font.bbox;
+        let mut fd = pdf.font_descriptor(descriptor_id);
+        fd.name(Name(base_font.as_bytes()))
+            .flags(flags)
+            .bbox(Rect::new(to_pdf(x0), to_pdf(y0), to_pdf(x1), to_pdf(y1)))
+            .italic_angle(font.italic_angle)
+            .ascent(to_pdf(font.ascender))
+            .descent(to_pdf(font.descender))
+            .cap_height(to_pdf(font.cap_height))
+            .stem_v(80.0 + (font.weight.saturating_sub(400)) as f32 / 4.0);
+        if font.is_cff {
+            fd.font_file3(file_id);
+        } else {
+            fd.font_file2(file_id);
+        }
+        fd.finish();
+
+        let mut cmap = UnicodeCmap::new(Name(b"Stationer-UTF16"), SYSTEM_INFO);
+        for (&old, text) in &state.to_unicode {
+            if let Some(new) = state.remapper.get(old) {
+                cmap.pair_with_multiple(new, text.chars());
+            }
+        }
+        let cmap_data = cmap.finish();
+        pdf.stream(cmap_id, &deflate(cmap_data.as_slice()))
+            .filter(Filter::FlateDecode);
+    }
 }
 
 /// A run's clusters: the glyphs of each and the text they stand for.
-fn clusters(run: &TextRun) -> impl Iterator<Item = (&[crate::scene::PlacedGlyph], &str)> {
+fn clusters(run: &TextRun) -> impl Iterator<Item = (&[PlacedGlyph], &str)> {
     let mut i = 0;
     std::iter::from_fn(move || {
         let g = &run.glyphs;
@@ -168,67 +360,21 @@ fn clusters(run: &TextRun) -> impl Iterator<Item = (&[crate::scene::PlacedGlyph]
     })
 }
 
-/// The characters that map to some glyphs, from the font's own cmap.
-fn reverse_cmap(font: &Font, wanted: &BTreeSet<u16>) -> BTreeMap<u16, char> {
-    let face = font.face();
-    let mut found = BTreeMap::new();
-    if let Some(cmap) = face.tables().cmap {
-        for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
-            sub.codepoints(|cp| {
-                if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp)) {
-                    if wanted.contains(&g.0) {
-                        found.entry(g.0).or_insert(c);
-                    }
-                }
-            });
+/// The character a glyph stands for, from the font's own cmap.
+fn char_of(face: &ttf_parser::Face, gid: u16) -> Option<char> {
+    let cmap = face.tables().cmap?;
+    let mut found = None;
+    for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+        sub.codepoints(|cp| {
+            if found.is_none() && sub.glyph_index(cp).map(|g| g.0) == Some(gid) {
+                found = char::from_u32(cp);
+            }
+        });
+        if found.is_some() {
+            break;
         }
     }
     found
-}
-
-/// A font as embedded: a subset with dense new glyph ids, or (should the
-/// subsetter fail on a user's font) the whole font with its own ids.
-struct Embedding {
-    data: Vec<u8>,
-    remapper: GlyphRemapper,
-    whole: bool,
-}
-
-impl Embedding {
-    fn new(font: &Font, u: &FontUse) -> Embedding {
-        let mut remapper = GlyphRemapper::new();
-        for &g in &u.glyphs {
-            remapper.remap(g);
-        }
-        if u.glyphs.is_empty() {
-            return Embedding {
-                data: Vec::new(),
-                remapper,
-                whole: false,
-            };
-        }
-        match subsetter::subset(font.data(), 0, &remapper) {
-            Ok(data) => Embedding {
-                data,
-                remapper,
-                whole: false,
-            },
-            Err(_) => Embedding {
-                data: font.data().to_vec(),
-                remapper,
-                whole: true,
-            },
-        }
-    }
-
-    /// The CID (= glyph id in the embedded font) of an original glyph id.
-    fn cid(&self, gid: u16) -> u16 {
-        if self.whole {
-            gid
-        } else {
-            self.remapper.get(gid).unwrap_or(0)
-        }
-    }
 }
 
 /// Width of a glyph in PDF text space units (1/1000 em), as written in /W.
@@ -239,197 +385,58 @@ fn pdf_width(font: &Font, face: &ttf_parser::Face, gid: u16) -> f32 {
     adv as f32 * 1000.0 / font.units_per_em as f32
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_font(
-    pdf: &mut Pdf,
-    next: &mut impl FnMut() -> Ref,
-    type0: Ref,
-    font: &Font,
-    u: &FontUse,
-    e: &Embedding,
-    index: usize,
-) {
-    let cid_id = next();
-    let descriptor_id = next();
-    let file_id = next();
-    let cmap_id = next();
-    // The six-letter subset tag, from the font and its glyph set.
-    let mut key = font.postscript_name.as_bytes().to_vec();
-    for g in &u.glyphs {
-        key.extend(g.to_be_bytes());
-    }
-    key.push(index as u8);
-    let mut h = fnv(&key);
-    let tag: String = (0..6)
-        .map(|_| {
-            let c = (b'A' + (h % 26) as u8) as char;
-            h /= 26;
-            c
-        })
-        .collect();
-    let base_font = format!("{tag}+{}", font.postscript_name);
-
-    let base_font = if e.whole {
-        font.postscript_name.clone()
-    } else {
-        base_font
-    };
-    let compressed = deflate(&e.data);
-    let mut stream = pdf.stream(file_id, &compressed);
-    stream.filter(Filter::FlateDecode);
-    if font.is_cff {
-        stream.pair(Name(b"Subtype"), Name(b"OpenType"));
-    }
-    stream.finish();
-
-    pdf.type0_font(type0)
-        .base_font(Name(base_font.as_bytes()))
-        .encoding_predefined(Name(b"Identity-H"))
-        .descendant_font(cid_id)
-        .to_unicode(cmap_id);
-
-    let upem = font.units_per_em as f32;
-    let to_pdf = |v: i16| v as f32 * 1000.0 / upem;
-    let mut cid = pdf.cid_font(cid_id);
-    cid.subtype(if font.is_cff {
-        CidFontType::Type0
-    } else {
-        CidFontType::Type2
-    })
-    .base_font(Name(base_font.as_bytes()))
-    .system_info(SYSTEM_INFO)
-    .font_descriptor(descriptor_id);
-    if !font.is_cff {
-        cid.cid_to_gid_map_predefined(Name(b"Identity"));
-    }
-    // New glyph ids are dense: 0..n in remapped order.
-    let face = font.face();
-    let widths: Vec<f32> = if e.whole {
-        (0..font.face().number_of_glyphs())
-            .map(|g| pdf_width(font, &face, g))
-            .collect()
-    } else {
-        e.remapper
-            .remapped_gids()
-            .map(|old| u.widths.get(&old).copied().unwrap_or(0.0))
-            .collect()
-    };
-    cid.widths().consecutive(0, widths);
-    cid.finish();
-
-    let mut flags = FontFlags::NON_SYMBOLIC;
-    if font.is_italic {
-        flags |= FontFlags::ITALIC;
-    }
-    let [x0, y0, x1, y1] = font.bbox;
-    let mut fd = pdf.font_descriptor(descriptor_id);
-    fd.name(Name(base_font.as_bytes()))
-        .flags(flags)
-        .bbox(Rect::new(to_pdf(x0), to_pdf(y0), to_pdf(x1), to_pdf(y1)))
-        .italic_angle(font.italic_angle)
-        .ascent(to_pdf(font.ascender))
-        .descent(to_pdf(font.descender))
-        .cap_height(to_pdf(font.cap_height))
-        .stem_v(80.0 + (font.weight.saturating_sub(400)) as f32 / 4.0);
-    if font.is_cff {
-        fd.font_file3(file_id);
-    } else {
-        fd.font_file2(file_id);
-    }
-    fd.finish();
-
-    let mut cmap = UnicodeCmap::new(Name(b"Stationer-UTF16"), SYSTEM_INFO);
-    for (&old, text) in &u.to_unicode {
-        cmap.pair_with_multiple(e.cid(old), text.chars());
-    }
-    let cmap_data = cmap.finish();
-    pdf.cmap(cmap_id, &deflate(cmap_data.as_slice()))
-        .filter(Filter::FlateDecode);
-}
-
 /// A piece of a TJ array.
 enum Tj {
     Glyphs(Vec<u8>),
     Adjust(f32),
 }
 
-fn page_content(page: &Page, embeddings: &[Embedding], uses: &[FontUse]) -> Vec<u8> {
-    let b = page.bleed;
-    let full_h = page.height + 2.0 * b;
-    let tx = |x: f32| x + b;
-    let ty = |y: f32| full_h - (y + b);
-    let mut c = Content::new();
-    for item in &page.items {
-        match item {
-            Item::Stroke(Stroke {
-                from,
-                to,
-                width,
-                color,
-            }) => {
-                c.save_state();
-                c.set_line_width(*width);
-                c.set_stroke_rgb(color.0[0], color.0[1], color.0[2]);
-                c.move_to(tx(from[0]), ty(from[1]));
-                c.line_to(tx(to[0]), ty(to[1]));
-                c.stroke();
-                c.restore_state();
+/// Shows a run's glyphs at their exact positions: TJ adjustments for
+/// kerning and justification, a text rise for marks, and an ActualText span
+/// around clusters whose glyphs would not extract as their text.
+fn show_run(c: &mut Content, run: &TextRun, state: &FontState) {
+    let mut pen = 0.0f32;
+    let mut rise = 0.0f32;
+    let mut tj: Vec<Tj> = Vec::new();
+    for (glyphs, text) in clusters(run) {
+        let mapped: String = glyphs
+            .iter()
+            .map(|g| state.to_unicode.get(&g.id).map_or("", String::as_str))
+            .collect();
+        let actual = mapped != text;
+        if actual {
+            flush(c, &mut tj);
+            c.begin_marked_content_with_properties(Name(b"Span"))
+                .properties()
+                .actual_text(TextStr(text));
+        }
+        for g in glyphs {
+            if (g.dy - rise).abs() > 1e-4 {
+                flush(c, &mut tj);
+                // Scene dy is downwards; PDF rise is upwards.
+                c.set_rise(-g.dy);
+                rise = g.dy;
             }
-            Item::Text(run) => {
-                let embedding = &embeddings[run.font];
-                let to_unicode = &uses[run.font].to_unicode;
-                let widths = &uses[run.font].widths;
-                c.begin_text();
-                c.set_font(Name(format!("F{}", run.font).as_bytes()), run.size);
-                c.set_fill_rgb(run.color.0[0], run.color.0[1], run.color.0[2]);
-                c.set_text_matrix([1.0, 0.0, 0.0, 1.0, tx(run.x), ty(run.y)]);
-                let mut pen = 0.0f32;
-                let mut rise = 0.0f32;
-                let mut tj: Vec<Tj> = Vec::new();
-                for (glyphs, text) in clusters(run) {
-                    let mapped: String = glyphs
-                        .iter()
-                        .map(|g| to_unicode.get(&g.id).map_or("", String::as_str))
-                        .collect();
-                    let actual = mapped != text;
-                    if actual {
-                        flush(&mut c, &mut tj);
-                        c.begin_marked_content_with_properties(Name(b"Span"))
-                            .properties()
-                            .actual_text(TextStr(text));
-                    }
-                    for g in glyphs {
-                        if (g.dy - rise).abs() > 1e-4 {
-                            flush(&mut c, &mut tj);
-                            // Scene dy is downwards; PDF rise is upwards.
-                            c.set_rise(-g.dy);
-                            rise = g.dy;
-                        }
-                        let delta = g.x - pen;
-                        if delta.abs() > 1e-4 {
-                            tj.push(Tj::Adjust(-delta * 1000.0 / run.size));
-                        }
-                        let cid = embedding.cid(g.id);
-                        match tj.last_mut() {
-                            Some(Tj::Glyphs(bytes)) => bytes.extend(cid.to_be_bytes()),
-                            _ => tj.push(Tj::Glyphs(cid.to_be_bytes().to_vec())),
-                        }
-                        pen = g.x + widths.get(&g.id).copied().unwrap_or(0.0) * run.size / 1000.0;
-                    }
-                    if actual {
-                        flush(&mut c, &mut tj);
-                        c.end_marked_content();
-                    }
-                }
-                flush(&mut c, &mut tj);
-                if rise != 0.0 {
-                    c.set_rise(0.0);
-                }
-                c.end_text();
+            let delta = g.x - pen;
+            if delta.abs() > 1e-4 {
+                tj.push(Tj::Adjust(-delta * 1000.0 / run.size));
             }
+            let cid = state.remapper.get(g.id).unwrap_or(0);
+            match tj.last_mut() {
+                Some(Tj::Glyphs(bytes)) => bytes.extend(cid.to_be_bytes()),
+                _ => tj.push(Tj::Glyphs(cid.to_be_bytes().to_vec())),
+            }
+            pen = g.x + state.widths.get(&g.id).copied().unwrap_or(0.0) * run.size / 1000.0;
+        }
+        if actual {
+            flush(c, &mut tj);
+            c.end_marked_content();
         }
     }
-    c.finish().into_vec()
+    flush(c, &mut tj);
+    if rise != 0.0 {
+        c.set_rise(0.0);
+    }
 }
 
 fn flush(c: &mut Content, tj: &mut Vec<Tj>) {

@@ -124,8 +124,18 @@ impl Font {
                 format!("cannot read font {}: {}", path.display(), io_reason(&e)),
             )
         })?;
-        Font::from_data(Cow::Owned(data), &format!("font {}", path.display()))
-            .map_err(|m| Diagnostic::at(place(), m).into())
+        let origin = format!("font {}", path.display());
+        let font =
+            Font::from_data(Cow::Owned(data), &origin).map_err(|m| Diagnostic::at(place(), m))?;
+        // The PDF embeds a subset; a font the subsetter cannot read is refused now.
+        if subsetter::subset(font.data(), 0, &subsetter::GlyphRemapper::new()).is_err() {
+            return Err(Diagnostic::at(
+                place(),
+                format!("{origin} cannot be embedded in a PDF (subsetting failed)"),
+            )
+            .into());
+        }
+        Ok(font)
     }
 
     /// The font file's bytes.
