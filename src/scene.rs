@@ -109,6 +109,23 @@ pub struct Page {
     pub items: Vec<Item>,
     /// The card's boxes, when the page is one card.
     pub card: Option<CardBoxes>,
+    /// Clockwise rotation for display and printing, in degrees (0, 90, 180
+    /// or 270; default 0). Used for the backs of duplex sheets.
+    pub rotate: i32,
+}
+
+impl Page {
+    /// An empty page of a trim size, with no bleed.
+    pub fn blank(width: f32, height: f32) -> Page {
+        Page {
+            width,
+            height,
+            bleed: 0.0,
+            items: Vec::new(),
+            card: None,
+            rotate: 0,
+        }
+    }
 }
 
 /// A document: pages and the fonts their text runs use.

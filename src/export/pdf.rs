@@ -112,6 +112,9 @@ impl<'a> PdfWriter<'a> {
         if b > 0.0 {
             p.bleed_box(Rect::new(0.0, 0.0, w, h));
         }
+        if page.rotate != 0 {
+            p.rotate(page.rotate);
+        }
         p.contents(content_id);
         let mut res = p.resources();
         let mut fonts = res.fonts();

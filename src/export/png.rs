@@ -560,11 +560,8 @@ mod tests {
 
     fn page(width: f32, height: f32, bleed: f32) -> Page {
         Page {
-            width,
-            height,
             bleed,
-            items: Vec::new(),
-            card: None,
+            ..Page::blank(width, height)
         }
     }
 

@@ -33,6 +33,7 @@ pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSe
         bleed: design.bleed.0,
         items,
         card: Some(fitted.boxes),
+        rotate: 0,
     }
 }
 
