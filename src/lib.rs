@@ -2,14 +2,20 @@
 //!
 //! One path from words to ink: [`spec`] (note and design) → [`text`]
 //! (fonts, shaping) → [`layout`] (line breaking, fitting, placing) →
-//! [`scene`] (the one display list) → [`export`] (PDF, report).
+//! [`scene`] (the one display list) → [`export`] (PDF, PNG, report);
+//! [`merge`] and [`batch`] make many cards from a recipient list and
+//! [`impose`] puts them on sheets.
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod card;
+pub mod cli;
 pub mod diag;
 pub mod export;
+pub mod impose;
 pub mod layout;
 pub mod layouts;
+pub mod merge;
 pub mod output;
 pub mod scene;
 pub mod spec;
@@ -17,4 +23,3 @@ pub mod text;
 pub mod units;
 
 pub use card::{design_for, layout_card, load_note, Card};
-pub mod cli;

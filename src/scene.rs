@@ -147,7 +147,12 @@ impl TextRun {
 
     /// The run's box: `[x0, y0, x1, y1]` from the baseline, ascent and descent.
     pub fn bbox(&self, scene: &Scene) -> Rect {
-        let f = &scene.fonts[self.font];
+        self.bbox_with(&scene.fonts)
+    }
+
+    /// The run's box, given the fonts its index refers to.
+    pub fn bbox_with(&self, fonts: &[Arc<Font>]) -> Rect {
+        let f = &fonts[self.font];
         [
             self.x,
             self.y - f.ascent(self.size),

@@ -7,6 +7,7 @@ use crate::{design_for, layout_card, layouts, load_note};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
+mod batch;
 mod preview;
 
 /// Exit status: the input is wrong or a note does not fit.
@@ -66,10 +67,16 @@ Example:
     /// Draw a card as a PNG picture, with optional guides and a background scan.
     #[command(long_about = preview::LONG_ABOUT)]
     Preview(preview::PreviewArgs),
+    /// Make one card per recipient of a CSV list, in one PDF (mail merge).
+    #[command(long_about = batch::LONG_ABOUT)]
+    Batch(batch::BatchArgs),
     /// Check that a note fits, and how: size chosen, lines, how full. Writes nothing.
     Check {
         /// The note (TOML).
         note: PathBuf,
+        /// Check every row of a recipient list (CSV) merged into the note.
+        #[arg(long, value_name = "RECIPIENTS.csv")]
+        data: Option<PathBuf>,
         /// A bundled design's name or a design file; overrides the note's `layout`.
         #[arg(long, value_name = "NAME|FILE")]
         layout: Option<String>,
@@ -121,7 +128,17 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Preview(args) => preview::run(args),
-        Command::Check { note, layout } => {
+        Command::Batch(args) => batch::run(args),
+        Command::Check {
+            note,
+            layout,
+            data: Some(data),
+        } => batch::check(&note, layout.as_deref(), &data),
+        Command::Check {
+            note,
+            layout,
+            data: None,
+        } => {
             let n = load_note(&note)?;
             let design = design_for(&n, layout.as_deref())?;
             let card = layout_card(&n, &design)?;

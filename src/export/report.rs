@@ -1,8 +1,10 @@
 //! The report (`--report`): every card's size, boxes and lines as JSON,
 //! read from the Scene (DESIGN.md "The report").
 
-use crate::scene::{Item, Rect, Scene};
+use crate::scene::{Item, Page, Rect, Scene};
+use crate::text::Font;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The whole report.
 #[derive(Debug, Serialize)]
@@ -28,6 +30,12 @@ pub struct CardReport {
     pub signature_box: Rect,
     /// Every line of text.
     pub lines: Vec<LineReport>,
+    /// For a card imposed on a sheet: the sheet's page (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet_page: Option<usize>,
+    /// For a card imposed on a sheet: the top-left corner of its trim box on the sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<[f32; 2]>,
 }
 
 /// One line of text.
@@ -50,31 +58,47 @@ pub fn report(scene: &Scene) -> Report {
         .pages
         .iter()
         .enumerate()
-        .filter_map(|(i, page)| {
-            let card = page.card?;
-            let lines = page
-                .items
-                .iter()
-                .filter_map(|item| match item {
-                    Item::Text(run) => Some(LineReport {
-                        text: run.text.clone(),
-                        bbox: round(run.bbox(scene)),
-                    }),
-                    _ => None,
-                })
-                .collect();
-            Some(CardReport {
-                page: i + 1,
-                width: page.width,
-                height: page.height,
-                font_size: (card.font_size * 100.0).round() / 100.0,
-                body_box: round(card.body_box),
-                signature_box: round(card.signature_box),
-                lines,
-            })
-        })
+        .filter_map(|(i, page)| card_report(&scene.fonts, page, i + 1, None))
         .collect();
     Report { cards }
+}
+
+/// The entry of one card page (`None` for a page that is not a card).
+/// `page` is the card's 1-based page in the PDF; `placement` the sheet page
+/// and offset when the card is imposed on a sheet.
+pub fn card_report(
+    fonts: &[Arc<Font>],
+    card_page: &Page,
+    page: usize,
+    placement: Option<(usize, [f32; 2])>,
+) -> Option<CardReport> {
+    let card = card_page.card?;
+    let lines = card_page
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text(run) => Some(LineReport {
+                text: run.text.clone(),
+                bbox: round(run.bbox_with(fonts)),
+            }),
+            _ => None,
+        })
+        .collect();
+    Some(CardReport {
+        page,
+        width: card_page.width,
+        height: card_page.height,
+        font_size: (card.font_size * 100.0).round() / 100.0,
+        body_box: round(card.body_box),
+        signature_box: round(card.signature_box),
+        lines,
+        sheet_page: placement.map(|p| p.0),
+        offset: placement.map(|p| [round1(p.1[0]), round1(p.1[1])]),
+    })
+}
+
+fn round1(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
 }
 
 /// The report as pretty-printed JSON.

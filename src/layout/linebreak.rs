@@ -72,7 +72,10 @@ pub struct Overfull {
 }
 
 const LINE_PENALTY: f32 = 10.0;
-const HYPHEN_PENALTY: f32 = 50.0;
+/// Penalty of a hyphenated line break: justified text needs hyphens far more
+/// than ragged text, where they are a last resort.
+const HYPHEN_PENALTY_JUSTIFIED: f32 = 50.0;
+const HYPHEN_PENALTY_RAGGED: f32 = 200.0;
 const DOUBLE_HYPHEN_DEMERITS: f32 = 3000.0;
 const RUNT_DEMERITS: f32 = 60_000.0;
 const MAX_BADNESS: f32 = 10_000.0;
@@ -130,6 +133,11 @@ fn total_fit(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull> {
     let stretch_per_space = m.space * 0.5;
     let shrink_per_space = m.space / 3.0;
     let ragged_stretch = (m.width / 5.0).max(1.0);
+    let hyphen_penalty = if m.justify {
+        HYPHEN_PENALTY_JUSTIFIED
+    } else {
+        HYPHEN_PENALTY_RAGGED
+    };
     let mut best = vec![f32::INFINITY; n + 1];
     let mut from = vec![0usize; n + 1];
     best[0] = 0.0;
@@ -183,7 +191,7 @@ fn total_fit(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull> {
             };
             let mut demerits = (LINE_PENALTY + badness).powi(2);
             if hyphen {
-                demerits += HYPHEN_PENALTY * HYPHEN_PENALTY;
+                demerits += hyphen_penalty * hyphen_penalty;
                 if start > 0 && pieces[start - 1].after == After::Hyphen {
                     demerits += DOUBLE_HYPHEN_DEMERITS;
                 }

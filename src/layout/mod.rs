@@ -50,6 +50,62 @@ impl Content {
     }
 }
 
+/// A run of words to shape: which field, its words (with byte offsets into
+/// the field), the face and whether to find hyphenation points.
+struct Block<'n> {
+    key: &'static str,
+    field: &'n Field,
+    words: Vec<(usize, &'n str)>,
+    style: Style,
+    hyphenate: bool,
+}
+
+/// The note's text in reading order: greeting, body paragraphs, closing, signer.
+fn blocks<'n>(note: &'n Note, design: &Design) -> Vec<Block<'n>> {
+    let single = |key, field: &'n Field, style| Block {
+        key,
+        field,
+        words: words(&field.text).collect(),
+        style,
+        hyphenate: false,
+    };
+    let mut blocks = Vec::new();
+    if let Some(f) = &note.greeting {
+        blocks.push(single("greeting", f, design.greeting_style));
+    }
+    for p in note.paragraphs() {
+        blocks.push(Block {
+            key: "body",
+            field: &note.body,
+            words: p,
+            style: Style::Regular,
+            hyphenate: design.hyphenate,
+        });
+    }
+    if let Some(f) = &note.closing {
+        blocks.push(single("closing", f, design.closing_style));
+    }
+    blocks.push(single("signer", &note.signer, design.signer_style));
+    blocks
+}
+
+/// Every word a note needs shaped: face index, hyphenation, text.
+pub fn words_to_shape<'n>(
+    note: &'n Note,
+    design: &Design,
+    fonts: &FontSet,
+) -> Vec<(usize, bool, &'n str)> {
+    blocks(note, design)
+        .into_iter()
+        .flat_map(|b| {
+            let font = fonts.index(b.style);
+            b.words
+                .into_iter()
+                .map(move |(_, w)| (font, b.hyphenate, w))
+        })
+        .collect()
+}
+
 /// Shapes every field of a note in the design's faces. A character that no
 /// face draws is an error naming the character, the field and its line.
 pub fn prepare(
@@ -58,75 +114,46 @@ pub fn prepare(
     fonts: &FontSet,
     shaper: &mut Shaper,
 ) -> Result<Content> {
-    let mut shape_field = |key: &str,
-                           field: &Field,
-                           words: &[(usize, &str)],
-                           style: Style,
-                           hyphenate: bool| {
-        let font = fonts.index(style);
-        words
+    let mut content = Content {
+        greeting: Vec::new(),
+        body: Vec::new(),
+        closing: Vec::new(),
+        signer: Vec::new(),
+        spacing: (0..fonts.fonts.len()).map(|i| shaper.spacing(i)).collect(),
+    };
+    for block in blocks(note, design) {
+        let font = fonts.index(block.style);
+        let shaped = block
+            .words
             .iter()
             .map(|&(offset, text)| {
                 shaper
-                    .word(font, text, hyphenate)
+                    .word(font, text, block.hyphenate)
                     .map(|shaped| Word { shaped, font })
                     .map_err(|missing| {
-                        let f = &fonts.fonts[font];
                         Diagnostic::at(
                             Place {
-                                line: Some(field.line_of(offset + missing.offset)),
+                                line: Some(block.field.line_of(offset + missing.offset)),
                                 ..Place::file(&note.path)
                             },
                             format!(
-                                "{key}: the character '{}' (U+{:04X}) in \"{text}\" is not in the font {}",
-                                missing.ch, missing.ch as u32, f.family
+                                "{}: the character '{}' (U+{:04X}) in \"{text}\" is not in the font {}",
+                                block.key,
+                                missing.ch,
+                                missing.ch as u32,
+                                fonts.fonts[font].family
                             ),
                         )
                         .hint("replace the character, or choose a design whose font has it")
-                        .into()
                     })
             })
-            .collect::<Result<Vec<Word>>>()
-    };
-    let greeting = match &note.greeting {
-        Some(f) => shape_field(
-            "greeting",
-            f,
-            &words(&f.text).collect::<Vec<_>>(),
-            design.greeting_style,
-            false,
-        )?,
-        None => Vec::new(),
-    };
-    let body = note
-        .paragraphs()
-        .iter()
-        .map(|p| shape_field("body", &note.body, p, Style::Regular, design.hyphenate))
-        .collect::<Result<Vec<_>>>()?;
-    let closing = match &note.closing {
-        Some(f) => shape_field(
-            "closing",
-            f,
-            &words(&f.text).collect::<Vec<_>>(),
-            design.closing_style,
-            false,
-        )?,
-        None => Vec::new(),
-    };
-    let signer_words: Vec<(usize, &str)> = words(&note.signer.text).collect();
-    let signer = shape_field(
-        "signer",
-        &note.signer,
-        &signer_words,
-        design.signer_style,
-        false,
-    )?;
-    let spacing = (0..fonts.fonts.len()).map(|i| shaper.spacing(i)).collect();
-    Ok(Content {
-        greeting,
-        body,
-        closing,
-        signer,
-        spacing,
-    })
+            .collect::<std::result::Result<Vec<Word>, Diagnostic>>()?;
+        match block.key {
+            "greeting" => content.greeting = shaped,
+            "body" => content.body.push(shaped),
+            "closing" => content.closing = shaped,
+            _ => content.signer = shaped,
+        }
+    }
+    Ok(content)
 }

@@ -68,6 +68,17 @@ pub enum VAlign {
     Center,
 }
 
+/// How a folded card folds; the message goes on the inside panel that
+/// faces the reader (the right one, or the bottom one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fold {
+    /// Folds down the middle, left to right: the message on the right half.
+    Side,
+    /// Folds across the middle: the message on the bottom half.
+    Top,
+}
+
 /// A face of a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -174,6 +185,8 @@ pub struct Design {
     pub height: Pt,
     /// Bleed on every side (0 when the design has none).
     pub bleed: Pt,
+    /// For a folded card: how it folds (width and height are then the flat sheet's).
+    pub fold: Option<Fold>,
     /// Margins from the trim edge to the text area: top, right, bottom, left.
     pub margins: [Pt; 4],
     /// The text font.
@@ -219,10 +232,22 @@ pub struct Design {
 }
 
 impl Design {
+    /// The panel that carries the message: the whole card, or for a folded
+    /// card the inside half that faces the reader. `[x0, y0, x1, y1]`.
+    pub fn panel(&self) -> [f32; 4] {
+        let (w, h) = (self.width.0, self.height.0);
+        match self.fold {
+            None => [0.0, 0.0, w, h],
+            Some(Fold::Side) => [w / 2.0, 0.0, w, h],
+            Some(Fold::Top) => [0.0, h / 2.0, w, h],
+        }
+    }
+
     /// The text area: `[x0, y0, x1, y1]` from the trim box's top-left corner.
     pub fn text_area(&self) -> [f32; 4] {
         let [t, r, b, l] = self.margins;
-        [l.0, t.0, self.width.0 - r.0, self.height.0 - b.0]
+        let [x0, y0, x1, y1] = self.panel();
+        [x0 + l.0, y0 + t.0, x1 - r.0, y1 - b.0]
     }
 }
 
@@ -264,6 +289,7 @@ struct RawCard {
     width: Option<Spanned<Pt>>,
     height: Option<Spanned<Pt>>,
     bleed: Option<Spanned<Pt>>,
+    fold: Option<Fold>,
 }
 
 #[derive(Deserialize)]
@@ -393,7 +419,13 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         None => Pt(0.0),
     };
 
-    // Margins.
+    // Margins, within the panel that carries the message.
+    let fold = raw.card.fold;
+    let (panel_w, panel_h) = match fold {
+        None => (width, height),
+        Some(Fold::Side) => (Pt(width.0 / 2.0), height),
+        Some(Fold::Top) => (width, Pt(height.0 / 2.0)),
+    };
     let margins = match &raw.margins {
         Some(m) => {
             for (name, v) in [
@@ -408,22 +440,22 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
                     );
                 }
             }
-            if m.left.get_ref().0 + m.right.get_ref().0 >= width.0 - 36.0 {
+            if m.left.get_ref().0 + m.right.get_ref().0 >= panel_w.0 - 36.0 {
                 return Err(err(
                     m.left.span(),
                     format!(
-                        "margins: left {} + right {} leave less than 0.5in of the card's width {width}",
+                        "margins: left {} + right {} leave less than 0.5in of the card's width {panel_w}",
                         m.left.get_ref(),
                         m.right.get_ref()
                     ),
                 )
                 .into());
             }
-            if m.top.get_ref().0 + m.bottom.get_ref().0 >= height.0 - 36.0 {
+            if m.top.get_ref().0 + m.bottom.get_ref().0 >= panel_h.0 - 36.0 {
                 return Err(err(
                     m.top.span(),
                     format!(
-                        "margins: top {} + bottom {} leave less than 0.5in of the card's height {height}",
+                        "margins: top {} + bottom {} leave less than 0.5in of the card's height {panel_h}",
                         m.top.get_ref(),
                         m.bottom.get_ref()
                     ),
@@ -439,8 +471,8 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         }
         None => [Pt::inches(0.5); 4],
     };
-    let text_w = width.0 - margins[1].0 - margins[3].0;
-    let text_h = height.0 - margins[0].0 - margins[2].0;
+    let text_w = panel_w.0 - margins[1].0 - margins[3].0;
+    let text_h = panel_h.0 - margins[0].0 - margins[2].0;
 
     // Body text.
     let b = &raw.body;
@@ -560,6 +592,7 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         width,
         height,
         bleed,
+        fold,
         margins,
         font,
         size_min,

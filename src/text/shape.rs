@@ -78,12 +78,18 @@ fn hyphenator() -> Option<&'static Standard> {
         .as_ref()
 }
 
+/// Shaped words by face, hyphenation and text: shared by the threads of a
+/// batch so each distinct word is shaped once per batch.
+pub type WordCache = HashMap<(usize, bool, String), Arc<ShapedWord>>;
+
 /// Shapes words in a set of faces, each distinct word once.
 pub struct Shaper<'f> {
+    /// Words shaped earlier (read only), looked up before shaping.
+    shared: Option<&'f WordCache>,
     faces: Vec<rustybuzz::Face<'f>>,
     /// One shaping plan per face (making a plan costs more than shaping a word).
     plans: Vec<rustybuzz::ShapePlan>,
-    cache: HashMap<(usize, String), Arc<ShapedWord>>,
+    cache: WordCache,
 }
 
 impl<'f> Shaper<'f> {
@@ -108,10 +114,24 @@ impl<'f> Shaper<'f> {
             })
             .collect();
         Shaper {
+            shared: None,
             faces,
             plans,
             cache: HashMap::new(),
         }
+    }
+
+    /// A shaper that first looks words up in a cache shaped beforehand.
+    pub fn with_shared(fonts: &'f [Arc<Font>], shared: &'f WordCache) -> Shaper<'f> {
+        Shaper {
+            shared: Some(shared),
+            ..Shaper::new(fonts)
+        }
+    }
+
+    /// The words this shaper has shaped itself (not those it found shared).
+    pub fn into_cache(self) -> WordCache {
+        self.cache
     }
 
     /// Shapes a run of text without white space handling or breaks.
@@ -159,8 +179,12 @@ impl<'f> Shaper<'f> {
         text: &str,
         hyphenate: bool,
     ) -> Result<Arc<ShapedWord>, MissingGlyph> {
-        let key = (font, text.to_string());
-        if let Some(w) = self.cache.get(&key) {
+        let key = (font, hyphenate, text.to_string());
+        if let Some(w) = self
+            .shared
+            .and_then(|s| s.get(&key))
+            .or_else(|| self.cache.get(&key))
+        {
             return Ok(w.clone());
         }
         let glyphs = self.shape_raw(font, text);

@@ -1,0 +1,246 @@
+//! `stationer batch` and `stationer check --data`: many cards from a
+//! recipient list.
+
+use crate::batch::{run_batch, BatchOptions, BatchOutput, DEFAULT_MAX_CARDS};
+use crate::diag::{Diagnostic, Error};
+use crate::export::report::Report;
+use crate::impose::{parse_grid, parse_sheet, Duplex};
+use crate::merge::read_csv;
+use crate::output::write_atomic;
+use crate::units::Pt;
+use crate::{design_for, load_note};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+
+/// Help shown by `stationer batch --help`.
+pub const LONG_ABOUT: &str = "\
+Make one card per recipient from a note template and a CSV list, in one PDF.
+
+The note's text fields may hold {column} placeholders (write {{ and }} for
+literal braces); each CSV row fills them in. The CSV needs a header row; it
+may be UTF-8 with or without a byte-order mark, with CRLF or LF line ends and
+quoted fields holding commas, quotes and line breaks.
+
+Every row is merged and fitted before anything is written. All problems are
+reported together, each with its row and column, and then nothing is written.
+
+Cards come one per page at the card's size, or with --sheet several to a sheet
+in a grid (centred; --grid to choose it), optionally with --crop-marks outside
+the trim. After a jam, --from N starts again at card N; on a part-used sheet
+of cards, --skip K leaves the first K positions empty.
+
+Examples:
+  stationer batch samples/note.toml --data samples/recipients.csv -o cards.pdf
+  stationer batch note.toml --data list.csv -o sheets.pdf --sheet letter --crop-marks
+  stationer batch note.toml --data list.csv -o cards.pdf --split cards/ --report cards.json";
+
+/// How a duplex printer turns the sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DuplexArg {
+    /// Flip on the short edge.
+    Short,
+    /// Flip on the long edge.
+    Long,
+}
+
+/// Arguments of `stationer batch`.
+#[derive(Args, Debug)]
+pub struct BatchArgs {
+    /// The note template (TOML), with {column} placeholders.
+    pub note: PathBuf,
+    /// The recipient list (CSV with a header row).
+    #[arg(long, value_name = "RECIPIENTS.csv")]
+    pub data: PathBuf,
+    /// Where to write the PDF.
+    #[arg(short, long, value_name = "CARDS.pdf")]
+    pub output: PathBuf,
+    /// A bundled design's name or a design file; overrides the note's `layout`.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub layout: Option<String>,
+    /// Impose cards on sheets: letter, legal, a4, a5, tabloid, or WxH (e.g. 8.5x11in).
+    #[arg(long, value_name = "NAME|WxH")]
+    pub sheet: Option<String>,
+    /// Cards across and down on a sheet (default: as many as fit).
+    #[arg(long, value_name = "COLSxROWS", requires = "sheet")]
+    pub grid: Option<String>,
+    /// Space between cards on a sheet, e.g. 0.25in (default 0).
+    #[arg(long, value_name = "LEN", requires = "sheet")]
+    pub gutter: Option<String>,
+    /// Draw crop marks outside the trim of the cards on each sheet.
+    #[arg(long, requires = "sheet")]
+    pub crop_marks: bool,
+    /// Print folded cards on both sides, for a printer that flips on this edge.
+    #[arg(long, value_enum, value_name = "short|long")]
+    pub duplex: Option<DuplexArg>,
+    /// Start at card N (1-based, copies counted), e.g. after a paper jam.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub from: usize,
+    /// Leave the first K positions of the first sheet empty (a part-used sheet).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub skip: usize,
+    /// A CSV column holding how many copies of each row to make (0 to 100).
+    #[arg(long, value_name = "COL")]
+    pub copies_column: Option<String>,
+    /// Also write one PDF per card into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub split: Option<PathBuf>,
+    /// File names for --split: {row} and {column} placeholders (default "{row}-{name}",
+    /// or "{row}" when there is no name column).
+    #[arg(long, value_name = "TEMPLATE", requires = "split")]
+    pub split_name: Option<String>,
+    /// Also write a JSON report of every card's boxes, sheet page and offset.
+    #[arg(long, value_name = "REPORT.json")]
+    pub report: Option<PathBuf>,
+    /// Refuse batches of more cards than this.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CARDS)]
+    pub max_cards: usize,
+    /// Threads to lay cards out on (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+}
+
+fn usage(msg: String) -> Error {
+    Diagnostic::new(msg).into()
+}
+
+/// Runs `stationer batch`.
+pub fn run(a: BatchArgs) -> Result<(), Error> {
+    for out in [Some(&a.output), a.report.as_ref()].into_iter().flatten() {
+        super::refuse_overwriting_input(&a.note, out)?;
+        super::refuse_overwriting_input(&a.data, out)?;
+    }
+    let sheet = a
+        .sheet
+        .as_deref()
+        .map(parse_sheet)
+        .transpose()
+        .map_err(usage)?;
+    let grid = a
+        .grid
+        .as_deref()
+        .map(parse_grid)
+        .transpose()
+        .map_err(usage)?;
+    let gutter = match &a.gutter {
+        Some(g) => {
+            let p: Pt = g
+                .parse()
+                .map_err(|e: crate::units::LengthError| usage(format!("--gutter: {e}")))?;
+            if p.0 < 0.0 || p.0 > 144.0 {
+                return Err(usage("--gutter must be between 0 and 2in".into()));
+            }
+            p.0
+        }
+        None => 0.0,
+    };
+    let note = load_note(&a.note)?;
+    let design = design_for(&note, a.layout.as_deref())?;
+    let recipients = read_csv(&a.data)?;
+    let split_name = a.split.as_ref().map(|_| {
+        a.split_name.clone().unwrap_or_else(|| {
+            if recipients.column("name").is_some() {
+                "{row}-{name}".into()
+            } else {
+                "{row}".into()
+            }
+        })
+    });
+    let options = BatchOptions {
+        sheet,
+        grid,
+        gutter,
+        crop_marks: a.crop_marks,
+        duplex: a.duplex.map(|d| match d {
+            DuplexArg::Short => Duplex::Short,
+            DuplexArg::Long => Duplex::Long,
+        }),
+        from: a.from,
+        skip: a.skip,
+        copies_column: a.copies_column.clone(),
+        max_cards: a.max_cards,
+        threads: a.threads,
+        write: true,
+        split_name,
+    };
+    let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
+    write_outputs(&a, out)
+}
+
+fn write_outputs(a: &BatchArgs, out: BatchOutput) -> Result<(), Error> {
+    let report_bytes = a.report.as_ref().map(|_| report_json(&out.report));
+    if let Some(pdf) = &out.pdf {
+        write_atomic(&a.output, pdf)?;
+    }
+    if let (Some(path), Some(bytes)) = (&a.report, report_bytes) {
+        write_atomic(path, &bytes)?;
+    }
+    if let Some(dir) = &a.split {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Diagnostic::new(format!(
+                "cannot make the folder {}: {}",
+                dir.display(),
+                crate::text::fonts::io_reason(&e)
+            ))
+        })?;
+        for (name, bytes) in &out.split {
+            write_atomic(&safe_join(dir, name), bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// `dir/name` for a name made by the batch (no separators, never `..`).
+fn safe_join(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    debug_assert_eq!(path.parent(), Some(dir));
+    path
+}
+
+fn report_json(report: &Report) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(report).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// Runs work that reports progress, with a progress bar on stderr when
+/// stderr is a terminal (indicatif draws nothing otherwise).
+fn with_progress<T>(work: impl FnOnce(&(dyn Fn(usize, usize) + Sync)) -> T) -> T {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} cards  {elapsed} ({eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let result = work(&|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    result
+}
+
+/// Runs `stationer check NOTE --data CSV`: the per-row findings and each
+/// card's size, writing nothing.
+pub fn check(note_path: &Path, layout: Option<&str>, data: &Path) -> Result<(), Error> {
+    let note = load_note(note_path)?;
+    let design = design_for(&note, layout)?;
+    let recipients = read_csv(data)?;
+    let options = BatchOptions {
+        write: false,
+        ..BatchOptions::default()
+    };
+    let out = with_progress(|p| run_batch(&note, &design, &recipients, &options, p))?;
+    println!("design  {}", design.source.display_path().display());
+    println!("{:>5}  {:>6}  {:>5}  {:>5}", "row", "size", "lines", "full");
+    for c in &out.cards {
+        println!(
+            "{:>5}  {:>4.1}pt  {:>5}  {:>4.0}%",
+            c.row,
+            c.size,
+            c.lines,
+            c.fullness * 100.0
+        );
+    }
+    println!("{} cards fit", out.cards.len());
+    Ok(())
+}

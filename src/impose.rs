@@ -1,0 +1,316 @@
+//! Imposition: card pages placed on sheets in a grid, with crop marks
+//! outside every trim edge, and duplex backs turned to suit the printer.
+
+use crate::diag::{Diagnostic, Result};
+use crate::scene::{Item, Page, Stroke};
+use crate::spec::design::Rgb;
+use crate::units::Pt;
+
+/// Gap between a trim line and its crop mark, in points (0.125 in).
+pub const CROP_OFFSET: f32 = 9.0;
+/// Length of a crop mark, in points (0.25 in).
+pub const CROP_LEN: f32 = 18.0;
+/// Stroke width of a crop mark, in points.
+pub const CROP_WIDTH: f32 = 0.25;
+/// Space kept free at the sheet's edges when there are no crop marks, in points.
+pub const SHEET_MARGIN: f32 = 18.0;
+
+/// Named sheet sizes, portrait, in points.
+const SHEETS: &[(&str, f32, f32)] = &[
+    ("letter", 612.0, 792.0),
+    ("legal", 612.0, 1008.0),
+    ("a4", 595.276, 841.89),
+    ("a5", 419.528, 595.276),
+    ("tabloid", 792.0, 1224.0),
+];
+
+/// Parses a sheet: `letter`, `legal`, `a4`, `a5`, `tabloid`, or `WxH` with
+/// units (`8.5x11in`, `210x297mm`, `8.5inx11in`). Returns (width, height).
+pub fn parse_sheet(s: &str) -> std::result::Result<(f32, f32), String> {
+    let lower = s.trim().to_ascii_lowercase();
+    if let Some(&(_, w, h)) = SHEETS.iter().find(|x| x.0 == lower) {
+        return Ok((w, h));
+    }
+    for (i, _) in lower.match_indices('x') {
+        let (a, b) = (&lower[..i], &lower[i + 1..]);
+        let Ok(h) = b.parse::<Pt>() else { continue };
+        let unit: String = b.chars().skip_while(|c| !c.is_ascii_alphabetic()).collect();
+        let w = a
+            .parse::<Pt>()
+            .or_else(|_| format!("{a}{unit}").parse::<Pt>());
+        if let Ok(w) = w {
+            if w.0 < 72.0 || h.0 < 72.0 {
+                return Err(format!("sheet \"{s}\" is smaller than 1in a side"));
+            }
+            return Ok((w.0, h.0));
+        }
+    }
+    Err(format!(
+        "unknown sheet \"{s}\": use letter, legal, a4, a5, tabloid, or WxH such as 8.5x11in"
+    ))
+}
+
+/// Parses a grid `COLSxROWS`, e.g. `2x4`.
+pub fn parse_grid(s: &str) -> std::result::Result<(usize, usize), String> {
+    let bad = || format!("grid \"{s}\" is not COLSxROWS, e.g. 2x4");
+    let (c, r) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+    let c: usize = c.trim().parse().map_err(|_| bad())?;
+    let r: usize = r.trim().parse().map_err(|_| bad())?;
+    if c == 0 || r == 0 || c * r > 100 {
+        return Err(format!("grid \"{s}\" must hold 1 to 100 cards"));
+    }
+    Ok((c, r))
+}
+
+/// How a duplex printer turns the sheet over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplex {
+    /// Flipped on the short edge.
+    Short,
+    /// Flipped on the long edge.
+    Long,
+}
+
+impl Duplex {
+    /// Whether the back of a sheet of this size must be turned 180° so it
+    /// comes out upright: a sheet turned over on the edge that runs
+    /// across the text (the top edge as read) lands upside down.
+    pub fn back_turned(self, width: f32, height: f32) -> bool {
+        let landscape = width > height;
+        match self {
+            Duplex::Long => landscape,
+            Duplex::Short => !landscape,
+        }
+    }
+}
+
+/// Where cards go on a sheet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Imposition {
+    /// Sheet width in points.
+    pub sheet_w: f32,
+    /// Sheet height in points.
+    pub sheet_h: f32,
+    /// Cards across.
+    pub cols: usize,
+    /// Cards down.
+    pub rows: usize,
+    /// Card trim width.
+    pub card_w: f32,
+    /// Card trim height.
+    pub card_h: f32,
+    /// Space between cards.
+    pub gutter: f32,
+    /// Top-left corner of the grid on the sheet.
+    pub origin: [f32; 2],
+    /// Draw crop marks.
+    pub crop_marks: bool,
+}
+
+impl Imposition {
+    /// Plans a grid: as many cards as fit (or `grid`), centred on the sheet;
+    /// the sheet is turned to landscape when that holds more cards.
+    pub fn plan(
+        sheet: (f32, f32),
+        card: (f32, f32),
+        grid: Option<(usize, usize)>,
+        gutter: f32,
+        crop_marks: bool,
+    ) -> Result<Imposition> {
+        let margin = if crop_marks {
+            CROP_OFFSET + CROP_LEN
+        } else {
+            SHEET_MARGIN
+        };
+        let fit = |avail: f32, size: f32| {
+            ((avail - 2.0 * margin + gutter) / (size + gutter))
+                .floor()
+                .max(0.0) as usize
+        };
+        let count = |(w, h): (f32, f32)| (fit(w, card.0), fit(h, card.1));
+        let portrait = (sheet.0.min(sheet.1), sheet.0.max(sheet.1));
+        let landscape = (portrait.1, portrait.0);
+        let (pc, pr) = count(portrait);
+        let (lc, lr) = count(landscape);
+        let (sheet, (cols, rows)) = match grid {
+            Some(g) => {
+                let needs = |(w, h): (f32, f32)| {
+                    g.0 as f32 * card.0 + (g.0 - 1) as f32 * gutter <= w + 1e-3
+                        && g.1 as f32 * card.1 + (g.1 - 1) as f32 * gutter <= h + 1e-3
+                };
+                let as_given = (sheet.0, sheet.1);
+                let turned = (sheet.1, sheet.0);
+                if needs(as_given) {
+                    (as_given, g)
+                } else if needs(turned) {
+                    (turned, g)
+                } else {
+                    return Err(Diagnostic::new(format!(
+                        "a {}x{} grid of {} x {} cards does not fit on a {} x {} sheet",
+                        g.0,
+                        g.1,
+                        Pt(card.0),
+                        Pt(card.1),
+                        Pt(sheet.0),
+                        Pt(sheet.1)
+                    ))
+                    .into());
+                }
+            }
+            None if lc * lr > pc * pr => (landscape, (lc, lr)),
+            None => (portrait, (pc, pr)),
+        };
+        if cols * rows == 0 {
+            return Err(Diagnostic::new(format!(
+                "a {} x {} card does not fit on a {} x {} sheet{}",
+                Pt(card.0),
+                Pt(card.1),
+                Pt(sheet.0),
+                Pt(sheet.1),
+                if crop_marks { " with crop marks" } else { "" }
+            ))
+            .hint("choose a larger --sheet")
+            .into());
+        }
+        let grid_w = cols as f32 * card.0 + (cols - 1) as f32 * gutter;
+        let grid_h = rows as f32 * card.1 + (rows - 1) as f32 * gutter;
+        Ok(Imposition {
+            sheet_w: sheet.0,
+            sheet_h: sheet.1,
+            cols,
+            rows,
+            card_w: card.0,
+            card_h: card.1,
+            gutter,
+            origin: [(sheet.0 - grid_w) / 2.0, (sheet.1 - grid_h) / 2.0],
+            crop_marks,
+        })
+    }
+
+    /// Cards per sheet.
+    pub fn per_sheet(&self) -> usize {
+        self.cols * self.rows
+    }
+
+    /// Top-left corner of slot `i` (row by row from the top left).
+    pub fn slot(&self, i: usize) -> [f32; 2] {
+        let (c, r) = (i % self.cols, i / self.cols);
+        [
+            self.origin[0] + c as f32 * (self.card_w + self.gutter),
+            self.origin[1] + r as f32 * (self.card_h + self.gutter),
+        ]
+    }
+
+    /// An empty sheet, with crop marks when asked for.
+    pub fn sheet(&self) -> Page {
+        let mut page = Page::blank(self.sheet_w, self.sheet_h);
+        if self.crop_marks {
+            page.items
+                .extend(self.crop_mark_strokes().into_iter().map(Item::Stroke));
+        }
+        page
+    }
+
+    /// Crop marks: outside the grid, in line with every trim edge, so no
+    /// mark enters any card.
+    pub fn crop_mark_strokes(&self) -> Vec<Stroke> {
+        let [gx, gy] = self.origin;
+        let gx1 = gx + self.cols as f32 * self.card_w + (self.cols - 1) as f32 * self.gutter;
+        let gy1 = gy + self.rows as f32 * self.card_h + (self.rows - 1) as f32 * self.gutter;
+        let mut xs = Vec::new();
+        for c in 0..self.cols {
+            let x = gx + c as f32 * (self.card_w + self.gutter);
+            xs.push(x);
+            xs.push(x + self.card_w);
+        }
+        let mut ys = Vec::new();
+        for r in 0..self.rows {
+            let y = gy + r as f32 * (self.card_h + self.gutter);
+            ys.push(y);
+            ys.push(y + self.card_h);
+        }
+        for v in [&mut xs, &mut ys] {
+            v.sort_by(f32::total_cmp);
+            v.dedup_by(|a, b| (*a - *b).abs() < 1e-3);
+        }
+        let (o, l) = (CROP_OFFSET, CROP_LEN);
+        let stroke = |from, to| Stroke {
+            from,
+            to,
+            width: CROP_WIDTH,
+            color: Rgb([0.0, 0.0, 0.0]),
+        };
+        let mut marks = Vec::new();
+        for &y in &ys {
+            marks.push(stroke([gx - o - l, y], [gx - o, y]));
+            marks.push(stroke([gx1 + o, y], [gx1 + o + l, y]));
+        }
+        for &x in &xs {
+            marks.push(stroke([x, gy - o - l], [x, gy - o]));
+            marks.push(stroke([x, gy1 + o], [x, gy1 + o + l]));
+        }
+        marks
+    }
+}
+
+/// Copies a card page's items onto a sheet at an offset.
+pub fn place_card(sheet: &mut Page, card: &Page, offset: [f32; 2]) {
+    let [dx, dy] = offset;
+    for item in &card.items {
+        sheet.items.push(match item {
+            Item::Text(run) => {
+                let mut run = run.clone();
+                run.x += dx;
+                run.y += dy;
+                Item::Text(run)
+            }
+            Item::Stroke(s) => Item::Stroke(Stroke {
+                from: [s.from[0] + dx, s.from[1] + dy],
+                to: [s.to[0] + dx, s.to[1] + dy],
+                ..*s
+            }),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheets_parse() {
+        assert_eq!(parse_sheet("Letter").unwrap(), (612.0, 792.0));
+        assert_eq!(parse_sheet("8.5x11in").unwrap(), (612.0, 792.0));
+        let (w, h) = parse_sheet("210x297mm").unwrap();
+        assert!((w - 595.276).abs() < 0.01 && (h - 841.89).abs() < 0.01);
+        assert_eq!(parse_sheet("8.5inx11in").unwrap(), (612.0, 792.0));
+        assert!(parse_sheet("huge").is_err());
+        assert_eq!(parse_grid("2x4").unwrap(), (2, 4));
+        assert!(parse_grid("0x4").is_err());
+    }
+
+    #[test]
+    fn two_a2_cards_on_letter_match_the_bench_geometry() {
+        let imp = Imposition::plan((612.0, 792.0), (396.0, 306.0), None, 0.0, true).unwrap();
+        assert_eq!((imp.cols, imp.rows), (1, 2));
+        assert_eq!(imp.slot(0), [108.0, 90.0]);
+        assert_eq!(imp.slot(1), [108.0, 396.0]);
+        // 3 horizontal and 2 vertical trim lines, marks on both sides of each.
+        assert_eq!(imp.crop_mark_strokes().len(), 10);
+    }
+
+    #[test]
+    fn landscape_when_it_holds_more() {
+        // 5x3.5 in cards on Letter: 1x3 upright, 2x2 turned.
+        let imp = Imposition::plan((612.0, 792.0), (360.0, 252.0), None, 0.0, false).unwrap();
+        assert!(imp.per_sheet() >= 4, "{imp:?}");
+    }
+
+    #[test]
+    fn backs_turn_on_the_edge_across_the_text() {
+        assert!(Duplex::Short.back_turned(612.0, 792.0));
+        assert!(!Duplex::Long.back_turned(612.0, 792.0));
+        assert!(Duplex::Long.back_turned(612.0, 396.0));
+        assert!(!Duplex::Short.back_turned(612.0, 396.0));
+    }
+}

@@ -1,0 +1,449 @@
+//! Mail merge: a recipient list (CSV) and a note whose text fields hold
+//! `{column}` placeholders become one note per row, with every problem
+//! reported by row and column.
+
+use crate::diag::{Diagnostic, Place, Result};
+use crate::spec::note::Field;
+use crate::spec::Note;
+use std::path::{Path, PathBuf};
+
+/// The most recipient rows read from one CSV file.
+pub const MAX_ROWS: usize = 100_000;
+/// The largest CSV file read, in bytes.
+pub const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A recipient list.
+#[derive(Debug, Clone)]
+pub struct Recipients {
+    /// The file, as named by the user.
+    pub path: PathBuf,
+    /// Column names from the header row.
+    pub headers: Vec<String>,
+    /// Data rows in file order.
+    pub rows: Vec<Row>,
+}
+
+/// One recipient.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based number among the data rows (the header is not counted).
+    pub number: usize,
+    /// 1-based line of the file where the row starts.
+    pub line: u64,
+    /// One value per column.
+    pub values: Vec<String>,
+}
+
+impl Recipients {
+    /// Index of a column by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// A place in the CSV file: its line, for messages about a row.
+    pub fn place(&self, row: &Row) -> Place {
+        Place {
+            line: Some(row.line as usize),
+            ..Place::file(&self.path)
+        }
+    }
+}
+
+/// Reads a recipient list: a header row, then one row per recipient. UTF-8
+/// with or without a byte-order mark, CRLF or LF line ends, RFC 4180 quoting
+/// (commas, quotes and line breaks inside quoted fields).
+pub fn read_csv(path: &Path) -> Result<Recipients> {
+    let fail = |why: String| Diagnostic::at(Place::file(path), why);
+    let meta = std::fs::metadata(path).map_err(|e| {
+        fail(format!(
+            "cannot read: {}",
+            crate::text::fonts::io_reason(&e)
+        ))
+    })?;
+    if meta.is_dir() {
+        return Err(fail("cannot read: it is a directory".into()).into());
+    }
+    if meta.len() > MAX_CSV_BYTES {
+        return Err(fail(format!(
+            "the file is {} MB; the limit for a recipient list is {} MB",
+            meta.len() / 1_000_000,
+            MAX_CSV_BYTES / 1_000_000
+        ))
+        .into());
+    }
+    let mut data = std::fs::read(path).map_err(|e| {
+        fail(format!(
+            "cannot read: {}",
+            crate::text::fonts::io_reason(&e)
+        ))
+    })?;
+    if data.starts_with(b"\xEF\xBB\xBF") {
+        data.drain(..3);
+    }
+    parse_csv(path, &data)
+}
+
+/// Parses CSV bytes (see [`read_csv`]); `path` names the file in messages.
+pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(data);
+    let mut records = reader.byte_records();
+    let at_line = |line: u64, msg: String| {
+        Diagnostic::at(
+            Place {
+                line: Some(line as usize),
+                ..Place::file(path)
+            },
+            msg,
+        )
+    };
+    let csv_error = |e: csv::Error| {
+        let line = e.position().map_or(1, |p| p.line());
+        at_line(line, format!("malformed CSV: {e}"))
+    };
+    let Some(header) = records.next() else {
+        return Err(Diagnostic::at(
+            Place::file(path),
+            "the file is empty; it needs a header row naming the columns",
+        )
+        .into());
+    };
+    let header = header.map_err(csv_error)?;
+    let mut headers = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        let h = std::str::from_utf8(h)
+            .map_err(|_| at_line(1, format!("header column {} is not UTF-8 text", i + 1)))?;
+        let h = h.trim().to_string();
+        if h.is_empty() {
+            return Err(at_line(1, format!("header column {} has no name", i + 1)).into());
+        }
+        if headers.contains(&h) {
+            return Err(at_line(1, format!("the header names column \"{h}\" twice")).into());
+        }
+        headers.push(h);
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let (mut line, mut counted) = (1u64, 0usize);
+    for record in records {
+        let record = record.map_err(csv_error)?;
+        // The csv crate's line numbers slip with CRLF line ends; count
+        // from the record's byte offset instead.
+        let mut byte = record.position().map_or(0, |p| p.byte() as usize).min(data.len());
+        while byte < data.len() && matches!(data[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        line += data[counted..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        counted = byte;
+        // A line holding nothing at all is skipped, as spreadsheets write them.
+        if record.len() == 1 && record[0].is_empty() {
+            continue;
+        }
+        let number = rows.len() + problems.len() + 1;
+        if rows.len() >= MAX_ROWS {
+            return Err(at_line(
+                line,
+                format!("more than {MAX_ROWS} recipient rows; split the list"),
+            )
+            .into());
+        }
+        if record.len() != headers.len() {
+            problems.push(
+                at_line(
+                    line,
+                    format!(
+                        "row {number} has {} fields; the header has {}",
+                        record.len(),
+                        headers.len()
+                    ),
+                )
+                .hint("a field holding a comma must be quoted: \"Smith, Jones & Partners\""),
+            );
+            continue;
+        }
+        let mut values = Vec::with_capacity(record.len());
+        let mut bad = false;
+        for (i, v) in record.iter().enumerate() {
+            match std::str::from_utf8(v) {
+                Ok(v) => values.push(v.trim().to_string()),
+                Err(_) => {
+                    problems.push(
+                        at_line(
+                            line,
+                            format!("row {number}, column \"{}\": not UTF-8 text", headers[i]),
+                        )
+                        .hint("save the file as UTF-8 (CSV UTF-8 in a spreadsheet)"),
+                    );
+                    bad = true;
+                    break;
+                }
+            }
+        }
+        if !bad {
+            rows.push(Row {
+                number,
+                line,
+                values,
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(crate::diag::Error(problems));
+    }
+    Ok(Recipients {
+        path: path.to_path_buf(),
+        headers,
+        rows,
+    })
+}
+
+/// A piece of a template field.
+#[derive(Debug, Clone, PartialEq)]
+enum Seg {
+    Text(String),
+    /// A column index and the byte offset of the placeholder in the field.
+    Column(usize),
+}
+
+/// A note whose text fields take values from a recipient row.
+#[derive(Debug, Clone)]
+pub struct Template {
+    note: Note,
+    /// Per field key: its segments.
+    fields: Vec<(&'static str, Vec<Seg>)>,
+}
+
+impl Template {
+    /// Parses the `{column}` placeholders of every text field of a note
+    /// against the recipient list's columns. An unknown column, an unclosed
+    /// brace or an empty placeholder is an error naming the note's line.
+    pub fn new(note: &Note, recipients: &Recipients) -> Result<Template> {
+        let mut fields = Vec::new();
+        let mut problems = Vec::new();
+        for (key, field) in note.fields() {
+            match segments(field, recipients) {
+                Ok(segs) => fields.push((key, segs)),
+                Err((offset, message, hint)) => problems.push(
+                    Diagnostic::at(
+                        Place {
+                            line: Some(field.line_of(offset)),
+                            ..Place::file(&note.path)
+                        },
+                        format!("{key}: {message}"),
+                    )
+                    .hint(hint),
+                ),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(crate::diag::Error(problems));
+        }
+        Ok(Template {
+            note: note.clone(),
+            fields,
+        })
+    }
+
+    /// The columns the template uses.
+    pub fn columns(&self) -> Vec<usize> {
+        let mut cols: Vec<usize> = self
+            .fields
+            .iter()
+            .flat_map(|(_, segs)| segs.iter())
+            .filter_map(|s| match s {
+                Seg::Column(c) => Some(*c),
+                Seg::Text(_) => None,
+            })
+            .collect();
+        cols.sort_unstable();
+        cols.dedup();
+        cols
+    }
+
+    /// The note for one row. A column the template uses that is empty in the
+    /// row is an error naming the row and column.
+    pub fn merge(&self, recipients: &Recipients, row: &Row) -> Result<Note> {
+        let mut note = self.note.clone();
+        let mut problems = Vec::new();
+        for (key, segs) in &self.fields {
+            let mut text = String::new();
+            for s in segs {
+                match s {
+                    Seg::Text(t) => text.push_str(t),
+                    Seg::Column(c) => {
+                        let v = &row.values[*c];
+                        if v.is_empty() {
+                            problems.push(
+                                Diagnostic::at(
+                                    recipients.place(row),
+                                    format!(
+                                        "row {}, column \"{}\": empty, but the note's {key} uses it",
+                                        row.number, recipients.headers[*c]
+                                    ),
+                                )
+                                .hint("fill in the value, or remove the row"),
+                            );
+                        }
+                        text.push_str(v);
+                    }
+                }
+            }
+            let field = match *key {
+                "greeting" => note.greeting.as_mut(),
+                "body" => Some(&mut note.body),
+                "closing" => note.closing.as_mut(),
+                _ => Some(&mut note.signer),
+            };
+            if let Some(f) = field {
+                f.text = text;
+            }
+        }
+        if !problems.is_empty() {
+            return Err(crate::diag::Error(problems));
+        }
+        note.check(&recipients.path).map_err(|e| {
+            crate::diag::Error(
+                e.0.into_iter()
+                    .map(|d| Diagnostic {
+                        place: Some(recipients.place(row)),
+                        message: format!("row {}: {}", row.number, d.message),
+                        ..d
+                    })
+                    .collect(),
+            )
+        })?;
+        Ok(note)
+    }
+}
+
+/// Splits a field into text and placeholders; `{{` and `}}` are literal braces.
+fn segments(
+    field: &Field,
+    recipients: &Recipients,
+) -> std::result::Result<Vec<Seg>, (usize, String, String)> {
+    let text = &field.text;
+    let mut segs = Vec::new();
+    let mut lit = String::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().map(|p| p.1) == Some('{') => {
+                chars.next();
+                lit.push('{');
+            }
+            '}' if chars.peek().map(|p| p.1) == Some('}') => {
+                chars.next();
+                lit.push('}');
+            }
+            '{' => {
+                let rest = &text[i + 1..];
+                let Some(end) = rest.find('}') else {
+                    return Err((
+                        i,
+                        "a '{' is never closed".into(),
+                        "write {{ for a literal brace".into(),
+                    ));
+                };
+                let name = rest[..end].trim();
+                if name.is_empty() || name.contains('{') {
+                    return Err((
+                        i,
+                        "an empty or broken placeholder".into(),
+                        "write {column} with a column name, or {{ for a literal brace".into(),
+                    ));
+                }
+                let Some(col) = recipients.column(name) else {
+                    return Err((
+                        i,
+                        format!(
+                            "the placeholder {{{name}}} names no column of {}",
+                            recipients.path.display()
+                        ),
+                        format!("columns: {}", recipients.headers.join(", ")),
+                    ));
+                };
+                if !lit.is_empty() {
+                    segs.push(Seg::Text(std::mem::take(&mut lit)));
+                }
+                segs.push(Seg::Column(col));
+                // Skip the placeholder's characters.
+                while let Some(&(j, _)) = chars.peek() {
+                    if j > i + end + 1 {
+                        break;
+                    }
+                    chars.next();
+                }
+            }
+            '}' => {
+                return Err((
+                    i,
+                    "a '}' with no '{'".into(),
+                    "write }} for a literal brace".into(),
+                ));
+            }
+            c => lit.push(c),
+        }
+    }
+    if !lit.is_empty() {
+        segs.push(Seg::Text(lit));
+    }
+    Ok(segs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recipients(csv: &str) -> Recipients {
+        parse_csv(Path::new("r.csv"), csv.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn reads_quotes_commas_and_line_breaks() {
+        let r = recipients("name,company\r\n\"Ann\",\"Smith, Jones & Partners\"\r\n\"Bo \"\"B\"\"\",\"Two\nLines\"\r\n");
+        assert_eq!(r.headers, ["name", "company"]);
+        assert_eq!(r.rows[0].values, ["Ann", "Smith, Jones & Partners"]);
+        assert_eq!(r.rows[1].values, ["Bo \"B\"", "Two\nLines"]);
+        assert_eq!(r.rows[1].number, 2);
+        assert_eq!(r.rows[1].line, 3);
+    }
+
+    #[test]
+    fn ragged_rows_are_reported_by_row() {
+        let err = parse_csv(Path::new("r.csv"), b"a,b\n1,2\n1\n1,2,3\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("r.csv:3: row 2 has 1 fields"), "{msg}");
+        assert!(msg.contains("r.csv:4: row 3 has 3 fields"), "{msg}");
+    }
+
+    #[test]
+    fn placeholders_and_literal_braces() {
+        let r = recipients("name\nAnn\n");
+        let note = crate::spec::note::parse_note(
+            Path::new("n.toml"),
+            "body = \"Hi {name}, {{not}} }}x{{\"\nsigner = \"{ name }\"\n",
+        )
+        .unwrap();
+        let t = Template::new(&note, &r).unwrap();
+        let merged = t.merge(&r, &r.rows[0]).unwrap();
+        assert_eq!(merged.body.text, "Hi Ann, {not} }x{");
+        assert_eq!(merged.signer.text, "Ann");
+    }
+
+    #[test]
+    fn unknown_column_is_named_with_the_columns() {
+        let r = recipients("name,title\nAnn,Dr.\n");
+        let note = crate::spec::note::parse_note(
+            Path::new("n.toml"),
+            "body = \"x\"\nsigner = \"{nmae}\"\n",
+        )
+        .unwrap();
+        let msg = Template::new(&note, &r).unwrap_err().to_string();
+        assert!(
+            msg.contains("n.toml:2") && msg.contains("{nmae}") && msg.contains("name, title"),
+            "{msg}"
+        );
+    }
+}
