@@ -385,8 +385,11 @@ struct Output<'a> {
     /// Pages written so far.
     pages: usize,
     report: Vec<CardReport>,
-    split: Vec<(String, Vec<u8>)>,
+    split: Vec<SplitFile>,
 }
+
+/// One card's own PDF: file name and bytes.
+type SplitFile = (String, Vec<u8>);
 
 impl Output<'_> {
     fn add(&mut self, card: Page) {
@@ -470,7 +473,7 @@ impl Output<'_> {
         }
     }
 
-    fn finish(mut self) -> (Option<Vec<u8>>, Vec<CardReport>, Vec<(String, Vec<u8>)>) {
+    fn finish(mut self) -> (Option<Vec<u8>>, Vec<CardReport>, Vec<SplitFile>) {
         self.flush_sheet();
         (self.writer.map(PdfWriter::finish), self.report, self.split)
     }

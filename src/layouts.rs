@@ -12,6 +12,7 @@ pub const DEFAULT: &str = "classic-a2";
 pub const BUNDLED: &[(&str, &str)] = &[
     ("classic-a2", include_str!("../layouts/classic-a2.toml")),
     ("portrait-a6", include_str!("../layouts/portrait-a6.toml")),
+    ("folded-a2", include_str!("../layouts/folded-a2.toml")),
 ];
 
 /// The names of the bundled designs.

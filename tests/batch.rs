@@ -1,0 +1,529 @@
+//! Batch: mail merge, checks before writing, split files, imposition, duplex,
+//! and the same bytes on any number of threads.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+
+const TEMPLATE: &str = r#"
+greeting = "Dear {title} {name},"
+body = """
+Thank you for meeting with me about the {position} role at {company}. {detail}
+"""
+closing = "With gratitude,"
+signer = "Alex Morgan"
+"#;
+
+fn write(dir: &Path, name: &str, data: &[u8]) {
+    std::fs::write(dir.join(name), data).unwrap();
+}
+
+fn csv_rows(n: usize) -> String {
+    let mut s = String::from("name,title,company,position,detail\n");
+    for i in 1..=n {
+        s.push_str(&format!(
+            "Person{i},Dr.,Company {i},role {i},It was a pleasure.\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn merges_bom_crlf_quotes_and_line_breaks_in_row_order() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    let csv = "\u{FEFF}name,title,company,position,detail\r\n\
+               José Núñez,Mr.,\"Smith, Jones & Partners\",editor,\"Your team’s plan —\r\nwith its two lines — impressed me.\"\r\n\
+               Zoë Brontë,Dr.,\"The \"\"Quoted\"\" Press\",designer,Thanks again.\r\n\
+               Alice Johnson,Ms.,Northwind,analyst,See you soon.\r\n";
+    write(dir.path(), "r.csv", csv.as_bytes());
+    let o = stationer(
+        dir.path(),
+        &["batch", "note.toml", "--data", "r.csv", "-o", "cards.pdf"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stderr.is_empty(), "quiet on success: {}", stderr(&o));
+    let pdf = dir.path().join("cards.pdf");
+    let info = run_tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Pages:           3"), "{info}");
+    let expect = [
+        [
+            "José Núñez",
+            "Smith, Jones & Partners",
+            "Your team’s plan",
+            "impressed me.",
+        ],
+        [
+            "Zoë Brontë",
+            "The \"Quoted\" Press",
+            "designer",
+            "Thanks again.",
+        ],
+        ["Alice Johnson", "Northwind", "analyst", "See you soon."],
+    ];
+    for (i, values) in expect.iter().enumerate() {
+        let p = (i + 1).to_string();
+        let text = run_tool(
+            "pdftotext",
+            &["-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+        );
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for v in values {
+            assert!(flat.contains(v), "page {p} lacks {v:?}: {flat}");
+        }
+    }
+}
+
+#[test]
+fn a_missing_column_is_named_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "note.toml",
+        TEMPLATE.replace("{company}", "{firm}").as_bytes(),
+    );
+    write(dir.path(), "r.csv", csv_rows(3).as_bytes());
+    let o = stationer(
+        dir.path(),
+        &["batch", "note.toml", "--data", "r.csv", "-o", "cards.pdf"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("{firm}") && err.contains("note.toml:4"),
+        "{err}"
+    );
+    assert!(err.contains("company"), "lists the columns: {err}");
+    assert!(!dir.path().join("cards.pdf").exists());
+}
+
+#[test]
+fn rows_that_do_not_fit_are_all_named_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    let long = "I enjoyed every part of our conversation about the catalogue. ".repeat(14);
+    let mut csv = String::from("name,title,company,position,detail\n");
+    for i in 1..=8 {
+        let detail = if i == 3 || i == 7 {
+            long.as_str()
+        } else {
+            "Thanks."
+        };
+        csv.push_str(&format!("P{i},Dr.,C{i},R{i},{detail}\n"));
+    }
+    write(dir.path(), "r.csv", csv.as_bytes());
+    write(dir.path(), "cards.pdf", b"old");
+    let o = stationer(
+        dir.path(),
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "cards.pdf",
+            "--report",
+            "r.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("row 3:") && err.contains("row 7:"), "{err}");
+    assert!(err.contains("r.csv:4") && err.contains("r.csv:8"), "{err}");
+    assert_eq!(err.matches("does not fit").count(), 2, "{err}");
+    assert!(err.contains("cut "), "{err}");
+    assert_eq!(std::fs::read(dir.path().join("cards.pdf")).unwrap(), b"old");
+    assert!(!dir.path().join("r.json").exists());
+
+    // `check --data` reports the same rows and writes nothing.
+    let o = stationer(dir.path(), &["check", "note.toml", "--data", "r.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("row 3:") && err.contains("row 7:"), "{err}");
+}
+
+#[test]
+fn empty_values_and_bad_rows_are_reported_together() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    write(
+        dir.path(),
+        "r.csv",
+        b"name,title,company,position,detail\nA,Dr.,,R,D\nB,Dr.,C,R\nC,Dr.,C,R,\xff\n",
+    );
+    let o = stationer(
+        dir.path(),
+        &["batch", "note.toml", "--data", "r.csv", "-o", "c.pdf"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("row 2 has 4 fields"), "{err}");
+    assert!(err.contains("row 3, column \"detail\": not UTF-8"), "{err}");
+    assert!(!dir.path().join("c.pdf").exists());
+    // With the file read, an empty value used by the note is named.
+    write(
+        dir.path(),
+        "r.csv",
+        b"name,title,company,position,detail\nA,Dr.,,R,D\n",
+    );
+    let o = stationer(
+        dir.path(),
+        &["batch", "note.toml", "--data", "r.csv", "-o", "c.pdf"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("row 1, column \"company\": empty"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn split_files_stay_inside_the_folder_and_never_overwrite_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    let names = ["../../x", "/tmp/y", "CON", "", "Twin", "Twin", "a\\b:c*d"];
+    let mut csv = String::from("name,title,company,position,detail\n");
+    for n in names {
+        csv.push_str(&format!("\"{n}\",Dr.,C,R,Thanks.\n"));
+    }
+    write(dir.path(), "r.csv", csv.as_bytes());
+    // The greeting uses {name}, which is empty in one row: name the files by
+    // another template and keep the greeting without it.
+    write(
+        dir.path(),
+        "note.toml",
+        TEMPLATE.replace("{title} {name}", "{title}").as_bytes(),
+    );
+    let o = stationer(
+        dir.path(),
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "all.pdf",
+            "--split",
+            "out",
+            "--split-name",
+            "{name}",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("out");
+    let files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(files.len(), names.len(), "{files:?}");
+    for f in &files {
+        assert!(
+            f.ends_with(".pdf") && !f.contains('/') && !f.starts_with('.'),
+            "{f}"
+        );
+        assert!(!f.to_uppercase().starts_with("CON."), "{f}");
+    }
+    assert!(!dir.path().join("x.pdf").exists() && !Path::new("/tmp/y.pdf").exists());
+    let mut lower: Vec<String> = files.iter().map(|f| f.to_lowercase()).collect();
+    lower.sort();
+    lower.dedup();
+    assert_eq!(lower.len(), names.len());
+}
+
+/// Straight segments drawn in a PDF page content, from qpdf's uncompressed
+/// output: (x0, y0, x1, y1) in PDF points (origin bottom-left).
+fn segments(pdf: &Path, dir: &Path) -> Vec<Vec<[f32; 4]>> {
+    let qdf = dir.join("q.pdf");
+    run_tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf.to_str().unwrap(),
+            qdf.to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    let mut pages = Vec::new();
+    for chunk in text.split("%% Contents for page").skip(1) {
+        let mut segs = Vec::new();
+        let mut start: Option<[f32; 2]> = None;
+        let mut nums: Vec<f32> = Vec::new();
+        for tok in chunk.split_whitespace() {
+            if tok == "endstream" {
+                break;
+            }
+            match tok {
+                "m" if nums.len() >= 2 => {
+                    start = Some([nums[nums.len() - 2], nums[nums.len() - 1]])
+                }
+                "l" if nums.len() >= 2 => {
+                    if let Some(s) = start {
+                        segs.push([s[0], s[1], nums[nums.len() - 2], nums[nums.len() - 1]]);
+                    }
+                }
+                _ => {}
+            }
+            match tok.parse::<f32>() {
+                Ok(v) => nums.push(v),
+                Err(_) => nums.clear(),
+            }
+        }
+        pages.push(segs);
+    }
+    pages
+}
+
+#[test]
+fn imposed_sheets_have_exact_size_right_count_and_marks_outside_every_card() {
+    if !(have_tool("pdftotext") && have_tool("qpdf")) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    write(dir.path(), "r.csv", csv_rows(5).as_bytes());
+    let o = stationer(
+        dir.path(),
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "s.pdf",
+            "--sheet",
+            "letter",
+            "--crop-marks",
+            "--report",
+            "s.json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = dir.path().join("s.pdf");
+    let info = run_tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Pages:           3"), "5 cards 2-up: {info}");
+    assert!(info.contains("Page size:       612 x 792 pts"), "{info}");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).unwrap()).unwrap();
+    let cards = report["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), 5);
+    let segs = segments(&pdf, dir.path());
+    let words = bbox_words(&pdf);
+    for (i, card) in cards.iter().enumerate() {
+        let sheet = card["sheet_page"].as_u64().unwrap() as usize;
+        assert_eq!(sheet, i / 2 + 1);
+        let off = card["offset"].as_array().unwrap();
+        let (ox, oy) = (
+            off[0].as_f64().unwrap() as f32,
+            off[1].as_f64().unwrap() as f32,
+        );
+        let (w, h) = (
+            card["width"].as_f64().unwrap() as f32,
+            card["height"].as_f64().unwrap() as f32,
+        );
+        let trim = [ox, oy, ox + w, oy + h];
+        // Crop marks: every drawn line of the sheet lies outside this card's trim.
+        let marks = &segs[sheet - 1];
+        assert!(marks.len() >= 10, "crop marks on sheet {sheet}: {marks:?}");
+        for s in marks {
+            let (x0, x1) = (s[0].min(s[2]), s[0].max(s[2]));
+            let (y0, y1) = (792.0 - s[1].max(s[3]), 792.0 - s[1].min(s[3]));
+            let inside = x1 > trim[0] + 0.01
+                && x0 < trim[2] - 0.01
+                && y1 > trim[1] + 0.01
+                && y0 < trim[3] - 0.01;
+            assert!(!inside, "mark {s:?} enters card {} at {trim:?}", i + 1);
+        }
+        // The report's offset places the card's first word where poppler finds it.
+        let first = rect(&card["lines"][0]["box"]);
+        let expected = [first[0] + ox, first[1] + oy];
+        let found = words[sheet - 1].iter().find(|w| {
+            (w.bbox[0] - expected[0]).abs() < 0.5 && (w.bbox[1] - expected[1]).abs() < 0.5
+        });
+        assert!(
+            found.is_some_and(|w| w.text == "Dear"),
+            "card {}: no 'Dear' at {expected:?}",
+            i + 1
+        );
+    }
+}
+
+fn rect(v: &Value) -> [f32; 4] {
+    let a = v.as_array().unwrap();
+    [0, 1, 2, 3].map(|i| a[i].as_f64().unwrap() as f32)
+}
+
+#[test]
+fn folded_duplex_puts_the_outside_first_and_turns_the_back_for_the_printer() {
+    if !have_tool("pdfinfo") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    write(dir.path(), "r.csv", csv_rows(2).as_bytes());
+    for (duplex, rot) in [("long", "180"), ("short", "0")] {
+        let out = format!("{duplex}.pdf");
+        let o = stationer(
+            dir.path(),
+            &[
+                "batch",
+                "note.toml",
+                "--data",
+                "r.csv",
+                "-o",
+                &out,
+                "--layout",
+                "folded-a2",
+                "--duplex",
+                duplex,
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let pdf = dir.path().join(&out);
+        let info = run_tool("pdfinfo", &["-f", "1", "-l", "4", pdf.to_str().unwrap()]);
+        let rots: Vec<&str> = info
+            .lines()
+            .filter(|l| l.contains("rot:"))
+            .map(|l| l.split_whitespace().last().unwrap())
+            .collect();
+        // Outside (blank, upright), inside (message, turned as the printer needs), twice.
+        assert_eq!(rots, ["0", rot, "0", rot], "{duplex}: {info}");
+        let words = bbox_words(&pdf);
+        assert!(
+            words[0].is_empty() && words[2].is_empty(),
+            "outsides are blank"
+        );
+        // The message is on the inside right panel; seen turned, on the left.
+        let right = words[1].iter().all(|w| w.bbox[0] >= 306.0);
+        let left = words[1].iter().all(|w| w.bbox[2] <= 306.0);
+        assert!(
+            !words[1].is_empty() && if rot == "0" { right } else { left },
+            "{duplex}"
+        );
+    }
+    // A flat design has no back to print.
+    let o = stationer(
+        dir.path(),
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "x.pdf",
+            "--duplex",
+            "long",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn from_skip_and_copies_place_the_right_cards() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    write(
+        dir.path(),
+        "r.csv",
+        b"name,title,company,position,detail,n\nAnn,Dr.,C,R,D,2\nBob,Dr.,C,R,D,0\nCy,Dr.,C,R,D,1\n",
+    );
+    let o = stationer(
+        dir.path(),
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "c.pdf",
+            "--copies-column",
+            "n",
+            "--from",
+            "2",
+            "--report",
+            "c.json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = run_tool(
+        "pdftotext",
+        &[dir.path().join("c.pdf").to_str().unwrap(), "-"],
+    );
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert_eq!(
+        pages.len(),
+        2,
+        "Ann twice, Bob never, Cy once; from card 2: {text}"
+    );
+    assert!(pages[0].contains("Ann") && pages[1].contains("Cy"));
+
+    let o = stationer(
+        dir.path(),
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "s.pdf",
+            "--sheet",
+            "letter",
+            "--skip",
+            "1",
+            "--report",
+            "s.json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).unwrap()).unwrap();
+    let offsets: Vec<f64> = report["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["offset"][1].as_f64().unwrap())
+        .collect();
+    // Two slots a sheet; the first is skipped: card 1 goes to the lower slot.
+    assert!(offsets[0] > offsets[1], "{offsets:?}");
+    assert_eq!(report["cards"][1]["sheet_page"], 2);
+}
+
+#[test]
+fn the_same_bytes_on_one_thread_and_on_all() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    write(dir.path(), "r.csv", csv_rows(300).as_bytes());
+    let run = |threads: &str, out: &str| {
+        let o = stationer(
+            dir.path(),
+            &[
+                "batch",
+                "note.toml",
+                "--data",
+                "r.csv",
+                "-o",
+                out,
+                "--threads",
+                threads,
+                "--sheet",
+                "a4",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read(dir.path().join(out)).unwrap()
+    };
+    assert!(run("1", "one.pdf") == run("0", "all.pdf"));
+    assert!(run("3", "three.pdf") == run("1", "one-again.pdf"));
+}
