@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod batch;
+pub mod calibrate;
 pub mod card;
 pub mod cli;
 pub mod diag;
@@ -17,6 +18,8 @@ pub mod layout;
 pub mod layouts;
 pub mod merge;
 pub mod output;
+pub mod print;
+pub mod profile;
 pub mod scene;
 pub mod spec;
 pub mod text;

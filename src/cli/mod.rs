@@ -1,7 +1,8 @@
 //! The command line: clap definitions, and arguments turned into jobs.
 
 use crate::diag::{Diagnostic, Error};
-use crate::export::{write_pdf, write_report};
+use crate::export::pdf::write_pdf_with;
+use crate::export::write_report;
 use crate::output::write_atomic;
 use crate::{design_for, layout_card, layouts, load_note};
 use clap::{Parser, Subcommand};
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 mod batch;
 mod preview;
+mod print;
 
 /// Exit status: the input is wrong or a note does not fit.
 pub const EXIT_INPUT: i32 = 1;
@@ -49,8 +51,9 @@ signature area. A note that does not fit at the smallest size is refused with
 how much to cut, and nothing is written. The PDF is written whole or not at
 all: an existing file at the output path is only replaced on success.
 
-Example:
-  stationer render samples/note.toml -o card.pdf --report card.json")]
+Examples:
+  stationer render samples/note.toml -o card.pdf --report card.json
+  stationer render samples/note.toml -o card.pdf --profile office   # corrected for a printer")]
     Render {
         /// The note (TOML: greeting, body, closing, signer, optional layout).
         note: PathBuf,
@@ -63,6 +66,12 @@ Example:
         /// Also write a JSON report of sizes, boxes and lines (points, top-left origin).
         #[arg(long, value_name = "REPORT.json")]
         report: Option<PathBuf>,
+        /// Correct the PDF for a printer with this profile (see `stationer profile`); the report keeps the intended positions.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
+        #[arg(long, value_name = "FILE")]
+        profiles: Option<PathBuf>,
     },
     /// Draw a card as a PNG picture, with optional guides and a background scan.
     #[command(long_about = preview::LONG_ABOUT)]
@@ -83,6 +92,15 @@ Example:
     },
     /// List the bundled designs: name, card size, description.
     Layouts,
+    /// Write a calibration sheet to measure a printer with (see `stationer profile`).
+    #[command(long_about = print::CALIBRATE_ABOUT)]
+    Calibrate(print::CalibrateArgs),
+    /// Keep printer profiles: measured offsets and scale that correct a printer.
+    #[command(long_about = print::PROFILE_ABOUT)]
+    Profile(print::ProfileArgs),
+    /// Send a PDF to a printer (CUPS) at its exact size, without scaling.
+    #[command(long_about = print::PRINT_ABOUT)]
+    Print(print::PrintArgs),
 }
 
 /// Runs the command line; returns the exit status.
@@ -111,6 +129,8 @@ fn run(command: Command) -> Result<(), Error> {
             output,
             layout,
             report,
+            profile,
+            profiles,
         } => {
             refuse_overwriting_input(&note, &output)?;
             if let Some(r) = &report {
@@ -119,7 +139,9 @@ fn run(command: Command) -> Result<(), Error> {
             let n = load_note(&note)?;
             let design = design_for(&n, layout.as_deref())?;
             let card = layout_card(&n, &design)?;
-            let pdf = write_pdf(&card.scene);
+            let options =
+                print::render_options(&card.scene, profile.as_deref(), profiles.as_deref())?;
+            let pdf = write_pdf_with(&card.scene, &options);
             let report_bytes = report.as_ref().map(|_| write_report(&card.scene));
             write_atomic(&output, &pdf)?;
             if let (Some(path), Some(bytes)) = (&report, &report_bytes) {
@@ -165,6 +187,9 @@ fn run(command: Command) -> Result<(), Error> {
             );
             Ok(())
         }
+        Command::Calibrate(args) => print::calibrate(args),
+        Command::Profile(args) => print::profile(args),
+        Command::Print(args) => print::print(args),
         Command::Layouts => {
             for (name, _) in layouts::BUNDLED {
                 let d = layouts::bundled(name).expect("bundled name")?;

@@ -26,11 +26,85 @@ const SYSTEM_INFO: SystemInfo = SystemInfo {
 
 /// Writes the Scene as PDF bytes.
 pub fn write_pdf(scene: &Scene) -> Vec<u8> {
+    write_pdf_with(scene, &PdfOptions::default())
+}
+
+/// Writes the Scene as PDF bytes, with options (a printer correction).
+pub fn write_pdf_with(scene: &Scene, options: &PdfOptions) -> Vec<u8> {
     let mut w = PdfWriter::new(&scene.fonts, &scene.title);
+    w.set_options(*options);
     for page in &scene.pages {
         w.add_page(page);
     }
     w.finish()
+}
+
+/// How to write a PDF. The default writes the Scene as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PdfOptions {
+    /// A printer correction applied to every page's content (default none).
+    /// Page size, boxes and the Scene itself are unchanged.
+    pub correction: Option<Correction>,
+    /// A different correction for even pages (2, 4, …), the backs of sheets
+    /// printed two-sided (default none: even pages use `correction`).
+    pub back_correction: Option<Correction>,
+}
+
+/// A printer correction: page content is scaled and moved so that a printer
+/// which misplaces it puts it where the Scene says. It works in the page as
+/// printed (its `rotate` applied): points, origin at the top-left corner of
+/// the sheet (bleed included), y down; a point `(x, y)` is drawn at
+/// `(x * scale_x + offset_x, y * scale_y + offset_y)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Correction {
+    /// Horizontal scale; 1 is none.
+    pub scale_x: f32,
+    /// Vertical scale; 1 is none.
+    pub scale_y: f32,
+    /// Horizontal move in points, positive to the right.
+    pub offset_x: f32,
+    /// Vertical move in points, positive downwards.
+    pub offset_y: f32,
+}
+
+impl Correction {
+    /// Where a sheet point `[x, y]` (points, top-left origin, y down) is drawn.
+    pub fn apply(&self, [x, y]: [f32; 2]) -> [f32; 2] {
+        [
+            x * self.scale_x + self.offset_x,
+            y * self.scale_y + self.offset_y,
+        ]
+    }
+
+    /// The correction as a PDF `cm` matrix for a page `w` x `h` points (its
+    /// MediaBox) shown with a clockwise `rotate`: PDF space (origin
+    /// bottom-left, y up) to the sheet as printed, corrected, and back.
+    fn matrix(&self, w: f32, h: f32, rotate: i32) -> [f32; 6] {
+        let (w, h) = (w as f64, h as f64);
+        let r = rotate.rem_euclid(360);
+        let to_sheet = |x: f64, y: f64| match r {
+            90 => (y, x),
+            180 => (w - x, y),
+            270 => (h - y, w - x),
+            _ => (x, h - y),
+        };
+        let from_sheet = |u: f64, v: f64| match r {
+            90 => (v, u),
+            180 => (w - u, v),
+            270 => (w - v, h - u),
+            _ => (u, h - v),
+        };
+        let map = |x: f64, y: f64| {
+            let (u, v) = to_sheet(x, y);
+            let u = u * self.scale_x as f64 + self.offset_x as f64;
+            let v = v * self.scale_y as f64 + self.offset_y as f64;
+            from_sheet(u, v)
+        };
+        let (e, f) = map(0.0, 0.0);
+        let (ax, bx) = map(1.0, 0.0);
+        let (cy, dy) = map(0.0, 1.0);
+        [ax - e, bx - f, cy - e, dy - f, e, f].map(|v| v as f32)
+    }
 }
 
 /// What the file holds of one font so far.
@@ -58,6 +132,7 @@ pub struct PdfWriter<'a> {
     info_id: Ref,
     page_ids: Vec<Ref>,
     title: String,
+    options: PdfOptions,
 }
 
 impl<'a> PdfWriter<'a> {
@@ -90,16 +165,38 @@ impl<'a> PdfWriter<'a> {
             info_id,
             page_ids: Vec::new(),
             title: title.to_string(),
+            options: PdfOptions::default(),
         }
+    }
+
+    /// Sets how the pages that follow are written (a printer correction).
+    pub fn set_options(&mut self, options: PdfOptions) {
+        self.options = options;
     }
 
     /// Adds a page: its content is written now, its fonts at the end.
     pub fn add_page(&mut self, page: &Page) {
         let page_id = self.next.bump();
         let content_id = self.next.bump();
+        let correction = match self.options.back_correction {
+            Some(back) if self.page_ids.len() % 2 == 1 => Some(back),
+            _ => self.options.correction,
+        };
         self.page_ids.push(page_id);
         let mut used = vec![false; self.fonts.len()];
-        let content = self.page_content(page, &mut used);
+        let mut content = self.page_content(page, &mut used);
+        if let Some(k) = correction {
+            let b = page.bleed;
+            let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
+            let mut c = Content::new();
+            c.save_state();
+            c.transform(k.matrix(w, h, page.rotate));
+            let mut wrapped = c.finish().into_vec();
+            wrapped.push(b'\n');
+            wrapped.append(&mut content);
+            wrapped.extend_from_slice(b"\nQ");
+            content = wrapped;
+        }
         self.pdf
             .stream(content_id, &deflate(&content))
             .filter(Filter::FlateDecode);

@@ -1,0 +1,495 @@
+//! `stationer calibrate`, `stationer profile` and `stationer print`: measure
+//! a printer, keep its correction, and send PDFs to it at exact size.
+
+use crate::calibrate::{self, Measurements, Sheet, SheetText};
+use crate::diag::{Diagnostic, Result};
+use crate::export::pdf::{write_pdf_with, PdfOptions};
+use crate::output::write_atomic;
+use crate::print::{self, Duplex, PrintOptions};
+use crate::profile::{self, Profile, ProfileFile};
+use crate::scene::Scene;
+use crate::units::Pt;
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+/// The long help of `stationer calibrate`.
+pub(crate) const CALIBRATE_ABOUT: &str = "\
+Write a calibration sheet: print it, measure it, and save a printer profile.
+
+Printers rarely put things exactly where a PDF says: a millimetre or two off,
+sometimes slightly stretched. The sheet has millimetre rulers along the top and
+left, crosses 20 mm in from each corner, and instructions: print it at actual
+size, measure from the paper's edges to the crosses with a ruler, and type the
+`stationer profile set` command printed on it. Page 2 is the back, for
+two-sided printing. With --profile the sheet is corrected with that profile, to
+check it: every cross should then land where the sheet says.
+
+Examples:
+  stationer calibrate -o sheet.pdf
+  stationer print sheet.pdf --printer office
+  stationer profile set office --sheet letter --a-left 21.2mm --a-top 19.6mm \\
+      --b-left 196.8mm --c-top 259.9mm
+  stationer calibrate -o check.pdf --profile office
+  stationer calibrate -o card-sheet.pdf --sheet classic-a2   # on A2 card stock";
+
+/// Arguments of `stationer calibrate`.
+#[derive(Args, Debug)]
+pub(crate) struct CalibrateArgs {
+    /// Where to write the sheet (a PDF: the front, then the back).
+    #[arg(short, long, value_name = "SHEET.pdf")]
+    output: PathBuf,
+    /// The paper: letter, a4, or a card design's name or file (its card size, for card stock).
+    #[arg(long, value_name = "letter|a4|CARD", default_value = "letter")]
+    sheet: String,
+    /// Correct the sheet with this printer profile, to check the profile.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
+    #[arg(long, value_name = "FILE")]
+    profiles: Option<PathBuf>,
+}
+
+/// Runs `stationer calibrate`.
+pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
+    let sheet = Sheet::parse(&args.sheet)?;
+    let options = match &args.profile {
+        Some(name) => profile::load(args.profiles.as_deref(), name)?.pdf_options(true),
+        None => PdfOptions::default(),
+    };
+    let file_name = args
+        .output
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sheet.pdf".into());
+    let scene = calibrate::calibration_sheet(
+        &sheet,
+        &SheetText {
+            file_name: &file_name,
+            corrected_by: args.profile.as_deref(),
+        },
+    )?;
+    write_atomic(&args.output, &write_pdf_with(&scene, &options))
+}
+
+/// The long help of `stationer profile`.
+pub(crate) const PROFILE_ABOUT: &str = "\
+Keep printer profiles: the correction that makes a printer print at the right place.
+
+A profile moves and scales everything printed with it: x' = x * scale_x +
+offset_x and y' = y * scale_y + offset_y, measured from the sheet's top-left
+corner, y down. Make one from a printed calibration sheet (stationer calibrate)
+by typing the distances you measured, or give the correction itself. It may
+also record how close to each edge the printer can print (render then warns
+about text closer than that), and the queue and tray `stationer print
+--profile` uses. Profiles are kept in ~/.config/stationer/profiles.toml
+($XDG_CONFIG_HOME/stationer if set), or the file given with --profiles.
+
+Examples:
+  stationer profile set office --sheet letter --a-left 21.2mm --a-top 19.6mm \\
+      --b-left 196.8mm --c-top 259.9mm
+  stationer profile set office --offset-x 1.2mm --offset-y -0.5mm --scale-x 1.004
+  stationer profile set office --margins 4mm --margin-bottom 6mm --printer Office_Laser
+  stationer profile list
+  stationer render samples/note.toml -o card.pdf --profile office";
+
+/// Arguments of `stationer profile`.
+#[derive(Args, Debug)]
+pub(crate) struct ProfileArgs {
+    #[command(subcommand)]
+    command: ProfileCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum ProfileCommand {
+    /// Create or change a profile: measurements from the calibration sheet, or values.
+    #[command(long_about = PROFILE_ABOUT)]
+    Set(Box<SetArgs>),
+    /// List the profiles: offsets, scales, margins, printer and tray.
+    List(FileArg),
+    /// Delete a profile.
+    Remove {
+        /// The profile's name.
+        name: String,
+        #[command(flatten)]
+        file: FileArg,
+    },
+}
+
+#[derive(Args, Debug)]
+struct FileArg {
+    /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
+    #[arg(long, value_name = "FILE")]
+    profiles: Option<PathBuf>,
+}
+
+fn length(s: &str) -> std::result::Result<Pt, String> {
+    s.parse::<Pt>().map_err(|e| e.0)
+}
+
+fn measured(s: &str) -> std::result::Result<Pt, String> {
+    let p = length(s)?;
+    if p.0 < 0.0 {
+        return Err("a distance from the paper's edge is not negative".into());
+    }
+    Ok(p)
+}
+
+#[derive(Args, Debug)]
+struct SetArgs {
+    /// The profile's name: letters, digits, '-' and '_' (e.g. office).
+    name: String,
+    /// Move everything right by this much (negative: left), e.g. 1.2mm.
+    #[arg(long, value_name = "LEN", allow_hyphen_values = true, value_parser = length,
+          conflicts_with = "a_left")]
+    offset_x: Option<Pt>,
+    /// Move everything down by this much (negative: up), e.g. -0.5mm.
+    #[arg(long, value_name = "LEN", allow_hyphen_values = true, value_parser = length,
+          conflicts_with = "a_top")]
+    offset_y: Option<Pt>,
+    /// Stretch across by this factor, 0.5 to 2 (1 is none; 1.01 is 1% wider).
+    #[arg(
+        long,
+        value_name = "F",
+        allow_hyphen_values = true,
+        conflicts_with = "b_left"
+    )]
+    scale_x: Option<f32>,
+    /// Stretch down by this factor, 0.5 to 2 (1 is none).
+    #[arg(
+        long,
+        value_name = "F",
+        allow_hyphen_values = true,
+        conflicts_with = "c_top"
+    )]
+    scale_y: Option<f32>,
+    /// Move the backs of two-sided sheets right by this much [default: as --offset-x].
+    #[arg(long, value_name = "LEN", allow_hyphen_values = true, value_parser = length,
+          conflicts_with = "e_left")]
+    back_offset_x: Option<Pt>,
+    /// Move the backs of two-sided sheets down by this much [default: as --offset-y].
+    #[arg(long, value_name = "LEN", allow_hyphen_values = true, value_parser = length,
+          conflicts_with = "e_top")]
+    back_offset_y: Option<Pt>,
+    /// The printer cannot print this close to any edge (sets all four margins).
+    #[arg(long, value_name = "LEN", value_parser = length)]
+    margins: Option<Pt>,
+    /// The printer cannot print this close to the top edge (0 for no limit).
+    #[arg(long, value_name = "LEN", value_parser = length)]
+    margin_top: Option<Pt>,
+    /// The printer cannot print this close to the right edge.
+    #[arg(long, value_name = "LEN", value_parser = length)]
+    margin_right: Option<Pt>,
+    /// The printer cannot print this close to the bottom edge.
+    #[arg(long, value_name = "LEN", value_parser = length)]
+    margin_bottom: Option<Pt>,
+    /// The printer cannot print this close to the left edge.
+    #[arg(long, value_name = "LEN", value_parser = length)]
+    margin_left: Option<Pt>,
+    /// The CUPS queue `stationer print --profile NAME` uses ("" to forget it).
+    #[arg(long, value_name = "QUEUE")]
+    printer: Option<String>,
+    /// The tray `stationer print --profile NAME` uses ("" to forget it).
+    #[arg(long, value_name = "TRAY")]
+    tray: Option<String>,
+    /// The calibration sheet that was measured: letter, a4 or a card design.
+    #[arg(
+        long,
+        value_name = "letter|a4|CARD",
+        help_heading = "Measured on the calibration sheet"
+    )]
+    sheet: Option<String>,
+    /// Cross A, from the paper's left edge to its centre, e.g. 21.2mm.
+    #[arg(long, value_name = "LEN", value_parser = measured,
+          help_heading = "Measured on the calibration sheet")]
+    a_left: Option<Pt>,
+    /// Cross A, from the paper's top edge.
+    #[arg(long, value_name = "LEN", value_parser = measured,
+          help_heading = "Measured on the calibration sheet")]
+    a_top: Option<Pt>,
+    /// Cross B, from the paper's left edge (gives the scale across, with A).
+    #[arg(long, value_name = "LEN", value_parser = measured,
+          help_heading = "Measured on the calibration sheet")]
+    b_left: Option<Pt>,
+    /// Cross C, from the paper's top edge (gives the scale down, with A).
+    #[arg(long, value_name = "LEN", value_parser = measured,
+          help_heading = "Measured on the calibration sheet")]
+    c_top: Option<Pt>,
+    /// Cross E on the back, from the back's left edge.
+    #[arg(long, value_name = "LEN", value_parser = measured,
+          help_heading = "Measured on the calibration sheet")]
+    e_left: Option<Pt>,
+    /// Cross E on the back, from the back's top edge.
+    #[arg(long, value_name = "LEN", value_parser = measured,
+          help_heading = "Measured on the calibration sheet")]
+    e_top: Option<Pt>,
+    #[command(flatten)]
+    file: FileArg,
+}
+
+/// Runs `stationer profile ...`.
+pub(crate) fn profile(args: ProfileArgs) -> Result<()> {
+    match args.command {
+        ProfileCommand::Set(set) => profile_set(*set),
+        ProfileCommand::List(file) => {
+            let file = ProfileFile::load(file.profiles.as_deref())?;
+            if file.profiles.is_empty() {
+                eprintln!(
+                    "no printer profiles in {} yet\n  hint: make one with stationer calibrate \
+                     -o sheet.pdf, then follow the sheet",
+                    file.path.display()
+                );
+                return Ok(());
+            }
+            println!("{}", file.path.display());
+            for p in &file.profiles {
+                println!("{}", describe(p));
+            }
+            Ok(())
+        }
+        ProfileCommand::Remove { name, file } => {
+            let mut f = ProfileFile::load(file.profiles.as_deref())?;
+            f.remove(&name)?;
+            f.save()
+        }
+    }
+}
+
+fn profile_set(a: SetArgs) -> Result<()> {
+    if !profile::valid_name(&a.name) {
+        return Err(
+            Diagnostic::new(format!("\"{}\" cannot name a profile", a.name))
+                .hint("use letters, digits, '-' and '_', e.g. office or home-inkjet")
+                .into(),
+        );
+    }
+    let mut file = ProfileFile::load(a.file.profiles.as_deref())?;
+    let mut p = file
+        .get(&a.name)
+        .cloned()
+        .unwrap_or_else(|_| Profile::new(&a.name));
+    let m = Measurements {
+        a_left: a.a_left,
+        a_top: a.a_top,
+        b_left: a.b_left,
+        c_top: a.c_top,
+        e_left: a.e_left,
+        e_top: a.e_top,
+    };
+    if let Some(v) = a.scale_x {
+        p.scale_x = v;
+    }
+    if let Some(v) = a.scale_y {
+        p.scale_y = v;
+    }
+    if !m.is_empty() {
+        let Some(sheet) = &a.sheet else {
+            return Err(Diagnostic::new("measurements need --sheet, the calibration sheet's paper")
+                .hint("give the --sheet the sheet was made with, e.g. --sheet letter (it is printed on the sheet)")
+                .into());
+        };
+        calibrate::apply_measurements(&mut p, &Sheet::parse(sheet)?, &m)?;
+    } else if a.sheet.is_some() {
+        return Err(
+            Diagnostic::new("--sheet goes with measurements such as --a-left")
+                .hint("see stationer profile set --help")
+                .into(),
+        );
+    }
+    if let Some(v) = a.offset_x {
+        p.offset_x = v;
+    }
+    if let Some(v) = a.offset_y {
+        p.offset_y = v;
+    }
+    if let Some(v) = a.back_offset_x {
+        p.back_offset_x = Some(v);
+    }
+    if let Some(v) = a.back_offset_y {
+        p.back_offset_y = Some(v);
+    }
+    if let Some(v) = a.margins {
+        p.margins = profile::Margins {
+            top: v,
+            right: v,
+            bottom: v,
+            left: v,
+        };
+    }
+    for (v, side) in [
+        (a.margin_top, &mut p.margins.top),
+        (a.margin_right, &mut p.margins.right),
+        (a.margin_bottom, &mut p.margins.bottom),
+        (a.margin_left, &mut p.margins.left),
+    ] {
+        if let Some(v) = v {
+            *side = v;
+        }
+    }
+    if let Some(v) = a.printer {
+        p.printer = (!v.is_empty()).then_some(v);
+    }
+    if let Some(v) = a.tray {
+        p.tray = (!v.is_empty()).then_some(v);
+    }
+    p.validate()?;
+    let line = describe(&p);
+    file.set(p);
+    file.save()?;
+    println!("saved in {}", file.path.display());
+    println!("{line}");
+    Ok(())
+}
+
+/// One line about a profile, for `profile list` and `profile set`.
+fn describe(p: &Profile) -> String {
+    let mm = |v: Pt| format!("{:+.2}mm", v.0 / Pt::PER_MM);
+    let mut s = format!(
+        "{:<12} offset {} {}  scale {:.5} {:.5}",
+        p.name,
+        mm(p.offset_x),
+        mm(p.offset_y),
+        p.scale_x,
+        p.scale_y
+    );
+    if p.back_offset_x.is_some() || p.back_offset_y.is_some() {
+        let b = p.back_correction();
+        s += &format!("  back {} {}", mm(Pt(b.offset_x)), mm(Pt(b.offset_y)));
+    }
+    let m = p.margins;
+    if [m.top, m.right, m.bottom, m.left].iter().any(|v| v.0 > 0.0) {
+        let v = |v: Pt| format!("{:.1}", v.0 / Pt::PER_MM);
+        s += &format!(
+            "  margins {} {} {} {} mm (top right bottom left)",
+            v(m.top),
+            v(m.right),
+            v(m.bottom),
+            v(m.left)
+        );
+    }
+    if let Some(q) = &p.printer {
+        s += &format!("  printer {q}");
+    }
+    if let Some(t) = &p.tray {
+        s += &format!("  tray {t}");
+    }
+    s
+}
+
+/// PDF options for `render --profile`: the profile's correction, after
+/// warning on stderr about anything its unprintable margins would cut.
+pub(crate) fn render_options(
+    scene: &Scene,
+    profile_name: Option<&str>,
+    profiles: Option<&Path>,
+) -> Result<PdfOptions> {
+    let Some(name) = profile_name else {
+        if profiles.is_some() {
+            return Err(Diagnostic::new("--profiles goes with --profile NAME").into());
+        }
+        return Ok(PdfOptions::default());
+    };
+    let p = profile::load(profiles, name)?;
+    for w in profile::preflight(scene, &p) {
+        eprintln!("warning: {w}");
+    }
+    Ok(p.pdf_options(false))
+}
+
+/// The long help of `stationer print`.
+pub(crate) const PRINT_ABOUT: &str = "\
+Send a PDF to a printer through CUPS, at exact size.
+
+The PDF is handed to `lp` with its first page's size as the media (Letter, A4,
+A6 ... or a custom size such as Custom.5.5x4.25in for a US A2 card) and with
+scaling turned off, so nothing is shrunk to fit. Load card stock of that size.
+
+A printer profile's correction cannot be applied to a finished PDF: make the
+PDF with `stationer render --profile NAME` (or calibrate --profile). Here,
+--profile NAME only supplies the profile's printer queue and tray when
+--printer or --tray are not given.
+
+Examples:
+  stationer print card.pdf --printer office
+  stationer print card.pdf --printer office --copies 5 --tray Manual
+  stationer print sheet.pdf --duplex long
+  stationer print card.pdf --printer office --dry-run    # show the lp command only";
+
+/// Which edge two-sided sheets turn over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DuplexArg {
+    /// Turn over the short edge (landscape pages, or calendar style).
+    Short,
+    /// Turn over the long edge (portrait pages, book style).
+    Long,
+}
+
+/// Arguments of `stationer print`.
+#[derive(Args, Debug)]
+pub(crate) struct PrintArgs {
+    /// The PDF to print (made by stationer render, batch or calibrate).
+    file: PathBuf,
+    /// The CUPS queue [default: the profile's printer, else the default printer].
+    #[arg(long, value_name = "QUEUE")]
+    printer: Option<String>,
+    /// Use this profile's printer and tray (its correction is applied by render --profile).
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
+    #[arg(long, value_name = "FILE")]
+    profiles: Option<PathBuf>,
+    /// Copies of the whole file, 1 to 999.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=999))]
+    copies: u32,
+    /// Print two-sided, turning the sheet over its short or long edge.
+    #[arg(long, value_name = "EDGE")]
+    duplex: Option<DuplexArg>,
+    /// The tray (a PPD InputSlot keyword such as Tray2 or Manual; `lpoptions -p QUEUE -l`).
+    #[arg(long, value_name = "NAME")]
+    tray: Option<String>,
+    /// Print the lp command (shell-quoted) instead of running it.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Runs `stationer print`.
+pub(crate) fn print(args: PrintArgs) -> Result<()> {
+    let profile = match &args.profile {
+        Some(name) => Some(profile::load(args.profiles.as_deref(), name)?),
+        None if args.profiles.is_some() => {
+            return Err(Diagnostic::new("--profiles goes with --profile NAME").into())
+        }
+        None => None,
+    };
+    let options = PrintOptions {
+        printer: args
+            .printer
+            .or_else(|| profile.as_ref().and_then(|p| p.printer.clone())),
+        copies: args.copies,
+        duplex: args.duplex.map(|d| match d {
+            DuplexArg::Short => Duplex::Short,
+            DuplexArg::Long => Duplex::Long,
+        }),
+        tray: args
+            .tray
+            .or_else(|| profile.as_ref().and_then(|p| p.tray.clone())),
+    };
+    if args.dry_run {
+        let command = print::lp_command(&args.file, &options)?;
+        println!("{}", print::shell_quote(&command));
+        return Ok(());
+    }
+    let job = print::submit(&args.file, &options)?;
+    let media = print::read_page_size(&args.file)
+        .map(|[w, h]| print::media_name(w, h))
+        .unwrap_or_default();
+    let copies = match options.copies {
+        1 => "1 copy".to_string(),
+        n => format!("{n} copies"),
+    };
+    println!(
+        "sent {} as job {job} ({media}, {copies}, no scaling)",
+        args.file.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,504 @@
+//! Printing through CUPS: a PDF handed to `lp` at its exact page size, with
+//! scaling turned off, so a card prints where the PDF puts it.
+//!
+//! The media is read from the first page's MediaBox: a standard name
+//! (`Letter`, `Legal`, `A4`, `A5`, `A6`) when the page is that size either way
+//! round, else `Custom.WxHin` (or `mm`, or points) in the page's own
+//! orientation. `lp` runs with an argument list, never through a shell.
+
+use crate::diag::{Diagnostic, Result};
+use std::ffi::OsString;
+use std::io::ErrorKind;
+use std::path::Path;
+use std::process::Command;
+
+/// Two-sided printing: which edge the sheet turns over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplex {
+    /// Turn over the short edge (`sides=two-sided-short-edge`).
+    Short,
+    /// Turn over the long edge (`sides=two-sided-long-edge`).
+    Long,
+}
+
+/// How to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintOptions {
+    /// The CUPS queue (default `None`: `$LPDEST`, `$PRINTER`, then the
+    /// system's default printer).
+    pub printer: Option<String>,
+    /// Copies of the whole file, 1 to 999 (default 1).
+    pub copies: u32,
+    /// Two-sided printing (default `None`: the queue's default, usually one-sided).
+    pub duplex: Option<Duplex>,
+    /// The tray, a PPD `InputSlot` keyword such as `Tray2` or `Manual`
+    /// (default `None`: the queue's default). `lpoptions -p QUEUE -l` lists them.
+    pub tray: Option<String>,
+}
+
+impl Default for PrintOptions {
+    fn default() -> PrintOptions {
+        PrintOptions {
+            printer: None,
+            copies: 1,
+            duplex: None,
+            tray: None,
+        }
+    }
+}
+
+/// Standard media names and their sizes in points, portrait.
+const MEDIA: &[(&str, f32, f32)] = &[
+    ("Letter", 612.0, 792.0),
+    ("Legal", 612.0, 1008.0),
+    ("A4", 595.276, 841.89),
+    ("A5", 419.528, 595.276),
+    ("A6", 297.638, 419.528),
+];
+
+/// The CUPS media for a page `width` x `height` points: a standard name when
+/// the page is that size (within 1pt, either way round), else a custom size
+/// in the page's orientation, in inches (`Custom.5.5x4.25in`) when both sides
+/// are whole hundredths of an inch, else millimetres (`Custom.105x148mm`) when
+/// whole tenths of a millimetre, else points (`Custom.400x300`).
+pub fn media_name(width: f32, height: f32) -> String {
+    let (short, long) = (width.min(height), width.max(height));
+    for &(name, w, h) in MEDIA {
+        if (short - w).abs() <= 1.0 && (long - h).abs() <= 1.0 {
+            return name.to_string();
+        }
+    }
+    let whole = |v: f32, per: f32, steps: f32| {
+        let n = v / per * steps;
+        ((n - n.round()).abs() * per / steps < 0.05).then(|| trim(n.round() / steps))
+    };
+    let inch = |v| whole(v, 72.0, 100.0);
+    let mm = |v| whole(v, 72.0 / 25.4, 10.0);
+    match (inch(width), inch(height), mm(width), mm(height)) {
+        (Some(w), Some(h), _, _) => format!("Custom.{w}x{h}in"),
+        (_, _, Some(w), Some(h)) => format!("Custom.{w}x{h}mm"),
+        _ => format!(
+            "Custom.{}x{}",
+            trim((width * 100.0).round() / 100.0),
+            trim((height * 100.0).round() / 100.0)
+        ),
+    }
+}
+
+fn trim(v: f32) -> String {
+    format!("{v}")
+}
+
+/// The size of a PDF's first page in points, `[width, height]`, as it prints
+/// (its `/Rotate` applied), from its MediaBox (inherited from the page tree
+/// where the page has none). Reads PDFs whose objects are not packed in
+/// object streams, as Stationer writes them; `None` when it cannot tell.
+pub fn first_page_size(pdf: &[u8]) -> Option<[f32; 2]> {
+    let trailer_at = find_last(pdf, b"/Root")?;
+    let root = parse_ref(&pdf[trailer_at + 5..])?;
+    let catalog = object(pdf, root)?;
+    let mut node = parse_ref(after_key(catalog, b"/Pages")?)?;
+    let mut media = None;
+    let mut rotate = None;
+    for _ in 0..32 {
+        let dict = object(pdf, node)?;
+        if let Some(v) = after_key(dict, b"/MediaBox") {
+            media = Some(parse_box(v)?);
+        }
+        if let Some(v) = after_key(dict, b"/Rotate") {
+            rotate = parse_number(v).map(|(n, _)| n as i32);
+        }
+        match after_key(dict, b"/Kids") {
+            Some(kids) if is_pages(dict) => {
+                let kids = kids.strip_prefix(b"[")?;
+                node = parse_ref(kids)?;
+            }
+            _ => {
+                let [x0, y0, x1, y1] = media?;
+                let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
+                return Some(match rotate.unwrap_or(0).rem_euclid(180) {
+                    90 => [h, w],
+                    _ => [w, h],
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Whether a dictionary is a page-tree node (`/Type /Pages`).
+fn is_pages(dict: &[u8]) -> bool {
+    after_key(dict, b"/Type").is_some_and(|v| v.starts_with(b"/Pages") && delimited(v, 6))
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"/[]<>()%".contains(&b)
+}
+
+/// Whether `v[at]` ends a name or number (or the text ends there).
+fn delimited(v: &[u8], at: usize) -> bool {
+    v.get(at).is_none_or(|&b| is_delimiter(b))
+}
+
+/// The text of object `num gen`: from after `obj` to `endobj` (the last
+/// definition, as an incremental update would leave it).
+fn object(pdf: &[u8], (num, gen): (u32, u32)) -> Option<&[u8]> {
+    let head = format!("{num} {gen} obj");
+    let head = head.as_bytes();
+    let mut found = None;
+    let mut from = 0;
+    while let Some(i) = pdf[from..].windows(head.len()).position(|w| w == head) {
+        let at = from + i;
+        if (at == 0 || is_delimiter(pdf[at - 1])) && delimited(pdf, at + head.len()) {
+            found = Some(at + head.len());
+        }
+        from = at + 1;
+    }
+    let start = found?;
+    let len = pdf[start..]
+        .windows(6)
+        .position(|w| w == b"endobj")
+        .unwrap_or(pdf.len() - start);
+    Some(&pdf[start..start + len])
+}
+
+/// What follows a key in a dictionary's text, white space skipped.
+fn after_key<'a>(dict: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let mut from = 0;
+    while let Some(i) = dict[from..].windows(key.len()).position(|w| w == key) {
+        let end = from + i + key.len();
+        if delimited(dict, end) {
+            return Some(skip_ws(&dict[end..]));
+        }
+        from = end;
+    }
+    None
+}
+
+fn skip_ws(v: &[u8]) -> &[u8] {
+    let n = v.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &v[n..]
+}
+
+/// A number at the start of `v` and what follows it.
+fn parse_number(v: &[u8]) -> Option<(f32, &[u8])> {
+    let v = skip_ws(v);
+    let n = v
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
+        .count();
+    let number: f32 = std::str::from_utf8(&v[..n]).ok()?.parse().ok()?;
+    number.is_finite().then_some((number, &v[n..]))
+}
+
+/// An indirect reference `num gen R` at the start of `v`.
+fn parse_ref(v: &[u8]) -> Option<(u32, u32)> {
+    let (num, rest) = parse_number(v)?;
+    let (gen, rest) = parse_number(rest)?;
+    let rest = skip_ws(rest);
+    (rest.first() == Some(&b'R') && num >= 0.0 && gen >= 0.0).then_some((num as u32, gen as u32))
+}
+
+/// A rectangle `[x0 y0 x1 y1]` at the start of `v`.
+fn parse_box(v: &[u8]) -> Option<[f32; 4]> {
+    let mut rest = v.strip_prefix(b"[")?;
+    let mut out = [0.0; 4];
+    for o in &mut out {
+        let (n, r) = parse_number(rest)?;
+        *o = n;
+        rest = r;
+    }
+    skip_ws(rest).starts_with(b"]").then_some(out)
+}
+
+/// Reads the first page's size of a PDF file, in points, as it prints.
+pub fn read_page_size(pdf: &Path) -> Result<[f32; 2]> {
+    let bytes = std::fs::read(pdf).map_err(|e| {
+        Diagnostic::new(format!(
+            "cannot read {}: {}",
+            pdf.display(),
+            crate::text::fonts::io_reason(&e)
+        ))
+    })?;
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(Diagnostic::new(format!("{} is not a PDF", pdf.display()))
+            .hint("stationer print takes PDFs made by stationer render, batch or calibrate")
+            .into());
+    }
+    first_page_size(&bytes)
+        .filter(|[w, h]| *w >= 1.0 && *h >= 1.0)
+        .ok_or_else(|| {
+            Diagnostic::new(format!(
+                "cannot find the size of the first page of {} (its MediaBox)",
+                pdf.display()
+            ))
+            .hint(
+                "stationer print reads PDFs as stationer writes them; print other PDFs \
+                 with lp -o media=SIZE -o print-scaling=none FILE",
+            )
+            .into()
+        })
+}
+
+/// Checks options that go on `lp`'s command line.
+fn check_options(options: &PrintOptions) -> Result<()> {
+    if !(1..=999).contains(&options.copies) {
+        return Err(Diagnostic::new(format!("{} copies: give 1 to 999", options.copies)).into());
+    }
+    if let Some(p) = &options.printer {
+        let bad = |c: char| c.is_whitespace() || c.is_control() || "/#\\".contains(c);
+        if p.is_empty() || p.len() > 127 || p.starts_with('-') || p.chars().any(bad) {
+            return Err(
+                Diagnostic::new(format!("\"{p}\" is not a printer queue name"))
+                    .hint("queue names have no spaces, '/', '#' or '\\'; `lpstat -e` lists them")
+                    .into(),
+            );
+        }
+    }
+    if let Some(t) = &options.tray {
+        let bad = |c: char| c.is_whitespace() || c.is_control() || c == '=';
+        if t.is_empty() || t.chars().any(bad) {
+            return Err(Diagnostic::new(format!("\"{t}\" is not a tray name"))
+                .hint(
+                    "trays are PPD InputSlot keywords without spaces, such as Tray2 or Manual; \
+                     `lpoptions -p QUEUE -l` lists a queue's",
+                )
+                .into());
+        }
+    }
+    Ok(())
+}
+
+/// The `lp` command that prints a PDF: program name first, then its
+/// arguments. Reads the PDF's page size for the media.
+pub fn lp_command(pdf: &Path, options: &PrintOptions) -> Result<Vec<OsString>> {
+    check_options(options)?;
+    let size = read_page_size(pdf)?;
+    Ok(lp_args(pdf, size, options))
+}
+
+/// The `lp` command for a PDF whose first page is `[w, h]` points.
+fn lp_args(pdf: &Path, [w, h]: [f32; 2], options: &PrintOptions) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec!["lp".into()];
+    if let Some(p) = &options.printer {
+        args.extend(["-d".into(), p.into()]);
+    }
+    args.extend(["-n".into(), options.copies.to_string().into()]);
+    args.extend([
+        "-o".into(),
+        format!("media={}", media_name(w, h)).into(),
+        "-o".into(),
+        "print-scaling=none".into(),
+    ]);
+    if let Some(d) = options.duplex {
+        let sides = match d {
+            Duplex::Short => "sides=two-sided-short-edge",
+            Duplex::Long => "sides=two-sided-long-edge",
+        };
+        args.extend(["-o".into(), sides.into()]);
+    }
+    if let Some(t) = &options.tray {
+        args.extend(["-o".into(), format!("InputSlot={t}").into()]);
+    }
+    args.push("--".into());
+    args.push(pdf.as_os_str().to_owned());
+    args
+}
+
+/// A command as it would be typed in a POSIX shell: arguments with
+/// anything but letters, digits and `@%+=:,./_-` in single quotes.
+pub fn shell_quote(args: &[OsString]) -> String {
+    args.iter()
+        .map(|a| {
+            let a = a.to_string_lossy();
+            let plain = !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
+            if plain {
+                a.into_owned()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs a CUPS client program; a missing program is a clear error.
+fn run(program: &str, args: &[&str]) -> Result<std::process::Output> {
+    Command::new(program).args(args).output().map_err(|e| {
+        let d = if e.kind() == ErrorKind::NotFound {
+            Diagnostic::new(format!(
+                "cannot print: the CUPS print spooler is not installed (no `{program}` command)"
+            ))
+            .hint("install CUPS (Debian and Ubuntu: apt-get install cups-client cups-bsd)")
+            .hint("or open the PDF and print it at actual size (no “fit to page”)")
+        } else {
+            Diagnostic::new(format!("cannot run `{program}`: {e}"))
+        };
+        d.into()
+    })
+}
+
+/// The print queues CUPS knows (`lpstat -e`), after checking the scheduler runs.
+pub fn queues() -> Result<Vec<String>> {
+    let status = run("lpstat", &["-r"])?;
+    let says = String::from_utf8_lossy(&status.stdout);
+    if !says.contains("is running") {
+        return Err(
+            Diagnostic::new("cannot print: the CUPS scheduler is not running")
+                .hint(
+                    "start it (e.g. `systemctl start cups`), or point CUPS_SERVER at a running one",
+                )
+                .into(),
+        );
+    }
+    let out = run("lpstat", &["-e"])?;
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect())
+}
+
+/// The queue a job goes to: the one asked for (checked against the known
+/// queues), else `$LPDEST`, `$PRINTER`, then the system default.
+pub fn resolve_queue(asked: Option<&str>) -> Result<String> {
+    let known = queues()?;
+    let list = || {
+        if known.is_empty() {
+            "there are no printer queues; add one in the system's printer settings or with lpadmin"
+                .to_string()
+        } else {
+            format!("queues: {}", known.join(", "))
+        }
+    };
+    let chosen = match asked {
+        Some(q) => q.to_string(),
+        None => {
+            let env = ["LPDEST", "PRINTER"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+            let default = match env {
+                Some(e) => Some(e),
+                None => {
+                    let out = run("lpstat", &["-d"])?;
+                    String::from_utf8_lossy(&out.stdout)
+                        .lines()
+                        .find_map(|l| l.split_once("destination:"))
+                        .map(|(_, q)| q.trim().to_string())
+                        .filter(|q| !q.is_empty())
+                }
+            };
+            default.ok_or_else(|| {
+                Diagnostic::new("no printer given and there is no default printer")
+                    .hint("name one with --printer QUEUE")
+                    .hint(list())
+            })?
+        }
+    };
+    // A class or an instance (`queue/instance`) is known by its queue name.
+    let base = chosen.split('/').next().unwrap_or(&chosen);
+    if !known.iter().any(|k| k == base || k == &chosen) {
+        return Err(Diagnostic::new(format!("no printer queue \"{chosen}\""))
+            .hint(list())
+            .into());
+    }
+    Ok(chosen)
+}
+
+/// Sends a PDF to CUPS at its page size with scaling off; returns the job's
+/// request id (such as `office-42`). Checks first that the queue exists, so
+/// an unknown queue is an error that lists the known ones.
+pub fn submit(pdf: &Path, options: &PrintOptions) -> Result<String> {
+    check_options(options)?;
+    let size = read_page_size(pdf)?;
+    let queue = resolve_queue(options.printer.as_deref())?;
+    let options = PrintOptions {
+        printer: Some(queue.clone()),
+        ..options.clone()
+    };
+    let args = lp_args(pdf, size, &options);
+    let out = Command::new(&args[0])
+        .args(&args[1..])
+        .output()
+        .map_err(|e| {
+            if e.kind() == ErrorKind::NotFound {
+                Diagnostic::new(
+                    "cannot print: the CUPS print spooler is not installed (no `lp` command)",
+                )
+                .hint("install CUPS (Debian and Ubuntu: apt-get install cups-client cups-bsd)")
+            } else {
+                Diagnostic::new(format!("cannot run `lp`: {e}"))
+            }
+        })?;
+    let said = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let reason = err.trim().trim_start_matches("lp:").trim();
+        return Err(Diagnostic::new(format!(
+            "{queue} did not take {}: {}",
+            pdf.display(),
+            if reason.is_empty() {
+                "lp failed"
+            } else {
+                reason
+            }
+        ))
+        .into());
+    }
+    // "request id is office-42 (1 file(s))"
+    Ok(said
+        .split_whitespace()
+        .skip_while(|w| *w != "is")
+        .nth(1)
+        .unwrap_or("")
+        .to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_names() {
+        assert_eq!(media_name(396.0, 306.0), "Custom.5.5x4.25in");
+        assert_eq!(media_name(612.0, 792.0), "Letter");
+        assert_eq!(media_name(792.0, 612.0), "Letter");
+        assert_eq!(media_name(595.2756, 841.8898), "A4");
+        assert_eq!(media_name(297.6378, 419.5276), "A6");
+        assert_eq!(media_name(324.0, 450.0), "Custom.4.5x6.25in");
+        let (w, h) = (100.0 * 72.0 / 25.4, 148.0 * 72.0 / 25.4);
+        assert_eq!(media_name(w, h), "Custom.100x148mm");
+        assert_eq!(media_name(400.3, 300.7), "Custom.400.3x300.7");
+    }
+
+    #[test]
+    fn reads_the_first_page_size() {
+        let pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n\
+            2 0 obj\n<< /Type /Pages /Kids [4 0 R 3 0 R] /Count 2 /MediaBox [0 0 10 20] >>\nendobj\n\
+            3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\n\
+            4 0 obj\n<< /Type /Page /Parent 2 0 R /Rotate 90 >>\nendobj\n\
+            trailer\n<< /Size 5 /Root 1 0 R >>\n%%EOF";
+        // Page 4 is first; it inherits the tree's MediaBox and is turned.
+        assert_eq!(first_page_size(pdf), Some([20.0, 10.0]));
+        assert_eq!(first_page_size(b"%PDF-1.7\nnothing"), None);
+    }
+
+    #[test]
+    fn quotes_for_the_shell() {
+        let args: Vec<OsString> = ["lp", "-o", "media=Custom.5.5x4.25in", "my card's.pdf", ""]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        assert_eq!(
+            shell_quote(&args),
+            "lp -o media=Custom.5.5x4.25in 'my card'\\''s.pdf' ''"
+        );
+    }
+}

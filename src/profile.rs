@@ -1,0 +1,693 @@
+//! Printer profiles: how a printer misplaces what it prints, measured from the
+//! calibration sheet, kept as the correction that undoes it.
+//!
+//! Profiles live in one TOML file, one table per profile (default
+//! `$XDG_CONFIG_HOME/stationer/profiles.toml`, else
+//! `~/.config/stationer/profiles.toml`; commands take `--profiles FILE`):
+//!
+//! ```toml
+//! [office]
+//! offset_x = "1.2mm"      # move everything right (negative: left)
+//! offset_y = "-0.5mm"     # move everything down (negative: up)
+//! scale_x = 1.01          # stretch across (1 is none)
+//! scale_y = 1.0           # stretch down
+//! back_offset_x = "0.8mm" # the backs of two-sided sheets (default: as the front)
+//! back_offset_y = "0mm"
+//! margin_bottom = "5mm"   # how close to each edge the printer can print
+//! printer = "Office_Laser" # defaults for `stationer print --profile office`
+//! tray = "Manual"
+//! ```
+//!
+//! A library user corrects a PDF with [`load`] and [`Profile::pdf_options`]
+//! (or [`Profile::correction`]) handed to
+//! [`write_pdf_with`](crate::export::pdf::write_pdf_with), and checks the
+//! unprintable margins with [`preflight`].
+
+use crate::diag::{Diagnostic, Error, Result};
+use crate::export::pdf::{Correction, PdfOptions};
+use crate::layouts::read_text;
+use crate::output::write_atomic;
+use crate::scene::{Item, Rect, Role, Scene};
+use crate::spec::{at_span, toml_error};
+use crate::units::Pt;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The scales a profile accepts (1 is none).
+pub const SCALE_RANGE: std::ops::RangeInclusive<f32> = 0.5..=2.0;
+/// The largest offset a profile accepts, either way: 50 mm, in points.
+pub const MAX_OFFSET: Pt = Pt(50.0 * 72.0 / 25.4);
+/// The largest unprintable margin a profile accepts: 50 mm, in points.
+pub const MAX_MARGIN: Pt = Pt(50.0 * 72.0 / 25.4);
+
+/// How close to each edge of the sheet a printer can print, in points
+/// (0, the default, for an edge with no known limit).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Margins {
+    /// From the top edge.
+    pub top: Pt,
+    /// From the right edge.
+    pub right: Pt,
+    /// From the bottom edge.
+    pub bottom: Pt,
+    /// From the left edge.
+    pub left: Pt,
+}
+
+/// One printer's profile: the correction applied to what is printed on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// Its name (a table name in the profiles file).
+    pub name: String,
+    /// Move across, in points, positive to the right (default 0).
+    pub offset_x: Pt,
+    /// Move down, in points, positive downwards (default 0).
+    pub offset_y: Pt,
+    /// Scale across, 0.5 to 2 (default 1, none).
+    pub scale_x: f32,
+    /// Scale down, 0.5 to 2 (default 1, none).
+    pub scale_y: f32,
+    /// Move across on the backs of two-sided sheets, in points (default: `offset_x`).
+    pub back_offset_x: Option<Pt>,
+    /// Move down on the backs of two-sided sheets, in points (default: `offset_y`).
+    pub back_offset_y: Option<Pt>,
+    /// How close to the sheet's edges the printer can print (default: no limits).
+    pub margins: Margins,
+    /// The CUPS queue `stationer print --profile` uses when no `--printer` is given.
+    pub printer: Option<String>,
+    /// The tray (`InputSlot`) `stationer print --profile` uses when no `--tray` is given.
+    pub tray: Option<String>,
+}
+
+impl Profile {
+    /// A profile that changes nothing.
+    pub fn new(name: &str) -> Profile {
+        Profile {
+            name: name.to_string(),
+            offset_x: Pt(0.0),
+            offset_y: Pt(0.0),
+            scale_x: 1.0,
+            scale_y: 1.0,
+            back_offset_x: None,
+            back_offset_y: None,
+            margins: Margins::default(),
+            printer: None,
+            tray: None,
+        }
+    }
+
+    /// The correction for the fronts of sheets (and one-sided printing):
+    /// `x' = x * scale_x + offset_x`, `y' = y * scale_y + offset_y`, in points
+    /// from the sheet's top-left corner, y down.
+    pub fn correction(&self) -> Correction {
+        Correction {
+            scale_x: self.scale_x,
+            scale_y: self.scale_y,
+            offset_x: self.offset_x.0,
+            offset_y: self.offset_y.0,
+        }
+    }
+
+    /// The correction for the backs of two-sided sheets: the same scale,
+    /// the back's offsets (the front's where the back was not measured).
+    pub fn back_correction(&self) -> Correction {
+        Correction {
+            offset_x: self.back_offset_x.unwrap_or(self.offset_x).0,
+            offset_y: self.back_offset_y.unwrap_or(self.offset_y).0,
+            ..self.correction()
+        }
+    }
+
+    /// PDF options that apply this profile: with `two_sided`, even pages
+    /// (the backs) get [`Profile::back_correction`].
+    pub fn pdf_options(&self, two_sided: bool) -> PdfOptions {
+        PdfOptions {
+            correction: Some(self.correction()),
+            back_correction: two_sided.then(|| self.back_correction()),
+        }
+    }
+
+    /// Checks the values a profile holds (as the file's reader does).
+    pub fn validate(&self) -> Result<()> {
+        let mut problems = Vec::new();
+        for (key, v) in self.fields() {
+            if let Err(m) = check(key, v) {
+                problems.push(Diagnostic::new(format!("profile {}: {m}", self.name)));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error(problems))
+        }
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Value)> {
+        let m = &self.margins;
+        let mut f = vec![
+            ("offset_x", Value::Offset(self.offset_x)),
+            ("offset_y", Value::Offset(self.offset_y)),
+            ("scale_x", Value::Scale(self.scale_x as f64)),
+            ("scale_y", Value::Scale(self.scale_y as f64)),
+        ];
+        if let Some(b) = self.back_offset_x {
+            f.push(("back_offset_x", Value::Offset(b)));
+        }
+        if let Some(b) = self.back_offset_y {
+            f.push(("back_offset_y", Value::Offset(b)));
+        }
+        for (key, v) in [
+            ("margin_top", m.top),
+            ("margin_right", m.right),
+            ("margin_bottom", m.bottom),
+            ("margin_left", m.left),
+        ] {
+            if v.0 != 0.0 {
+                f.push((key, Value::Margin(v)));
+            }
+        }
+        if let Some(p) = &self.printer {
+            f.push(("printer", Value::Name(p.clone())));
+        }
+        if let Some(t) = &self.tray {
+            f.push(("tray", Value::Name(t.clone())));
+        }
+        f
+    }
+}
+
+/// A profile value, for checking and writing.
+enum Value {
+    Offset(Pt),
+    Scale(f64),
+    Margin(Pt),
+    Name(String),
+}
+
+/// Whether a value is acceptable for its key; the reason when not.
+fn check(key: &str, v: Value) -> std::result::Result<(), String> {
+    match v {
+        Value::Offset(p) if p.0.abs() > MAX_OFFSET.0 => Err(format!(
+            "{key}: {} mm is more than a printer is ever off (at most 50 mm either way)",
+            mm(p)
+        )),
+        Value::Scale(s) if s <= 0.0 || s.is_nan() => Err(format!(
+            "{key}: {s} is not a scale; it must be more than 0 (1 is no scaling)"
+        )),
+        Value::Scale(s) if !SCALE_RANGE.contains(&(s as f32)) => Err(format!(
+            "{key}: {s} is outside 0.5 to 2 (1 is no scaling; 1.01 stretches by 1%)"
+        )),
+        Value::Margin(p) if p.0 < 0.0 || p.0 > MAX_MARGIN.0 => {
+            Err(format!("{key}: must be between 0 and 50mm"))
+        }
+        Value::Name(n) if n.trim().is_empty() || n.chars().any(char::is_control) => {
+            Err(format!("{key}: \"{n}\" is not a usable name"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether a name can name a profile: letters, digits, `-` and `_`, at most 64.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    offset_x: Option<Spanned<Pt>>,
+    offset_y: Option<Spanned<Pt>>,
+    scale_x: Option<Spanned<f64>>,
+    scale_y: Option<Spanned<f64>>,
+    back_offset_x: Option<Spanned<Pt>>,
+    back_offset_y: Option<Spanned<Pt>>,
+    margin_top: Option<Spanned<Pt>>,
+    margin_right: Option<Spanned<Pt>>,
+    margin_bottom: Option<Spanned<Pt>>,
+    margin_left: Option<Spanned<Pt>>,
+    printer: Option<Spanned<String>>,
+    tray: Option<Spanned<String>>,
+}
+
+/// Parses a profiles file. `path` names it in messages; every problem found
+/// is reported, each at its file, line and column.
+pub fn parse_profiles(path: &Path, text: &str) -> Result<Vec<Profile>> {
+    let raw: BTreeMap<String, RawProfile> =
+        toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    let mut problems = Vec::new();
+    let mut profiles = Vec::new();
+    for (name, r) in raw {
+        let mut p = Profile::new(&name);
+        {
+            let mut take = |key: &str, v: &Option<Spanned<Pt>>, kind: fn(Pt) -> Value| {
+                let s = v.as_ref()?;
+                match check(key, kind(*s.get_ref())) {
+                    Ok(()) => Some(*s.get_ref()),
+                    Err(m) => {
+                        problems.push(at_span(path, text, s.span(), format!("[{name}] {m}")));
+                        None
+                    }
+                }
+            };
+            p.offset_x = take("offset_x", &r.offset_x, Value::Offset).unwrap_or_default();
+            p.offset_y = take("offset_y", &r.offset_y, Value::Offset).unwrap_or_default();
+            p.back_offset_x = take("back_offset_x", &r.back_offset_x, Value::Offset);
+            p.back_offset_y = take("back_offset_y", &r.back_offset_y, Value::Offset);
+            p.margins = Margins {
+                top: take("margin_top", &r.margin_top, Value::Margin).unwrap_or_default(),
+                right: take("margin_right", &r.margin_right, Value::Margin).unwrap_or_default(),
+                bottom: take("margin_bottom", &r.margin_bottom, Value::Margin).unwrap_or_default(),
+                left: take("margin_left", &r.margin_left, Value::Margin).unwrap_or_default(),
+            };
+        }
+        for (key, v, out) in [
+            ("scale_x", &r.scale_x, &mut p.scale_x),
+            ("scale_y", &r.scale_y, &mut p.scale_y),
+        ] {
+            if let Some(s) = v {
+                match check(key, Value::Scale(*s.get_ref())) {
+                    Ok(()) => *out = *s.get_ref() as f32,
+                    Err(m) => problems
+                        .push(at_span(path, text, s.span(), format!("[{name}] {m}")).hint(
+                            "scale_x and scale_y stretch what is printed: 1.01 is 1% larger",
+                        )),
+                }
+            }
+        }
+        for (key, v, out) in [
+            ("printer", &r.printer, &mut p.printer),
+            ("tray", &r.tray, &mut p.tray),
+        ] {
+            if let Some(s) = v {
+                match check(key, Value::Name(s.get_ref().clone())) {
+                    Ok(()) => *out = Some(s.get_ref().clone()),
+                    Err(m) => problems.push(at_span(path, text, s.span(), format!("[{name}] {m}"))),
+                }
+            }
+        }
+        profiles.push(p);
+    }
+    if problems.is_empty() {
+        Ok(profiles)
+    } else {
+        Err(Error(problems))
+    }
+}
+
+/// The default profiles file: `$XDG_CONFIG_HOME/stationer/profiles.toml`, else
+/// `$HOME/.config/stationer/profiles.toml`.
+pub fn default_path() -> Result<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let base = var("XDG_CONFIG_HOME")
+        .or_else(|| var("HOME").map(|h| h.join(".config")))
+        .ok_or_else(|| {
+            Diagnostic::new("cannot find the config folder for printer profiles")
+                .hint("neither XDG_CONFIG_HOME nor HOME is set; give the file with --profiles FILE")
+        })?;
+    Ok(base.join("stationer").join("profiles.toml"))
+}
+
+/// The profiles of one file, in name order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileFile {
+    /// Where they are kept.
+    pub path: PathBuf,
+    /// Whether the file exists (a missing file holds no profiles).
+    pub exists: bool,
+    /// The profiles, by name.
+    pub profiles: Vec<Profile>,
+}
+
+impl ProfileFile {
+    /// Reads a profiles file (`None`: [`default_path`]); a missing file holds none.
+    pub fn load(path: Option<&Path>) -> Result<ProfileFile> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None => default_path()?,
+        };
+        if !path.exists() {
+            return Ok(ProfileFile {
+                path,
+                exists: false,
+                profiles: Vec::new(),
+            });
+        }
+        let text = read_text(&path, None)?;
+        let profiles = parse_profiles(&path, &text)?;
+        Ok(ProfileFile {
+            path,
+            exists: true,
+            profiles,
+        })
+    }
+
+    /// The profile of a name.
+    pub fn get(&self, name: &str) -> Result<&Profile> {
+        self.profiles
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| self.unknown(name).into())
+    }
+
+    fn unknown(&self, name: &str) -> Diagnostic {
+        let d = Diagnostic::new(format!(
+            "no printer profile \"{name}\" in {}",
+            self.path.display()
+        ));
+        if self.profiles.is_empty() {
+            d.hint(format!(
+                "make one: stationer calibrate -o sheet.pdf, print and measure it, then \
+                 stationer profile set {name} ... (the sheet gives the command)"
+            ))
+        } else {
+            let names: Vec<&str> = self.profiles.iter().map(|p| p.name.as_str()).collect();
+            d.hint(format!("profiles: {}", names.join(", ")))
+        }
+    }
+
+    /// Adds a profile or replaces the one of the same name.
+    pub fn set(&mut self, profile: Profile) {
+        match self.profiles.iter_mut().find(|p| p.name == profile.name) {
+            Some(p) => *p = profile,
+            None => {
+                self.profiles.push(profile);
+                self.profiles.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+        }
+    }
+
+    /// Removes a profile.
+    pub fn remove(&mut self, name: &str) -> Result<()> {
+        let before = self.profiles.len();
+        self.profiles.retain(|p| p.name != name);
+        if self.profiles.len() == before {
+            return Err(self.unknown(name).into());
+        }
+        Ok(())
+    }
+
+    /// The file's text: a comment, then one table per profile.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::from(
+            "# Stationer printer profiles (see `stationer profile --help`).\n\
+             # Offsets move what is printed right and down; scale 1 is none.\n\
+             # Written by `stationer profile set`, which does not keep comments.\n",
+        );
+        for p in &self.profiles {
+            out.push_str(&format!("\n[{}]\n", toml_key(&p.name)));
+            for (key, v) in p.fields() {
+                let value = match v {
+                    Value::Offset(l) | Value::Margin(l) => format!("\"{}mm\"", mm(l)),
+                    Value::Scale(s) => {
+                        let s = format!("{}", (s * 1e6).round() / 1e6);
+                        if s.contains('.') {
+                            s
+                        } else {
+                            format!("{s}.0")
+                        }
+                    }
+                    Value::Name(n) => toml_string(&n),
+                };
+                out.push_str(&format!("{key} = {value}\n"));
+            }
+        }
+        out
+    }
+
+    /// Writes the file whole or not at all, making its folder when it is
+    /// the default one.
+    pub fn save(&self) -> Result<()> {
+        if let Ok(default) = default_path() {
+            if default == self.path {
+                if let Some(dir) = self.path.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        Diagnostic::new(format!(
+                            "cannot make the folder {}: {}",
+                            dir.display(),
+                            crate::text::fonts::io_reason(&e)
+                        ))
+                    })?;
+                }
+            }
+        }
+        write_atomic(&self.path, self.to_toml().as_bytes())
+    }
+}
+
+/// Loads one profile by name from a profiles file (`None`: [`default_path`]).
+/// This is what `render --profile` does; `batch` can do the same:
+///
+/// ```no_run
+/// # fn main() -> stationer::diag::Result<()> {
+/// # let scene: stationer::scene::Scene = unimplemented!();
+/// let profile = stationer::profile::load(None, "office")?;
+/// for warning in stationer::profile::preflight(&scene, &profile) {
+///     eprintln!("warning: {warning}");
+/// }
+/// let pdf = stationer::export::pdf::write_pdf_with(&scene, &profile.pdf_options(false));
+/// # Ok(()) }
+/// ```
+pub fn load(profiles_path: Option<&Path>, name: &str) -> Result<Profile> {
+    let file = ProfileFile::load(profiles_path)?;
+    file.get(name).cloned()
+}
+
+/// Checks a Scene against a profile's unprintable margins: text, the
+/// signature area and printed lines (rules, crop marks) that come closer to
+/// an edge of the sheet than the printer can print. One message per thing
+/// and edge, with the closest distance, e.g. "the printed name comes within
+/// 3.2 mm of the bottom edge; this printer cannot print closer than 5 mm".
+/// Positions are the Scene's (intended) ones: corrected, that is where they land.
+pub fn preflight(scene: &Scene, profile: &Profile) -> Vec<String> {
+    let m = profile.margins;
+    let limits = [m.top.0, m.right.0, m.bottom.0, m.left.0];
+    if limits.iter().all(|&l| l <= 0.0) {
+        return Vec::new();
+    }
+    const EDGES: [&str; 4] = ["top", "right", "bottom", "left"];
+    let mut out = Vec::new();
+    for (n, page) in scene.pages.iter().enumerate() {
+        let b = page.bleed;
+        let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
+        // Closest distance to each edge, per thing, in order of first appearance.
+        let mut closest: Vec<(&'static str, [f32; 4])> = Vec::new();
+        let mut note = |what: &'static str, r: Rect| {
+            let r = printed_box([r[0] + b, r[1] + b, r[2] + b, r[3] + b], w, h, page.rotate);
+            let (pw, ph) = if page.rotate.rem_euclid(180) == 90 {
+                (h, w)
+            } else {
+                (w, h)
+            };
+            let d = [r[1], pw - r[2], ph - r[3], r[0]];
+            match closest.iter_mut().find(|c| c.0 == what) {
+                Some(c) => {
+                    for (old, new) in c.1.iter_mut().zip(d) {
+                        *old = old.min(new);
+                    }
+                }
+                None => closest.push((what, d)),
+            }
+        };
+        for item in &page.items {
+            match item {
+                Item::Text(run) => note(role_name(run.role), run.bbox(scene)),
+                Item::Stroke(s) => {
+                    let hw = s.width / 2.0;
+                    note(
+                        "a printed line (rule or crop mark)",
+                        [
+                            s.from[0].min(s.to[0]) - hw,
+                            s.from[1].min(s.to[1]) - hw,
+                            s.from[0].max(s.to[0]) + hw,
+                            s.from[1].max(s.to[1]) + hw,
+                        ],
+                    );
+                }
+            }
+        }
+        if let Some(card) = page.card {
+            note("the signature area", card.signature_box);
+        }
+        for (what, d) in closest {
+            for i in 0..4 {
+                if limits[i] > 0.0 && d[i] < limits[i] - 0.01 {
+                    let page_note = if scene.pages.len() > 1 {
+                        format!("page {}: ", n + 1)
+                    } else {
+                        String::new()
+                    };
+                    let how = if d[i] < 0.0 {
+                        format!("runs {} mm past the {} edge", mm1(Pt(-d[i])), EDGES[i])
+                    } else {
+                        format!("comes within {} mm of the {} edge", mm1(Pt(d[i])), EDGES[i])
+                    };
+                    out.push(format!(
+                        "{page_note}{what} {how}; this printer cannot print closer than {} mm",
+                        mm1(Pt(limits[i]))
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A box on a page (points, top-left origin, bleed included) as it sits on
+/// the sheet once the page's clockwise rotation is applied.
+fn printed_box(r: Rect, w: f32, h: f32, rotate: i32) -> Rect {
+    let [x0, y0, x1, y1] = r;
+    match rotate.rem_euclid(360) {
+        90 => [h - y1, x0, h - y0, x1],
+        180 => [w - x1, h - y1, w - x0, h - y0],
+        270 => [y0, w - x1, y1, w - x0],
+        _ => r,
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Greeting => "the greeting",
+        Role::Body => "the body text",
+        Role::Closing => "the closing",
+        Role::Signer => "the printed name",
+    }
+}
+
+/// A length in millimetres, to 0.001 mm, without trailing zeros.
+fn mm(p: Pt) -> String {
+    mm_rounded(p, 1000.0)
+}
+
+/// A length in millimetres, to 0.1 mm, for messages.
+fn mm1(p: Pt) -> String {
+    mm_rounded(p, 10.0)
+}
+
+fn mm_rounded(p: Pt, per_mm: f64) -> String {
+    let v = (p.0 as f64 * 25.4 / 72.0 * per_mm).round() / per_mm;
+    // No "-0".
+    let v = if v == 0.0 { 0.0 } else { v };
+    format!("{v}")
+}
+
+fn toml_key(name: &str) -> String {
+    if valid_name(name) {
+        name.to_string()
+    } else {
+        toml_string(name)
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Profile>> {
+        parse_profiles(Path::new("profiles.toml"), text)
+    }
+
+    #[test]
+    fn reads_a_profile() {
+        let p = parse(
+            "[office]\noffset_x = \"1.2mm\"\noffset_y = \"-0.5mm\"\nscale_x = 1.01\nscale_y = 1\n\
+             margin_bottom = \"5mm\"\nprinter = \"Office\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.len(), 1);
+        let p = &p[0];
+        assert_eq!(p.name, "office");
+        assert!((p.offset_x.0 - Pt::mm(1.2).0).abs() < 1e-4);
+        assert!((p.scale_x - 1.01).abs() < 1e-6);
+        assert_eq!(p.scale_y, 1.0);
+        assert_eq!(p.back_correction(), p.correction());
+        assert_eq!(p.printer.as_deref(), Some("Office"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        for (text, line, says) in [
+            ("[a]\n\nscale_x = 0\n", 3, "must be more than 0"),
+            ("[a]\nscale_y = -1.0\n", 2, "must be more than 0"),
+            ("[a]\nscale_x = \"big\"\n", 2, "invalid type"),
+            ("[a]\noffset_x = 3\n", 2, "no unit"),
+            (
+                "[a]\noffset_x = \"1.2mm\"\nofset_y = \"1mm\"\n",
+                3,
+                "unknown field",
+            ),
+            ("[a]\nmargin_top = \"-2mm\"\n", 2, "between 0 and 50mm"),
+            ("[a]\noffset_y = \"3in\"\n", 2, "at most 50 mm"),
+        ] {
+            let e = parse(text).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("profiles.toml:{line}:")) && e.contains(says),
+                "{text:?} gave {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn writes_what_it_reads() {
+        let mut p = Profile::new("office");
+        p.offset_x = Pt::mm(1.2);
+        p.offset_y = Pt::mm(-0.5);
+        p.scale_x = 1.0046;
+        p.back_offset_y = Some(Pt::mm(0.75));
+        p.margins.bottom = Pt::mm(5.0);
+        p.tray = Some("Manual \"feed\"".into());
+        let mut odd = Profile::new("a.b c");
+        odd.scale_y = 0.995;
+        let file = ProfileFile {
+            path: PathBuf::from("p.toml"),
+            exists: false,
+            profiles: vec![odd, p],
+        };
+        let text = file.to_toml();
+        assert!(text.contains("offset_x = \"1.2mm\""), "{text}");
+        assert!(text.contains("scale_y = 1.0\n"), "{text}");
+        let back = parse(&text).unwrap();
+        assert_eq!(back.len(), 2);
+        for (a, b) in back.iter().zip(&file.profiles) {
+            assert_eq!(a.name, b.name);
+            assert!((a.offset_x.0 - b.offset_x.0).abs() < 1e-3);
+            assert!((a.scale_x - b.scale_x).abs() < 1e-6);
+            assert_eq!(a.tray, b.tray);
+            assert_eq!(a.margins.bottom.0.round(), b.margins.bottom.0.round());
+        }
+    }
+
+    #[test]
+    fn rotated_boxes() {
+        // A 100 x 50 page; a box at its top-left corner.
+        let r = [0.0, 0.0, 10.0, 5.0];
+        assert_eq!(printed_box(r, 100.0, 50.0, 0), r);
+        assert_eq!(printed_box(r, 100.0, 50.0, 180), [90.0, 45.0, 100.0, 50.0]);
+        // Turned clockwise: the top-left corner goes to the top-right.
+        assert_eq!(printed_box(r, 100.0, 50.0, 90), [45.0, 0.0, 50.0, 10.0]);
+        assert_eq!(printed_box(r, 100.0, 50.0, 270), [0.0, 90.0, 5.0, 100.0]);
+    }
+}
