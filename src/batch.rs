@@ -236,6 +236,8 @@ pub fn run_batch(
         sheet: None,
         slot: options.skip,
         pages: 0,
+        pending: Vec::new(),
+        threads,
         report: Vec::new(),
         split: Vec::new(),
     };
@@ -271,6 +273,7 @@ pub fn run_batch(
                 }
             }
         }
+        out.flush_pages();
         done += round.len();
         progress(done, total);
     }
@@ -288,7 +291,7 @@ pub fn run_batch(
 
 /// Shapes every distinct word of the batch once, on all threads.
 fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -> WordCache {
-    let mut distinct: BTreeSet<(usize, bool, &str)> = BTreeSet::new();
+    let mut distinct: std::collections::HashSet<(usize, bool, &str)> = Default::default();
     let mut seen_note: Option<*const Note> = None;
     for job in jobs {
         // Copies share one note: take its words once.
@@ -299,7 +302,8 @@ fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -
         seen_note = Some(ptr);
         distinct.extend(layout::words_to_shape(&job.note, design, fonts));
     }
-    let words: Vec<(usize, bool, &str)> = distinct.into_iter().collect();
+    let mut words: Vec<(usize, bool, &str)> = distinct.into_iter().collect();
+    words.sort_unstable();
     let per = words.len().div_ceil(threads.max(1)).max(1);
     let mut cache = WordCache::new();
     std::thread::scope(|s| {
@@ -382,8 +386,11 @@ struct Output<'a> {
     /// The sheet being filled: (front, back).
     sheet: Option<(Page, Option<Page>)>,
     slot: usize,
-    /// Pages written so far.
+    /// Pages made so far.
     pages: usize,
+    /// Pages waiting to be written, a round at a time.
+    pending: Vec<Page>,
+    threads: usize,
     report: Vec<CardReport>,
     split: Vec<SplitFile>,
 }
@@ -398,21 +405,18 @@ impl Output<'_> {
                 // One card per page; a folded card printed duplex has its
                 // outside first and the message inside, on the back.
                 let (w, h) = (card.width, card.height);
-                let entry_page = match self.duplex {
-                    Some(d) => {
-                        self.write(&Page::blank(w, h));
-                        let mut back = card.clone();
-                        back.rotate = if d.back_turned(w, h) { 180 } else { 0 };
-                        self.write(&back);
-                        self.pages
-                    }
-                    None => {
-                        self.write(&card);
-                        self.pages
-                    }
-                };
+                let page_no = self.pages + if self.duplex.is_some() { 2 } else { 1 };
                 self.report
-                    .extend(card_report(&self.fonts.fonts, &card, entry_page, None));
+                    .extend(card_report(&self.fonts.fonts, &card, page_no, None));
+                match self.duplex {
+                    Some(d) => {
+                        self.write(Page::blank(w, h));
+                        let mut back = card;
+                        back.rotate = if d.back_turned(w, h) { 180 } else { 0 };
+                        self.write(back);
+                    }
+                    None => self.write(card),
+                }
             }
             Some(imp) => {
                 if self.sheet.is_none() {
@@ -458,23 +462,32 @@ impl Output<'_> {
 
     fn flush_sheet(&mut self) {
         if let Some((front, back)) = self.sheet.take() {
-            self.write(&front);
+            self.write(front);
             if let Some(back) = back {
-                self.write(&back);
+                self.write(back);
             }
         }
         self.slot = 0;
     }
 
-    fn write(&mut self, page: &Page) {
+    fn write(&mut self, page: Page) {
         self.pages += 1;
-        if let Some(w) = &mut self.writer {
-            w.add_page(page);
+        if self.writer.is_some() {
+            self.pending.push(page);
         }
+    }
+
+    /// Writes the pages made so far into the PDF.
+    fn flush_pages(&mut self) {
+        if let Some(w) = &mut self.writer {
+            w.add_pages(&self.pending, self.threads);
+        }
+        self.pending.clear();
     }
 
     fn finish(mut self) -> (Option<Vec<u8>>, Vec<CardReport>, Vec<SplitFile>) {
         self.flush_sheet();
+        self.flush_pages();
         (self.writer.map(PdfWriter::finish), self.report, self.split)
     }
 }

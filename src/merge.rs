@@ -131,7 +131,10 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
         let record = record.map_err(csv_error)?;
         // The csv crate's line numbers slip with CRLF line ends; count
         // from the record's byte offset instead.
-        let mut byte = record.position().map_or(0, |p| p.byte() as usize).min(data.len());
+        let mut byte = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(data.len());
         while byte < data.len() && matches!(data[byte], b'\r' | b'\n') {
             byte += 1;
         }

@@ -12,9 +12,12 @@
 
 use crate::scene::{Item, Page, PlacedGlyph, Scene, Stroke, TextRun};
 use crate::text::Font;
+use miniz_oxide::deflate::core::{
+    compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
+};
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
-use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
-use std::collections::BTreeMap;
+use pdf_writer::writers::Resources;
+use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use std::sync::Arc;
 use subsetter::GlyphRemapper;
 
@@ -112,13 +115,35 @@ struct FontState<'a> {
     face: ttf_parser::Face<'a>,
     /// Original glyph id -> CID (dense, in order of first use; 0 is .notdef).
     remapper: GlyphRemapper,
-    /// Text each glyph extracts as (first seen wins).
-    to_unicode: BTreeMap<u16, String>,
-    /// Widths as written in /W (1/1000 em).
-    widths: BTreeMap<u16, f32>,
+    /// Per original glyph id: the glyph's CID and /W width (1/1000 em)
+    /// once it is used, and the text it extracts as (first seen wins).
+    glyphs: Vec<GlyphUse>,
     /// The Type0 font object.
     id: Ref,
     used: bool,
+}
+
+/// What the file holds of one glyph.
+#[derive(Debug, Clone, Default)]
+struct GlyphUse {
+    /// Its code in the embedded subset, once used.
+    cid: Option<u16>,
+    /// Its /W width in 1/1000 em.
+    width: f32,
+    /// The text it extracts as.
+    text: Option<Box<str>>,
+}
+
+impl FontState<'_> {
+    /// A glyph's use (an unused default for an id past the font's glyphs).
+    fn glyph(&self, gid: u16) -> &GlyphUse {
+        static NONE: GlyphUse = GlyphUse {
+            cid: None,
+            width: 0.0,
+            text: None,
+        };
+        self.glyphs.get(gid as usize).unwrap_or(&NONE)
+    }
 }
 
 /// A PDF built page by page.
@@ -130,6 +155,8 @@ pub struct PdfWriter<'a> {
     catalog_id: Ref,
     tree_id: Ref,
     info_id: Ref,
+    /// One resource dictionary for every page: the fonts the document uses.
+    resources_id: Ref,
     page_ids: Vec<Ref>,
     title: String,
     options: PdfOptions,
@@ -142,13 +169,13 @@ impl<'a> PdfWriter<'a> {
         let catalog_id = next.bump();
         let tree_id = next.bump();
         let info_id = next.bump();
+        let resources_id = next.bump();
         let states = fonts
             .iter()
             .map(|f| FontState {
                 face: f.face(),
                 remapper: GlyphRemapper::new(),
-                to_unicode: BTreeMap::new(),
-                widths: BTreeMap::new(),
+                glyphs: vec![GlyphUse::default(); f.face().number_of_glyphs() as usize],
                 id: next.bump(),
                 used: false,
             })
@@ -163,6 +190,7 @@ impl<'a> PdfWriter<'a> {
             catalog_id,
             tree_id,
             info_id,
+            resources_id,
             page_ids: Vec::new(),
             title: title.to_string(),
             options: PdfOptions::default(),
@@ -176,53 +204,75 @@ impl<'a> PdfWriter<'a> {
 
     /// Adds a page: its content is written now, its fonts at the end.
     pub fn add_page(&mut self, page: &Page) {
-        let page_id = self.next.bump();
-        let content_id = self.next.bump();
-        let correction = match self.options.back_correction {
-            Some(back) if self.page_ids.len() % 2 == 1 => Some(back),
-            _ => self.options.correction,
-        };
-        self.page_ids.push(page_id);
-        let mut used = vec![false; self.fonts.len()];
-        let mut content = self.page_content(page, &mut used);
-        if let Some(k) = correction {
-            let b = page.bleed;
-            let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
-            let mut c = Content::new();
-            c.save_state();
-            c.transform(k.matrix(w, h, page.rotate));
-            let mut wrapped = c.finish().into_vec();
-            wrapped.push(b'\n');
-            wrapped.append(&mut content);
-            wrapped.extend_from_slice(b"\nQ");
-            content = wrapped;
-        }
-        self.pdf
-            .stream(content_id, &deflate(&content))
-            .filter(Filter::FlateDecode);
-        let b = page.bleed;
-        let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
-        let mut p = self.pdf.page(page_id);
-        p.parent(self.tree_id)
-            .media_box(Rect::new(0.0, 0.0, w, h))
-            .trim_box(Rect::new(b, b, page.width + b, page.height + b));
-        if b > 0.0 {
-            p.bleed_box(Rect::new(0.0, 0.0, w, h));
-        }
-        if page.rotate != 0 {
-            p.rotate(page.rotate);
-        }
-        p.contents(content_id);
-        let mut res = p.resources();
-        let mut fonts = res.fonts();
-        for (i, state) in self.states.iter().enumerate() {
-            if used[i] {
-                fonts.pair(Name(format!("F{i}").as_bytes()), state.id);
+        self.add_pages(std::slice::from_ref(page), 1);
+    }
+
+    /// Adds pages in order, building and compressing their content streams
+    /// on up to `threads` threads. Glyphs are registered first, in page
+    /// order, so the bytes do not depend on the number of threads.
+    pub fn add_pages(&mut self, pages: &[Page], threads: usize) {
+        for page in pages {
+            for item in &page.items {
+                if let Item::Text(run) = item {
+                    self.register(run);
+                }
             }
         }
-        fonts.finish();
-        res.finish();
-        p.finish();
+        let first = self.page_ids.len();
+        let (states, options) = (&self.states, self.options);
+        let per = pages.len().div_ceil(threads.max(1)).max(1);
+        let streams: Vec<Vec<u8>> = std::thread::scope(|s| {
+            let handles: Vec<_> = pages
+                .chunks(per)
+                .enumerate()
+                .map(|(k, chunk)| {
+                    s.spawn(move || {
+                        let mut compressor =
+                            CompressorOxide::new(create_comp_flags_from_zip_params(6, 15, 0));
+                        chunk
+                            .iter()
+                            .enumerate()
+                            .map(|(i, page)| {
+                                let index = first + k * per + i;
+                                let correction = match options.back_correction {
+                                    Some(back) if index % 2 == 1 => Some(back),
+                                    _ => options.correction,
+                                };
+                                let content = page_content(states, page, correction);
+                                deflate_with(&mut compressor, &content)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for (page, compressed) in pages.iter().zip(streams) {
+            let page_id = self.next.bump();
+            let content_id = self.next.bump();
+            self.page_ids.push(page_id);
+            self.pdf
+                .stream(content_id, &compressed)
+                .filter(Filter::FlateDecode);
+            let b = page.bleed;
+            let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
+            let mut p = self.pdf.page(page_id);
+            p.parent(self.tree_id)
+                .media_box(Rect::new(0.0, 0.0, w, h))
+                .trim_box(Rect::new(b, b, page.width + b, page.height + b));
+            if b > 0.0 {
+                p.bleed_box(Rect::new(0.0, 0.0, w, h));
+            }
+            if page.rotate != 0 {
+                p.rotate(page.rotate);
+            }
+            p.contents(content_id);
+            p.pair(Name(b"Resources"), self.resources_id);
+            p.finish();
+        }
     }
 
     /// Writes the fonts, page tree and trailer.
@@ -232,6 +282,15 @@ impl<'a> PdfWriter<'a> {
                 self.write_font(i);
             }
         }
+        let mut res = self.pdf.indirect(self.resources_id).start::<Resources>();
+        let mut fonts = res.fonts();
+        for (i, state) in self.states.iter().enumerate() {
+            if state.used {
+                fonts.pair(Name(format!("F{i}").as_bytes()), state.id);
+            }
+        }
+        fonts.finish();
+        res.finish();
         self.pdf
             .pages(self.tree_id)
             .kids(self.page_ids.iter().copied())
@@ -250,7 +309,9 @@ impl<'a> PdfWriter<'a> {
         ]
         .concat();
         self.pdf.set_file_id((id.clone(), id));
-        self.pdf.finish()
+        // A cross-reference stream: 5 bytes an object instead of 20.
+        let xref_id = self.next.bump();
+        self.pdf.finish_with_xref_stream(xref_id)
     }
 
     /// Registers a run's glyphs: CIDs, widths and the text each maps to.
@@ -260,69 +321,36 @@ impl<'a> PdfWriter<'a> {
         state.used = true;
         for (glyphs, text) in clusters(run) {
             for g in glyphs {
-                if !state.widths.contains_key(&g.id) {
-                    state.remapper.remap(g.id);
-                    let w = pdf_width(font, &state.face, g.id);
-                    state.widths.insert(g.id, w);
+                let Some(slot) = state.glyphs.get_mut(g.id as usize) else {
+                    continue;
+                };
+                if slot.cid.is_none() {
+                    slot.cid = Some(state.remapper.remap(g.id));
+                    slot.width = pdf_width(font, &state.face, g.id);
                 }
             }
             match glyphs {
                 [g] => {
-                    state
-                        .to_unicode
-                        .entry(g.id)
-                        .or_insert_with(|| text.to_string());
+                    if let Some(slot) = state.glyphs.get_mut(g.id as usize) {
+                        slot.text.get_or_insert_with(|| text.into());
+                    }
                 }
                 _ => {
                     // Glyphs of a decomposed letter map to their own characters.
                     for g in glyphs {
-                        if !state.to_unicode.contains_key(&g.id) {
+                        let missing = state
+                            .glyphs
+                            .get(g.id as usize)
+                            .is_some_and(|s| s.text.is_none());
+                        if missing {
                             if let Some(c) = char_of(&state.face, g.id) {
-                                state.to_unicode.insert(g.id, c.to_string());
+                                state.glyphs[g.id as usize].text = Some(c.to_string().into());
                             }
                         }
                     }
                 }
             }
         }
-    }
-
-    fn page_content(&mut self, page: &Page, used: &mut [bool]) -> Vec<u8> {
-        let b = page.bleed;
-        let full_h = page.height + 2.0 * b;
-        let tx = |x: f32| x + b;
-        let ty = |y: f32| full_h - (y + b);
-        let mut c = Content::new();
-        for item in &page.items {
-            match item {
-                Item::Stroke(Stroke {
-                    from,
-                    to,
-                    width,
-                    color,
-                }) => {
-                    c.save_state();
-                    c.set_line_width(*width);
-                    c.set_stroke_rgb(color.0[0], color.0[1], color.0[2]);
-                    c.move_to(tx(from[0]), ty(from[1]));
-                    c.line_to(tx(to[0]), ty(to[1]));
-                    c.stroke();
-                    c.restore_state();
-                }
-                Item::Text(run) => {
-                    used[run.font] = true;
-                    self.register(run);
-                    let state = &self.states[run.font];
-                    c.begin_text();
-                    c.set_font(Name(format!("F{}", run.font).as_bytes()), run.size);
-                    c.set_fill_rgb(run.color.0[0], run.color.0[1], run.color.0[2]);
-                    c.set_text_matrix([1.0, 0.0, 0.0, 1.0, tx(run.x), ty(run.y)]);
-                    show_run(&mut c, run, state);
-                    c.end_text();
-                }
-            }
-        }
-        c.finish().into_vec()
     }
 
     fn write_font(&mut self, index: usize) {
@@ -403,7 +431,7 @@ impl<'a> PdfWriter<'a> {
         let widths: Vec<f32> = state
             .remapper
             .remapped_gids()
-            .map(|old| state.widths.get(&old).copied().unwrap_or(0.0))
+            .map(|old| state.glyph(old).width)
             .collect();
         cid.widths().consecutive(0, widths);
         cid.finish();
@@ -430,8 +458,13 @@ impl<'a> PdfWriter<'a> {
         fd.finish();
 
         let mut cmap = UnicodeCmap::new(Name(b"Stationer-UTF16"), SYSTEM_INFO);
-        for (&old, text) in &state.to_unicode {
-            if let Some(new) = state.remapper.get(old) {
+        for (old, text) in state
+            .glyphs
+            .iter()
+            .enumerate()
+            .filter_map(|(g, u)| Some((g, u.text.as_ref()?)))
+        {
+            if let Some(new) = state.remapper.get(old as u16) {
                 cmap.pair_with_multiple(new, text.chars());
             }
         }
@@ -439,6 +472,75 @@ impl<'a> PdfWriter<'a> {
         pdf.stream(cmap_id, &deflate(cmap_data.as_slice()))
             .filter(Filter::FlateDecode);
     }
+}
+
+/// The page's content stream: one text object for runs in a row, the
+/// font, size and colour set only when they change, each line placed
+/// relative to the one before, glyph codes as binary strings.
+fn page_content(states: &[FontState], page: &Page, correction: Option<Correction>) -> Vec<u8> {
+    let b = page.bleed;
+    let full_h = page.height + 2.0 * b;
+    let tx = |x: f32| x + b;
+    let ty = |y: f32| full_h - (y + b);
+    let mut c = Ops::default();
+    if let Some(k) = correction {
+        let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
+        c.op("q").nums(&k.matrix(w, h, page.rotate)).op("cm");
+    }
+    // Text state: in a text object, the last line's start; font and colour.
+    let mut line: Option<[f32; 2]> = None;
+    let mut font: Option<(usize, f32)> = None;
+    let mut fill: Option<[f32; 3]> = None;
+    for item in &page.items {
+        match item {
+            Item::Stroke(Stroke {
+                from,
+                to,
+                width,
+                color,
+            }) => {
+                if line.take().is_some() {
+                    c.op("ET");
+                }
+                c.op("q");
+                c.num(*width).op("w");
+                c.nums(&color.0).op("RG");
+                c.num(tx(from[0])).num(ty(from[1])).op("m");
+                c.num(tx(to[0])).num(ty(to[1])).op("l");
+                c.op("S").op("Q");
+            }
+            Item::Text(run) => {
+                let state = &states[run.font];
+                let at = [tx(run.x), ty(run.y)];
+                match line {
+                    None => {
+                        c.op("BT");
+                        c.nums(&[1.0, 0.0, 0.0, 1.0, at[0], at[1]]).op("Tm");
+                    }
+                    Some(prev) => {
+                        c.num(at[0] - prev[0]).num(at[1] - prev[1]).op("Td");
+                    }
+                }
+                line = Some(at);
+                if font != Some((run.font, run.size)) {
+                    c.name(&format!("F{}", run.font)).num(run.size).op("Tf");
+                    font = Some((run.font, run.size));
+                }
+                if fill != Some(run.color.0) {
+                    c.nums(&run.color.0).op("rg");
+                    fill = Some(run.color.0);
+                }
+                show_run(&mut c, run, state);
+            }
+        }
+    }
+    if line.is_some() {
+        c.op("ET");
+    }
+    if correction.is_some() {
+        c.op("Q");
+    }
+    c.0
 }
 
 /// A run's clusters: the glyphs of each and the text they stand for.
@@ -494,65 +596,181 @@ enum Tj {
 /// Shows a run's glyphs at their exact positions: TJ adjustments for
 /// kerning and justification, a text rise for marks, and an ActualText span
 /// around clusters whose glyphs would not extract as their text.
-fn show_run(c: &mut Content, run: &TextRun, state: &FontState) {
+fn show_run(c: &mut Ops, run: &TextRun, state: &FontState) {
     let mut pen = 0.0f32;
     let mut rise = 0.0f32;
     let mut tj: Vec<Tj> = Vec::new();
     for (glyphs, text) in clusters(run) {
-        let mapped: String = glyphs
+        let actual = !glyphs
             .iter()
-            .map(|g| state.to_unicode.get(&g.id).map_or("", String::as_str))
-            .collect();
-        let actual = mapped != text;
+            .map(|g| state.glyph(g.id).text.as_deref().unwrap_or(""))
+            .eq_by_text(text);
         if actual {
             flush(c, &mut tj);
-            c.begin_marked_content_with_properties(Name(b"Span"))
-                .properties()
-                .actual_text(TextStr(text));
+            c.name("Span").actual_text(text).op("BDC");
         }
         for g in glyphs {
             if (g.dy - rise).abs() > 1e-4 {
                 flush(c, &mut tj);
                 // Scene dy is downwards; PDF rise is upwards.
-                c.set_rise(-g.dy);
+                c.num(-g.dy).op("Ts");
                 rise = g.dy;
             }
             let delta = g.x - pen;
-            if delta.abs() > 1e-4 {
+            if delta.abs() > 1e-3 {
                 tj.push(Tj::Adjust(-delta * 1000.0 / run.size));
             }
-            let cid = state.remapper.get(g.id).unwrap_or(0);
+            let cid = state.glyph(g.id).cid.unwrap_or(0);
             match tj.last_mut() {
                 Some(Tj::Glyphs(bytes)) => bytes.extend(cid.to_be_bytes()),
                 _ => tj.push(Tj::Glyphs(cid.to_be_bytes().to_vec())),
             }
-            pen = g.x + state.widths.get(&g.id).copied().unwrap_or(0.0) * run.size / 1000.0;
+            pen = g.x + state.glyph(g.id).width * run.size / 1000.0;
         }
         if actual {
             flush(c, &mut tj);
-            c.end_marked_content();
+            c.op("EMC");
         }
     }
     flush(c, &mut tj);
     if rise != 0.0 {
-        c.set_rise(0.0);
+        c.num(0.0).op("Ts");
     }
 }
 
-fn flush(c: &mut Content, tj: &mut Vec<Tj>) {
+/// Whether pieces of text, joined, equal a text (without allocating).
+trait EqByText<'s> {
+    fn eq_by_text(self, text: &str) -> bool;
+}
+
+impl<'s, I: Iterator<Item = &'s str>> EqByText<'s> for I {
+    fn eq_by_text(self, text: &str) -> bool {
+        let mut rest = text;
+        for piece in self {
+            match rest.strip_prefix(piece) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        rest.is_empty()
+    }
+}
+
+fn flush(c: &mut Ops, tj: &mut Vec<Tj>) {
     if tj.is_empty() {
         return;
     }
-    let mut show = c.show_positioned();
-    let mut items = show.items();
+    c.0.push(b'[');
     for t in tj.drain(..) {
         match t {
-            Tj::Glyphs(bytes) => {
-                items.show(Str(&bytes));
-            }
+            Tj::Glyphs(bytes) => c.binary_str(&bytes),
             Tj::Adjust(a) => {
-                items.adjust(a);
+                c.num(a);
             }
+        }
+    }
+    c.0.push(b']');
+    c.op("TJ");
+}
+
+/// A content stream being written: operands and operators, numbers with
+/// at most three decimals.
+#[derive(Default)]
+struct Ops(Vec<u8>);
+
+impl Ops {
+    fn sep(&mut self) {
+        if let Some(&last) = self.0.last() {
+            if !matches!(last, b'\n' | b' ' | b'[' | b'(' | b')' | b'<' | b'>' | b']') {
+                self.0.push(b' ');
+            }
+        }
+    }
+
+    fn num(&mut self, v: f32) -> &mut Self {
+        self.sep();
+        let milli = (v as f64 * 1000.0).round() as i64;
+        if milli < 0 {
+            self.0.push(b'-');
+        }
+        let m = milli.unsigned_abs();
+        let (int, frac) = (m / 1000, m % 1000);
+        self.0.extend(int.to_string().as_bytes());
+        if frac != 0 {
+            let digits = format!("{frac:03}");
+            self.0.push(b'.');
+            self.0.extend(digits.trim_end_matches('0').as_bytes());
+        }
+        self
+    }
+
+    fn nums(&mut self, vs: &[f32]) -> &mut Self {
+        for &v in vs {
+            self.num(v);
+        }
+        self
+    }
+
+    fn name(&mut self, n: &str) -> &mut Self {
+        self.sep();
+        self.0.push(b'/');
+        self.0.extend(n.as_bytes());
+        self
+    }
+
+    fn op(&mut self, op: &str) -> &mut Self {
+        self.sep();
+        self.0.extend(op.as_bytes());
+        self.0.push(b'\n');
+        self
+    }
+
+    /// A literal string of raw bytes: only `(`, `)`, `\` and CR escaped.
+    fn binary_str(&mut self, bytes: &[u8]) {
+        self.0.push(b'(');
+        for &b in bytes {
+            match b {
+                b'(' | b')' | b'\\' => self.0.extend([b'\\', b]),
+                b'\r' => self.0.extend(br"\r"),
+                _ => self.0.push(b),
+            }
+        }
+        self.0.push(b')');
+    }
+
+    /// `<< /ActualText <FEFF…> >>`: the text as UTF-16BE.
+    fn actual_text(&mut self, text: &str) -> &mut Self {
+        self.sep();
+        self.0.extend(b"<</ActualText <FEFF");
+        for unit in text.encode_utf16() {
+            self.0.extend(format!("{unit:04X}").as_bytes());
+        }
+        self.0.extend(b">>>");
+        self
+    }
+}
+
+/// Deflates (zlib) with a compressor that is reset and reused (setting one
+/// up costs more than compressing a page).
+fn deflate_with(c: &mut CompressorOxide, data: &[u8]) -> Vec<u8> {
+    c.reset();
+    let mut out = vec![0u8; data.len() / 2 + 128];
+    let (mut read, mut written) = (0, 0);
+    loop {
+        let (status, r, w) = compress(c, &data[read..], &mut out[written..], TDEFLFlush::Finish);
+        read += r;
+        written += w;
+        match status {
+            TDEFLStatus::Done => {
+                out.truncate(written);
+                return out;
+            }
+            TDEFLStatus::Okay => {
+                let len = out.len();
+                out.resize(len * 2, 0);
+            }
+            // Bad parameters cannot happen with the fixed flags; fall back all the same.
+            _ => return deflate(data),
         }
     }
 }
