@@ -13,6 +13,8 @@ pub mod card;
 pub mod cli;
 pub mod diag;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod impose;
 pub mod layout;
 pub mod layouts;

@@ -192,6 +192,18 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
             });
         }
     }
+    // Quotes come in pairs in any well-formed file; an odd count means a
+    // quoted field runs on to the end of the file.
+    if data.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+        let last = rows.last().map_or(line, |r: &Row| r.line);
+        problems.push(
+            at_line(
+                last,
+                "a quoted field is never closed (unbalanced quotes)".into(),
+            )
+            .hint("a quote inside a quoted field is written twice: \"The \"\"Quoted\"\" Press\""),
+        );
+    }
     if !problems.is_empty() {
         return Err(crate::diag::Error(problems));
     }

@@ -51,8 +51,14 @@ impl FromStr for Pt {
     /// around the number is allowed. The number may be negative (offsets are).
     fn from_str(s: &str) -> Result<Pt, LengthError> {
         let s = s.trim();
+        // The unit is the trailing run of letters ("1e3pt" is 1000 points).
         let split = s
-            .find(|c: char| c.is_ascii_alphabetic())
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_alphabetic())
+            .last()
+            .map(|(i, _)| i)
+            .filter(|&i| i > 0 || s.is_empty())
             .ok_or_else(|| {
                 LengthError(format!(
                     "length \"{s}\" has no unit (write it as e.g. \"0.5in\", \"12mm\", \"1.2cm\" or \"12pt\")"
@@ -121,11 +127,14 @@ mod tests {
         assert!(("25.4mm".parse::<Pt>().unwrap().0 - 72.0).abs() < 1e-4);
         assert!(("2.54 cm".parse::<Pt>().unwrap().0 - 72.0).abs() < 1e-4);
         assert_eq!("-1.5pt".parse::<Pt>().unwrap(), Pt(-1.5));
+        assert_eq!("1e2pt".parse::<Pt>().unwrap(), Pt(100.0));
     }
 
     #[test]
     fn rejects_bad_lengths() {
-        for bad in ["12", "in", "12px", "NaNpt", "infpt", "1e9in", ""] {
+        for bad in [
+            "12", "in", "12px", "NaNpt", "infpt", "1e9in", "1e308pt", "", "-",
+        ] {
             assert!(bad.parse::<Pt>().is_err(), "{bad} should be rejected");
         }
     }

@@ -221,7 +221,7 @@ fn refuse_overwriting_input(input: &Path, output: &Path) -> Result<(), Error> {
     if let (Ok(a), Ok(b)) = (input.canonicalize(), output.canonicalize()) {
         if a == b {
             return Err(Diagnostic::new(format!(
-                "the output {} is the input note; refusing to overwrite it",
+                "the output {} is one of the inputs; refusing to overwrite it",
                 output.display()
             ))
             .into());

@@ -1,11 +1,11 @@
 //! `stationer preview`: a card as a PNG picture, for a look before printing.
 
-use crate::diag::{Diagnostic, Result};
+use crate::diag::Result;
 use crate::export::png::{self, Background, PngOptions};
 use crate::output::write_atomic;
 use crate::{design_for, layout_card, load_note};
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The long help of `stationer preview`.
 pub(crate) const LONG_ABOUT: &str = "\
@@ -47,9 +47,9 @@ pub(crate) struct PreviewArgs {
 
 /// Runs `stationer preview`.
 pub(crate) fn run(args: PreviewArgs) -> Result<()> {
-    refuse_overwriting(&args.note, &args.output)?;
+    super::refuse_overwriting_input(&args.note, &args.output)?;
     if let Some(bg) = &args.background {
-        refuse_overwriting(bg, &args.output)?;
+        super::refuse_overwriting_input(bg, &args.output)?;
     }
     let note = load_note(&args.note)?;
     let design = design_for(&note, args.layout.as_deref())?;
@@ -67,18 +67,4 @@ pub(crate) fn run(args: PreviewArgs) -> Result<()> {
     };
     let image = png::render_png(&card.scene, 0, &options);
     write_atomic(&args.output, &png::encode_png(&image))
-}
-
-/// An output path that is one of the inputs would destroy the input.
-fn refuse_overwriting(input: &Path, output: &Path) -> Result<()> {
-    if let (Ok(a), Ok(b)) = (input.canonicalize(), output.canonicalize()) {
-        if a == b {
-            return Err(Diagnostic::new(format!(
-                "the output {} is an input; refusing to overwrite it",
-                output.display()
-            ))
-            .into());
-        }
-    }
-    Ok(())
 }

@@ -1,0 +1,8 @@
+//! Note and design text, through layout, to both exporters.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    stationer::fuzzing::card(data);
+});

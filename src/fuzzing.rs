@@ -1,0 +1,150 @@
+//! Entry points for the fuzz targets in `fuzz/` and for the regression
+//! tests that replay their findings (`tests/fuzz_regressions.rs`). Each
+//! takes arbitrary bytes and must return without panicking.
+
+use crate::batch::{run_batch, BatchOptions};
+use crate::export::png::{render_png, PngOptions};
+use crate::export::write_pdf;
+use crate::merge::{parse_csv, Template};
+use crate::scene::{Item, Page, PlacedGlyph, Role, Scene, TextRun};
+use crate::spec::design::{parse_design, FontChoice, Rgb};
+use crate::spec::note::parse_note;
+use crate::spec::DesignSource;
+use crate::text::{Font, Shaper};
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Splits input text at a line `%%` into two parts.
+fn split(text: &str) -> (&str, Option<&str>) {
+    match text.split_once("\n%%\n") {
+        Some((a, b)) => (a, Some(b)),
+        None => (text, None),
+    }
+}
+
+fn png_options() -> PngOptions {
+    PngOptions {
+        dpi: 12,
+        guides: true,
+        background: None,
+    }
+}
+
+/// A note (and optionally, after a `%%` line, a design) through layout to
+/// PDF and PNG. Designs that name font files are skipped: the fuzzer does
+/// not read the file system.
+pub fn card(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (note_text, design_text) = split(text);
+    let Ok(note) = parse_note(Path::new("fuzz.toml"), note_text) else {
+        return;
+    };
+    let design = match design_text {
+        Some(t) => parse_design(DesignSource::File("fuzz-design.toml".into()), t),
+        None => crate::layouts::bundled(crate::layouts::DEFAULT).expect("bundled default"),
+    };
+    let Ok(design) = design else {
+        return;
+    };
+    if matches!(design.font, FontChoice::Files { .. }) {
+        return;
+    }
+    if let Ok(card) = crate::layout_card(&note, &design) {
+        let _ = write_pdf(&card.scene);
+        let _ = render_png(&card.scene, 0, &png_options());
+    }
+}
+
+/// A note template and (after a `%%` line) a recipient list, merged and
+/// checked as a batch with the default design.
+pub fn merge(data: &[u8]) {
+    let (template_text, csv) = match data.windows(4).position(|w| w == b"\n%%\n") {
+        Some(i) => (&data[..i], &data[i + 4..]),
+        None => (&b"greeting = \"Dear {name},\"\nbody = \"Thanks, {name}, for {topic}.\"\nsigner = \"A\"\n"[..], data),
+    };
+    let Ok(template_text) = std::str::from_utf8(template_text) else {
+        return;
+    };
+    let Ok(note) = parse_note(Path::new("fuzz.toml"), template_text) else {
+        return;
+    };
+    let Ok(recipients) = parse_csv(Path::new("fuzz.csv"), csv) else {
+        return;
+    };
+    if Template::new(&note, &recipients).is_err() {
+        return;
+    }
+    let design = crate::layouts::bundled(crate::layouts::DEFAULT).expect("bundled default");
+    let Ok(design) = design else {
+        return;
+    };
+    let options = BatchOptions {
+        write: true,
+        threads: 1,
+        max_cards: 64,
+        ..BatchOptions::default()
+    };
+    let _ = run_batch(&note, &design, &recipients, &options, &|_, _| {});
+}
+
+/// Font bytes: loaded, shaped, subset into a PDF and rasterised.
+pub fn font(data: &[u8]) {
+    let Ok(font) = Font::from_data(Cow::Owned(data.to_vec()), "fuzz font") else {
+        return;
+    };
+    let fonts = vec![Arc::new(font)];
+    let mut shaper = Shaper::new(&fonts);
+    let spacing = shaper.spacing(0);
+    let mut glyphs = Vec::new();
+    let mut text = String::new();
+    let mut x = 0.0;
+    let scale = fonts[0].scale(12.0);
+    for word in ["Thank", "you", "office", "Nguyễn", "—"] {
+        let Ok(w) = shaper.word(0, word, true) else {
+            continue;
+        };
+        if !text.is_empty() {
+            glyphs.push(PlacedGlyph {
+                id: spacing.space.0,
+                x,
+                dy: 0.0,
+                cluster: text.len() as u32,
+            });
+            text.push(' ');
+            x += spacing.space.1 as f32 * scale;
+        }
+        let base = text.len() as u32;
+        text.push_str(word);
+        for g in &w.glyphs {
+            glyphs.push(PlacedGlyph {
+                id: g.id,
+                x: x + g.x_offset as f32 * scale,
+                dy: -(g.y_offset as f32) * scale,
+                cluster: base + g.cluster,
+            });
+            x += g.advance as f32 * scale;
+        }
+    }
+    let mut page = Page::blank(200.0, 100.0);
+    page.items.push(Item::Text(TextRun {
+        font: 0,
+        size: 12.0,
+        x: 10.0,
+        y: 50.0,
+        width: x,
+        text,
+        glyphs,
+        color: Rgb::INK,
+        role: Role::Body,
+    }));
+    let scene = Scene {
+        fonts,
+        pages: vec![page],
+        title: "fuzz".into(),
+    };
+    let _ = write_pdf(&scene);
+    let _ = render_png(&scene, 0, &png_options());
+}

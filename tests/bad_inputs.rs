@@ -1,0 +1,489 @@
+//! The catalogue of bad inputs: each case gets exit 1, a clear message, no
+//! panic, and leaves every file as it was (no output, nothing overwritten).
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const NOTE: &str = "greeting = \"Dear Ms. Rivera,\"\nbody = \"Thank you for the tour.\"\nsigner = \"Alex Morgan\"\n";
+const TEMPLATE: &str =
+    "greeting = \"Dear {name},\"\nbody = \"Thank you for the tour.\"\nsigner = \"Alex Morgan\"\n";
+
+fn design_with(from: &str, to: &str) -> String {
+    let base = std::fs::read_to_string(root().join("layouts/classic-a2.toml")).unwrap();
+    assert!(base.contains(from), "{from}");
+    base.replacen(from, to, 1)
+}
+
+/// A 1x1 PNG whose header claims `w` x `h` pixels (CRC fixed up).
+fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    let crc = crc32(&ihdr);
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0d".to_vec();
+    png.extend(&ihdr);
+    png.extend(crc.to_be_bytes());
+    // An IDAT with an empty zlib stream, so decoders read the header and stop there.
+    let idat = b"IDAT\x78\x9c\x03\x00\x00\x00\x00\x01".to_vec();
+    png.extend(((idat.len() - 4) as u32).to_be_bytes());
+    png.extend(&idat);
+    png.extend(crc32(&idat).to_be_bytes());
+    png.extend(b"\x00\x00\x00\x00IEND\xaeB`\x82");
+    png
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+struct Case {
+    name: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    args: Vec<&'static str>,
+    expect: &'static [&'static str],
+}
+
+fn case(
+    name: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    args: &[&'static str],
+    expect: &'static [&'static str],
+) -> Case {
+    Case {
+        name,
+        files,
+        args: args.to_vec(),
+        expect,
+    }
+}
+
+fn text(s: &str) -> Vec<u8> {
+    s.as_bytes().to_vec()
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walk(dir) {
+        if e.is_file() {
+            out.insert(
+                e.strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(&e).unwrap(),
+            );
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            v.extend(walk(&p));
+        }
+        v.push(p);
+    }
+    v
+}
+
+fn cases() -> Vec<Case> {
+    let real_png = std::fs::read(root().join("tests/ref/classic-a2.png")).unwrap();
+    let big_csv = {
+        let mut s = String::from("name\n");
+        for i in 0..100_000 {
+            s.push_str(&format!("P{i}\n"));
+        }
+        s.into_bytes()
+    };
+    let deep = format!(
+        "body = \"x\"\nsigner = \"y\"\nz = {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    vec![
+        // Notes.
+        case(
+            "note: wrong type",
+            vec![("n.toml", text("body = 5\nsigner = \"A\"\n"))],
+            &["render", "n.toml", "-o", "out.pdf"],
+            &["n.toml:1:8", "invalid type"],
+        ),
+        case(
+            "note: missing body",
+            vec![("n.toml", text("signer = \"A\"\n"))],
+            &["render", "n.toml", "-o", "out.pdf"],
+            &["n.toml", "body"],
+        ),
+        case(
+            "note: empty file",
+            vec![("n.toml", Vec::new())],
+            &["render", "n.toml", "-o", "out.pdf"],
+            &["n.toml", "missing field"],
+        ),
+        case(
+            "note: deep nesting",
+            vec![("n.toml", text(&deep))],
+            &["render", "n.toml", "-o", "out.pdf"],
+            &["n.toml:3", "recursion"],
+        ),
+        case(
+            "note: not UTF-8",
+            vec![("n.toml", b"body = \"\xff\"\nsigner = \"A\"\n".to_vec())],
+            &["render", "n.toml", "-o", "out.pdf"],
+            &["n.toml", "not UTF-8"],
+        ),
+        case(
+            "note: control character",
+            vec![("n.toml", text("body = \"a\\u0007b\"\nsigner = \"A\"\n"))],
+            &["render", "n.toml", "-o", "out.pdf"],
+            &["n.toml:1", "U+0007"],
+        ),
+        case(
+            "note: huge",
+            vec![(
+                "n.toml",
+                text(&format!(
+                    "body = \"{}\"\nsigner = \"A\"\n",
+                    "word ".repeat(300_000)
+                )),
+            )],
+            &["render", "n.toml", "-o", "out.pdf"],
+            &["n.toml", "limit"],
+        ),
+        case(
+            "note: missing file",
+            vec![],
+            &["render", "nothere.toml", "-o", "out.pdf"],
+            &["nothere.toml", "no such file"],
+        ),
+        case(
+            "note: is a directory",
+            vec![("d/x", Vec::new())],
+            &["render", "d", "-o", "out.pdf"],
+            &["directory"],
+        ),
+        // Designs.
+        case(
+            "design: huge number",
+            vec![
+                ("n.toml", text(NOTE)),
+                ("d.toml", text(&design_with("\"13pt\"]", "\"1e308pt\"]"))),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["d.toml:", "out of range"],
+        ),
+        case(
+            "design: NaN",
+            vec![
+                ("n.toml", text(NOTE)),
+                (
+                    "d.toml",
+                    text(&design_with("leading = 1.3", "leading = nan")),
+                ),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["d.toml:", "body.leading"],
+        ),
+        case(
+            "design: negative size",
+            vec![
+                ("n.toml", text(NOTE)),
+                (
+                    "d.toml",
+                    text(&design_with(
+                        "[\"10pt\", \"13pt\"]",
+                        "[\"-10pt\", \"13pt\"]",
+                    )),
+                ),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["d.toml:", "body.size"],
+        ),
+        case(
+            "design: zero signature",
+            vec![
+                ("n.toml", text(NOTE)),
+                (
+                    "d.toml",
+                    text(&design_with("height = \"0.5in\"", "height = \"0pt\"")),
+                ),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["d.toml:", "signature.height"],
+        ),
+        case(
+            "design: 10 km card",
+            vec![
+                ("n.toml", text(NOTE)),
+                (
+                    "d.toml",
+                    text(&design_with(
+                        "size = \"us-a2\"",
+                        "width = \"10000000mm\"\nheight = \"5in\"",
+                    )),
+                ),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["d.toml:", "out of range"],
+        ),
+        case(
+            "design: absurd but parseable size",
+            vec![
+                ("n.toml", text(NOTE)),
+                (
+                    "d.toml",
+                    text(&design_with(
+                        "size = \"us-a2\"",
+                        "width = \"99in\"\nheight = \"5in\"",
+                    )),
+                ),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["d.toml:", "1in to 48in"],
+        ),
+        case(
+            "design: corrupt font",
+            vec![
+                ("n.toml", text(NOTE)),
+                ("bad.ttf", vec![0, 1, 0, 0, 0, 9, 1, 2, 3, 4, 5, 6, 7, 8]),
+                (
+                    "d.toml",
+                    text(&design_with("font = \"caladea\"", "font = \"bad.ttf\"")),
+                ),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["d.toml", "bad.ttf", "not a usable"],
+        ),
+        case(
+            "design: not a font",
+            vec![
+                ("n.toml", text(NOTE)),
+                ("notes.ttf", text("just some text")),
+                (
+                    "d.toml",
+                    text(&design_with("font = \"caladea\"", "font = \"notes.ttf\"")),
+                ),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["notes.ttf", "not a usable"],
+        ),
+        case(
+            "design: missing font file",
+            vec![
+                ("n.toml", text(NOTE)),
+                (
+                    "d.toml",
+                    text(&design_with("font = \"caladea\"", "font = \"gone.otf\"")),
+                ),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["gone.otf", "no such file"],
+        ),
+        // Images.
+        case(
+            "background: truncated",
+            vec![
+                ("n.toml", text(NOTE)),
+                ("t.png", real_png[..real_png.len() / 3].to_vec()),
+            ],
+            &[
+                "preview",
+                "n.toml",
+                "--background",
+                "t.png",
+                "-o",
+                "out.png",
+            ],
+            &["t.png"],
+        ),
+        case(
+            "background: decompression bomb",
+            vec![
+                ("n.toml", text(NOTE)),
+                ("bomb.png", png_claiming(100_000, 100_000)),
+            ],
+            &[
+                "preview",
+                "n.toml",
+                "--background",
+                "bomb.png",
+                "-o",
+                "out.png",
+            ],
+            &["bomb.png", "limit"],
+        ),
+        case(
+            "background: not an image",
+            vec![("n.toml", text(NOTE)), ("x.jpg", text("hello"))],
+            &[
+                "preview",
+                "n.toml",
+                "--background",
+                "x.jpg",
+                "-o",
+                "out.png",
+            ],
+            &["x.jpg"],
+        ),
+        // Recipient lists.
+        case(
+            "csv: unbalanced quotes",
+            vec![
+                ("n.toml", text(TEMPLATE)),
+                ("r.csv", text("name\n\"Ann\nBob\n")),
+            ],
+            &["batch", "n.toml", "--data", "r.csv", "-o", "out.pdf"],
+            &["r.csv:2", "never closed"],
+        ),
+        case(
+            "csv: ragged rows",
+            vec![
+                ("n.toml", text(TEMPLATE)),
+                ("r.csv", text("name,x\nAnn,1\nBob\n")),
+            ],
+            &["batch", "n.toml", "--data", "r.csv", "-o", "out.pdf"],
+            &["r.csv:3", "row 2 has 1 fields"],
+        ),
+        case(
+            "csv: invalid UTF-8",
+            vec![
+                ("n.toml", text(TEMPLATE)),
+                ("r.csv", b"name\nAnn\n\xc3\x28\n".to_vec()),
+            ],
+            &["batch", "n.toml", "--data", "r.csv", "-o", "out.pdf"],
+            &["r.csv:3", "not UTF-8"],
+        ),
+        case(
+            "csv: 100,000 rows",
+            vec![("n.toml", text(TEMPLATE)), ("r.csv", big_csv)],
+            &["batch", "n.toml", "--data", "r.csv", "-o", "out.pdf"],
+            &["100000 cards", "--max-cards"],
+        ),
+        case(
+            "csv: empty",
+            vec![("n.toml", text(TEMPLATE)), ("r.csv", Vec::new())],
+            &["batch", "n.toml", "--data", "r.csv", "-o", "out.pdf"],
+            &["r.csv", "empty"],
+        ),
+        case(
+            "csv: duplicate column",
+            vec![
+                ("n.toml", text(TEMPLATE)),
+                ("r.csv", text("name,name\na,b\n")),
+            ],
+            &["batch", "n.toml", "--data", "r.csv", "-o", "out.pdf"],
+            &["r.csv:1", "twice"],
+        ),
+        case(
+            "csv: a directory",
+            vec![("n.toml", text(TEMPLATE)), ("r.csv/x", Vec::new())],
+            &["batch", "n.toml", "--data", "r.csv", "-o", "out.pdf"],
+            &["directory"],
+        ),
+        // Outputs.
+        case(
+            "output: a directory",
+            vec![("n.toml", text(NOTE)), ("out.pdf/keep", text("x"))],
+            &["render", "n.toml", "-o", "out.pdf"],
+            &["out.pdf", "directory"],
+        ),
+        case(
+            "output: folder missing",
+            vec![("n.toml", text(NOTE))],
+            &["render", "n.toml", "-o", "nowhere/out.pdf"],
+            &["does not exist"],
+        ),
+        case(
+            "output: unwritable",
+            vec![("n.toml", text(NOTE))],
+            &["render", "n.toml", "-o", "/proc/self/out.pdf"],
+            &["cannot write"],
+        ),
+        case(
+            "output: same as the input",
+            vec![("n.toml", text(NOTE))],
+            &["render", "n.toml", "-o", "n.toml"],
+            &["one of the inputs"],
+        ),
+        case(
+            "output: report same as the input",
+            vec![("n.toml", text(NOTE))],
+            &["render", "n.toml", "-o", "c.pdf", "--report", "n.toml"],
+            &["one of the inputs"],
+        ),
+        case(
+            "output: batch over its CSV",
+            vec![("n.toml", text(TEMPLATE)), ("r.csv", text("name\nAnn\n"))],
+            &["batch", "n.toml", "--data", "r.csv", "-o", "r.csv"],
+            &["refusing"],
+        ),
+    ]
+}
+
+#[test]
+fn every_bad_input_fails_cleanly_and_changes_nothing() {
+    let mut failures = Vec::new();
+    for c in cases() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, data) in &c.files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, data).unwrap();
+        }
+        let before = snapshot(dir.path());
+        let o = stationer(dir.path(), &c.args);
+        let err = stderr(&o);
+        let after = snapshot(dir.path());
+        let mut problems = Vec::new();
+        if o.status.code() != Some(1) {
+            problems.push(format!("exit {:?}", o.status.code()));
+        }
+        if err.contains("panicked") {
+            problems.push("panicked".into());
+        }
+        for e in c.expect {
+            if !err.contains(e) {
+                problems.push(format!("message lacks {e:?}"));
+            }
+        }
+        if before != after {
+            let changed: Vec<_> = after
+                .keys()
+                .filter(|k| before.get(*k) != after.get(*k))
+                .collect();
+            problems.push(format!("files changed: {changed:?}"));
+        }
+        if err.lines().count() > 6 {
+            problems.push("message longer than 6 lines".into());
+        }
+        eprintln!(
+            "{:<38} exit {:?}: {}",
+            c.name,
+            o.status.code(),
+            err.lines().next().unwrap_or("")
+        );
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{}: {}\n  stderr: {err}",
+                c.name,
+                problems.join("; ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
