@@ -37,7 +37,7 @@ fn merge_inputs_run_clean() {
 
 #[test]
 fn font_inputs_run_clean() {
-    let n = replay("fonts/caladea", |d| stationer::fuzzing::font(d))
+    let n = replay("fonts/caladea", stationer::fuzzing::font)
         + replay("fuzz/regressions/font", stationer::fuzzing::font);
     assert!(n >= 4, "seeds missing");
 }
