@@ -3,7 +3,7 @@
 //! (optionally imposed on sheets) and, on request, one PDF per recipient.
 
 use crate::diag::{Diagnostic, Error, Result};
-use crate::export::pdf::PdfWriter;
+use crate::export::pdf::{PdfOptions, PdfWriter};
 use crate::export::report::{card_report, CardReport, Report};
 use crate::impose::{place_card, Duplex, Imposition};
 use crate::layout;
@@ -49,6 +49,8 @@ pub struct BatchOptions {
     pub write: bool,
     /// Also make one PDF per card, named from this template.
     pub split_name: Option<String>,
+    /// How to write the combined PDF (a printer correction; default none).
+    pub pdf_options: PdfOptions,
 }
 
 impl Default for BatchOptions {
@@ -66,6 +68,7 @@ impl Default for BatchOptions {
             threads: 0,
             write: true,
             split_name: None,
+            pdf_options: PdfOptions::default(),
         }
     }
 }
@@ -228,7 +231,11 @@ pub fn run_batch(
 
     let title = format!("Thank-you notes ({} cards)", jobs.len());
     let mut out = Output {
-        writer: options.write.then(|| PdfWriter::new(&fonts.fonts, &title)),
+        writer: options.write.then(|| {
+            let mut w = PdfWriter::new(&fonts.fonts, &title);
+            w.set_options(options.pdf_options);
+            w
+        }),
         fonts: &fonts,
         imposition,
         duplex: options.duplex,
@@ -621,4 +628,77 @@ mod tests {
         assert_eq!(safe_file_stem("Zoë Brontë"), "Zoë Brontë");
         assert!(safe_file_stem(&"é".repeat(80)).len() <= 100);
     }
+}
+
+/// One card of a contact sheet: its row, a label, and the card's page or
+/// why there is none.
+#[derive(Debug)]
+pub struct Proof {
+    /// The recipient's row number.
+    pub row: usize,
+    /// The recipient's name (the `name` column, else the first column).
+    pub name: String,
+    /// The card, or the first problem with the row.
+    pub card: std::result::Result<Page, String>,
+}
+
+/// Every row of a batch laid out for a contact sheet: cards that do not fit
+/// (or rows that do not merge) are kept, with their problem, not skipped.
+pub fn proofs(
+    note: &Note,
+    design: &Design,
+    recipients: &Recipients,
+    threads: usize,
+) -> Result<(FontSet, Vec<Proof>)> {
+    let template = Template::new(note, recipients)?;
+    let name_col = recipients.column("name").unwrap_or(0);
+    let fonts = FontSet::load(&design.font, &design.source.display_path())?;
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let mut jobs = Vec::new();
+    let mut merged = Vec::new();
+    for row in &recipients.rows {
+        match template.merge(recipients, row) {
+            Ok(n) => {
+                merged.push(Ok(jobs.len()));
+                jobs.push(Job {
+                    row: row.number,
+                    copy: 1,
+                    note: Arc::new(n),
+                    split_name: None,
+                });
+            }
+            Err(e) => merged.push(Err(first_message(&e))),
+        }
+    }
+    let cache = shape_words(&jobs, design, &fonts, threads);
+    let mut laid: Vec<Option<Result<(Page, CardInfo)>>> =
+        lay_out(&jobs, design, &fonts, &cache, threads)
+            .into_iter()
+            .map(Some)
+            .collect();
+    let proofs = recipients
+        .rows
+        .iter()
+        .zip(merged)
+        .map(|(row, m)| Proof {
+            row: row.number,
+            name: row.values.get(name_col).cloned().unwrap_or_default(),
+            card: match m {
+                Ok(i) => match laid[i].take() {
+                    Some(Ok((page, _))) => Ok(page),
+                    Some(Err(e)) => Err(first_message(&e)),
+                    None => Err("not laid out".into()),
+                },
+                Err(msg) => Err(msg),
+            },
+        })
+        .collect();
+    Ok((fonts, proofs))
+}
+
+fn first_message(e: &Error) -> String {
+    e.0.first().map_or_else(String::new, |d| d.message.clone())
 }

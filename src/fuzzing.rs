@@ -32,8 +32,8 @@ fn png_options() -> PngOptions {
 }
 
 /// A note (and optionally, after a `%%` line, a design) through layout to
-/// PDF and PNG. Designs that name font files are skipped: the fuzzer does
-/// not read the file system.
+/// PDF and PNG. Designs that name font or image files are skipped: the
+/// fuzzer does not read the file system.
 pub fn card(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -42,6 +42,9 @@ pub fn card(data: &[u8]) {
     let Ok(note) = parse_note(Path::new("fuzz.toml"), note_text) else {
         return;
     };
+    if design_text.is_some_and(|t| t.contains("image")) {
+        return;
+    }
     let design = match design_text {
         Some(t) => parse_design(DesignSource::File("fuzz-design.toml".into()), t),
         None => crate::layouts::bundled(crate::layouts::DEFAULT).expect("bundled default"),

@@ -256,21 +256,9 @@ impl Imposition {
 /// Copies a card page's items onto a sheet at an offset.
 pub fn place_card(sheet: &mut Page, card: &Page, offset: [f32; 2]) {
     let [dx, dy] = offset;
-    for item in &card.items {
-        sheet.items.push(match item {
-            Item::Text(run) => {
-                let mut run = run.clone();
-                run.x += dx;
-                run.y += dy;
-                Item::Text(run)
-            }
-            Item::Stroke(s) => Item::Stroke(Stroke {
-                from: [s.from[0] + dx, s.from[1] + dy],
-                to: [s.to[0] + dx, s.to[1] + dy],
-                ..*s
-            }),
-        });
-    }
+    sheet
+        .items
+        .extend(card.items.iter().map(|item| item.translated(dx, dy)));
 }
 
 #[cfg(test)]

@@ -13,6 +13,20 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ("classic-a2", include_str!("../layouts/classic-a2.toml")),
     ("portrait-a6", include_str!("../layouts/portrait-a6.toml")),
     ("folded-a2", include_str!("../layouts/folded-a2.toml")),
+    ("monogram-a2", include_str!("../layouts/monogram-a2.toml")),
+    (
+        "letterhead-a7",
+        include_str!("../layouts/letterhead-a7.toml"),
+    ),
+    (
+        "correspondence",
+        include_str!("../layouts/correspondence.toml"),
+    ),
+    ("studio-a7", include_str!("../layouts/studio-a7.toml")),
+    (
+        "preprinted-a2",
+        include_str!("../layouts/preprinted-a2.toml"),
+    ),
 ];
 
 /// The names of the bundled designs.

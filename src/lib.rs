@@ -12,10 +12,12 @@ pub mod calibrate;
 pub mod card;
 pub mod cli;
 pub mod diag;
+pub mod envelope;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod impose;
+pub mod label;
 pub mod layout;
 pub mod layouts;
 pub mod merge;

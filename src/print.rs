@@ -13,13 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Two-sided printing: which edge the sheet turns over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Duplex {
-    /// Turn over the short edge (`sides=two-sided-short-edge`).
-    Short,
-    /// Turn over the long edge (`sides=two-sided-long-edge`).
-    Long,
-}
+pub use crate::impose::Duplex;
 
 /// How to print.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -498,22 +498,13 @@ pub fn preflight(scene: &Scene, profile: &Profile) -> Vec<String> {
                 None => closest.push((what, d)),
             }
         };
-        for item in &page.items {
-            match item {
-                Item::Text(run) => note(role_name(run.role), run.bbox(scene)),
-                Item::Stroke(s) => {
-                    let hw = s.width / 2.0;
-                    note(
-                        "a printed line (rule or crop mark)",
-                        [
-                            s.from[0].min(s.to[0]) - hw,
-                            s.from[1].min(s.to[1]) - hw,
-                            s.from[0].max(s.to[0]) + hw,
-                            s.from[1].max(s.to[1]) + hw,
-                        ],
-                    );
-                }
-            }
+        for item in page.items.iter().filter(|i| i.prints()) {
+            let what = match item {
+                Item::Text(run) => role_name(run.role),
+                Item::Stroke(_) => "a printed line (rule or crop mark)",
+                _ => "a design element",
+            };
+            note(what, item.bbox(&scene.fonts));
         }
         if let Some(card) = page.card {
             note("the signature area", card.signature_box);
@@ -560,6 +551,7 @@ fn role_name(role: Role) -> &'static str {
         Role::Body => "the body text",
         Role::Closing => "the closing",
         Role::Signer => "the printed name",
+        _ => "a line of the design",
     }
 }
 

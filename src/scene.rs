@@ -23,6 +23,9 @@ pub enum Role {
     Closing,
     /// The printed name under the signature area.
     Signer,
+    /// A design element set in type (a monogram, a sender header): not part
+    /// of the note, so not in the report's lines.
+    Decoration,
 }
 
 /// One glyph of a run.
@@ -74,6 +77,64 @@ pub struct Stroke {
     pub color: Rgb,
 }
 
+/// A rectangle, filled, stroked or both.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Panel {
+    /// The rectangle: for a stroke, the line's centre runs along its edges.
+    pub rect: Rect,
+    /// Fill colour (none: not filled).
+    pub fill: Option<Rgb>,
+    /// Outline colour and line width in points (none: not stroked). Corners are mitred.
+    pub stroke: Option<(Rgb, f32)>,
+}
+
+/// A raster image, decoded, with the file it came from.
+///
+/// Shared (`Arc`) by every card that shows it; the PDF exporter writes it
+/// once per file, keyed by [`ImageData::key`].
+#[derive(Clone, PartialEq)]
+pub struct ImageData {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Pixels, row by row from the top, 8-bit RGBA with straight
+    /// (not premultiplied) alpha: `width * height * 4` bytes.
+    pub rgba: Vec<u8>,
+    /// Whether any pixel is not fully opaque.
+    pub has_alpha: bool,
+    /// Whether every pixel is grey (red = green = blue).
+    pub gray: bool,
+    /// For a JPEG file that a PDF can carry as it is: the file's bytes and
+    /// its number of colour components (1 or 3).
+    pub jpeg: Option<(Arc<[u8]>, u8)>,
+    /// A hash of the pixels and the file: equal images share one copy in a PDF.
+    pub key: u64,
+    /// The file it was read from, for messages.
+    pub name: String,
+}
+
+impl std::fmt::Debug for ImageData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImageData")
+            .field("name", &self.name)
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("has_alpha", &self.has_alpha)
+            .field("jpeg", &self.jpeg.as_ref().map(|j| j.1))
+            .finish_non_exhaustive()
+    }
+}
+
+/// An image placed on the page, stretched to a rectangle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    /// The image.
+    pub image: Arc<ImageData>,
+    /// Where it goes: `[x0, y0, x1, y1]`, points.
+    pub rect: Rect,
+}
+
 /// Something drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
@@ -81,6 +142,70 @@ pub enum Item {
     Text(TextRun),
     /// A rule.
     Stroke(Stroke),
+    /// A rectangle (a tint, a frame).
+    Panel(Panel),
+    /// A logo or artwork.
+    Image(Picture),
+    /// An item drawn in previews only, never printed: the design of
+    /// pre-printed stationery, or an element marked `preview_only`.
+    Preview(Box<Item>),
+}
+
+impl Item {
+    /// Whether the item prints (is not [`Item::Preview`]).
+    pub fn prints(&self) -> bool {
+        !matches!(self, Item::Preview(_))
+    }
+
+    /// The item moved by `dx`, `dy` points.
+    pub fn translated(&self, dx: f32, dy: f32) -> Item {
+        let shift = |r: Rect| [r[0] + dx, r[1] + dy, r[2] + dx, r[3] + dy];
+        match self {
+            Item::Text(run) => Item::Text(TextRun {
+                x: run.x + dx,
+                y: run.y + dy,
+                ..run.clone()
+            }),
+            Item::Stroke(s) => Item::Stroke(Stroke {
+                from: [s.from[0] + dx, s.from[1] + dy],
+                to: [s.to[0] + dx, s.to[1] + dy],
+                ..*s
+            }),
+            Item::Panel(b) => Item::Panel(Panel {
+                rect: shift(b.rect),
+                ..*b
+            }),
+            Item::Image(p) => Item::Image(Picture {
+                image: p.image.clone(),
+                rect: shift(p.rect),
+            }),
+            Item::Preview(inner) => Item::Preview(Box::new(inner.translated(dx, dy))),
+        }
+    }
+
+    /// The area the item's ink can cover, `[x0, y0, x1, y1]`: a text run's
+    /// box (advance width, ascent, descent), a stroke with half its width
+    /// around it, a box with half its outline.
+    pub fn bbox(&self, fonts: &[Arc<Font>]) -> Rect {
+        match self {
+            Item::Text(run) => run.bbox_with(fonts),
+            Item::Stroke(s) => {
+                let h = s.width / 2.0;
+                [
+                    s.from[0].min(s.to[0]) - h,
+                    s.from[1].min(s.to[1]) - h,
+                    s.from[0].max(s.to[0]) + h,
+                    s.from[1].max(s.to[1]) + h,
+                ]
+            }
+            Item::Panel(b) => {
+                let h = b.stroke.map_or(0.0, |s| s.1 / 2.0);
+                [b.rect[0] - h, b.rect[1] - h, b.rect[2] + h, b.rect[3] + h]
+            }
+            Item::Image(p) => p.rect,
+            Item::Preview(inner) => inner.bbox(fonts),
+        }
+    }
 }
 
 /// The boxes a card's layout decided, for the report and for preview guides.

@@ -527,3 +527,44 @@ fn the_same_bytes_on_one_thread_and_on_all() {
     assert!(run("1", "one.pdf") == run("0", "all.pdf"));
     assert!(run("3", "three.pdf") == run("1", "one-again.pdf"));
 }
+
+#[test]
+fn contact_sheet_shows_every_card_and_marks_the_ones_that_do_not_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    let long = "I enjoyed every part of our conversation about the catalogue. ".repeat(14);
+    let mut csv = String::from("name,title,company,position,detail\n");
+    for i in 1..=4 {
+        let detail = if i == 2 { long.as_str() } else { "Thanks." };
+        csv.push_str(&format!("P{i},Dr.,C{i},R{i},{detail}\n"));
+    }
+    write(dir.path(), "r.csv", csv.as_bytes());
+    let o = stationer(
+        dir.path(),
+        &[
+            "preview",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "sheet.png",
+            "--dpi",
+            "30",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let img = image::open(dir.path().join("sheet.png")).unwrap().to_rgb8();
+    // A 2x2 grid: count strongly red pixels per quadrant.
+    let (w, h) = img.dimensions();
+    let mut red = [0u32; 4];
+    for (x, y, p) in img.enumerate_pixels() {
+        if p[0] > 150 && p[1] < 80 && p[2] < 80 {
+            red[((y * 2 / h) * 2 + x * 2 / w) as usize] += 1;
+        }
+    }
+    assert!(red[1] > 100, "card 2 is marked: {red:?}");
+    assert!(
+        red[0] == 0 && red[2] == 0 && red[3] == 0,
+        "the others are not: {red:?}"
+    );
+}

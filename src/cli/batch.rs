@@ -1,6 +1,7 @@
 //! `stationer batch` and `stationer check --data`: many cards from a
 //! recipient list.
 
+use super::DuplexArg;
 use crate::batch::{run_batch, BatchOptions, BatchOutput, DEFAULT_MAX_CARDS};
 use crate::diag::{Diagnostic, Error};
 use crate::export::report::Report;
@@ -9,7 +10,7 @@ use crate::merge::read_csv;
 use crate::output::write_atomic;
 use crate::units::Pt;
 use crate::{design_for, load_note};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 
@@ -33,16 +34,8 @@ of cards, --skip K leaves the first K positions empty.
 Examples:
   stationer batch samples/note.toml --data samples/recipients.csv -o cards.pdf
   stationer batch note.toml --data list.csv -o sheets.pdf --sheet letter --crop-marks
-  stationer batch note.toml --data list.csv -o cards.pdf --split cards/ --report cards.json";
-
-/// How a duplex printer turns the sheet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DuplexArg {
-    /// Flip on the short edge.
-    Short,
-    /// Flip on the long edge.
-    Long,
-}
+  stationer batch note.toml --data list.csv -o cards.pdf --split cards/ --report cards.json
+  stationer batch note.toml --data list.csv -o cards.pdf --profile office --print";
 
 /// Arguments of `stationer batch`.
 #[derive(Args, Debug)]
@@ -98,6 +91,18 @@ pub struct BatchArgs {
     /// Threads to lay cards out on (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+    /// Correct the PDF for a printer with this profile (see `stationer profile`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
+    #[arg(long, value_name = "FILE", requires = "profile")]
+    pub profiles: Option<PathBuf>,
+    /// Send the PDF to the printer once it is written (see `stationer print`).
+    #[arg(long)]
+    pub print: bool,
+    /// The CUPS queue for --print (default: the profile's, then the system default).
+    #[arg(long, value_name = "QUEUE", requires = "print")]
+    pub printer: Option<String>,
 }
 
 fn usage(msg: String) -> Error {
@@ -146,15 +151,17 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
             }
         })
     });
+    let profile = match &a.profile {
+        Some(name) => Some(crate::profile::load(a.profiles.as_deref(), name)?),
+        None => None,
+    };
+    let duplex = a.duplex.map(Duplex::from);
     let options = BatchOptions {
         sheet,
         grid,
         gutter,
         crop_marks: a.crop_marks,
-        duplex: a.duplex.map(|d| match d {
-            DuplexArg::Short => Duplex::Short,
-            DuplexArg::Long => Duplex::Long,
-        }),
+        duplex,
         from: a.from,
         skip: a.skip,
         copies_column: a.copies_column.clone(),
@@ -162,12 +169,32 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         threads: a.threads,
         write: true,
         split_name,
+        pdf_options: profile
+            .as_ref()
+            .map(|p| p.pdf_options(duplex.is_some()))
+            .unwrap_or_default(),
     };
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
-    write_outputs(&a, out)
+    write_outputs(&a, out)?;
+    if a.print {
+        let print = crate::print::PrintOptions {
+            printer: a
+                .printer
+                .clone()
+                .or_else(|| profile.as_ref().and_then(|p| p.printer.clone())),
+            duplex,
+            tray: profile.as_ref().and_then(|p| p.tray.clone()),
+            ..crate::print::PrintOptions::default()
+        };
+        crate::print::submit(&a.output, &print)?;
+    }
+    Ok(())
 }
 
 fn write_outputs(a: &BatchArgs, out: BatchOutput) -> Result<(), Error> {
+    if a.print && out.pdf.is_none() {
+        return Err(usage("--print needs the PDF".into()));
+    }
     let report_bytes = a.report.as_ref().map(|_| report_json(&out.report));
     if let Some(pdf) = &out.pdf {
         write_atomic(&a.output, pdf)?;

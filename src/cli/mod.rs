@@ -9,8 +9,28 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
 mod batch;
+mod contact;
+mod envelopes;
 mod preview;
 mod print;
+
+/// Which edge a duplex printer turns two-sided sheets over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DuplexArg {
+    /// Turn over the short edge (landscape pages, or calendar style).
+    Short,
+    /// Turn over the long edge (portrait pages, book style).
+    Long,
+}
+
+impl From<DuplexArg> for crate::impose::Duplex {
+    fn from(d: DuplexArg) -> Self {
+        match d {
+            DuplexArg::Short => crate::impose::Duplex::Short,
+            DuplexArg::Long => crate::impose::Duplex::Long,
+        }
+    }
+}
 
 /// Exit status: the input is wrong or a note does not fit.
 pub const EXIT_INPUT: i32 = 1;
@@ -78,7 +98,7 @@ Examples:
     Preview(preview::PreviewArgs),
     /// Make one card per recipient of a CSV list, in one PDF (mail merge).
     #[command(long_about = batch::LONG_ABOUT)]
-    Batch(batch::BatchArgs),
+    Batch(Box<batch::BatchArgs>),
     /// Check that a note fits, and how: size chosen, lines, how full. Writes nothing.
     Check {
         /// The note (TOML).
@@ -101,6 +121,9 @@ Examples:
     /// Send a PDF to a printer (CUPS) at its exact size, without scaling.
     #[command(long_about = print::PRINT_ABOUT)]
     Print(print::PrintArgs),
+    /// Address one envelope per recipient of a CSV list, to go with the cards.
+    #[command(long_about = envelopes::LONG_ABOUT)]
+    Envelopes(envelopes::EnvelopesArgs),
 }
 
 /// Runs the command line; returns the exit status.
@@ -150,7 +173,7 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Preview(args) => preview::run(args),
-        Command::Batch(args) => batch::run(args),
+        Command::Batch(args) => batch::run(*args),
         Command::Check {
             note,
             layout,
@@ -190,11 +213,12 @@ fn run(command: Command) -> Result<(), Error> {
         Command::Calibrate(args) => print::calibrate(args),
         Command::Profile(args) => print::profile(args),
         Command::Print(args) => print::print(args),
+        Command::Envelopes(args) => envelopes::run(args),
         Command::Layouts => {
             for (name, _) in layouts::BUNDLED {
                 let d = layouts::bundled(name).expect("bundled name")?;
                 println!(
-                    "{name:<14} {:<22} {}",
+                    "{name:<15} {:<16} {}",
                     format!(
                         "{} x {} in",
                         round2(d.width.0 / 72.0),

@@ -19,7 +19,8 @@ stationery can be laid under the text. The PNG is written whole or not at all.
 Examples:
   stationer preview samples/note.toml -o card.png
   stationer preview samples/note.toml -o card.png --guides --dpi 200
-  stationer preview samples/note.toml -o card.png --background scan.jpg";
+  stationer preview samples/note.toml -o card.png --background scan.jpg
+  stationer preview samples/template.toml --data samples/recipients.csv -o sheet.png";
 
 /// Arguments of `stationer preview`.
 #[derive(Args, Debug)]
@@ -43,11 +44,25 @@ pub(crate) struct PreviewArgs {
     /// and drawn under the text. Preview only: it never prints.
     #[arg(long, value_name = "IMAGE")]
     background: Option<PathBuf>,
+    /// Draw a contact sheet of a whole batch instead: every recipient's card
+    /// as a labelled thumbnail, cards that do not fit marked in red.
+    #[arg(long, value_name = "RECIPIENTS.csv", conflicts_with_all = ["guides", "background"])]
+    data: Option<PathBuf>,
 }
 
 /// Runs `stationer preview`.
 pub(crate) fn run(args: PreviewArgs) -> Result<()> {
     super::refuse_overwriting_input(&args.note, &args.output)?;
+    if let Some(data) = &args.data {
+        super::refuse_overwriting_input(data, &args.output)?;
+        return super::contact::run(
+            &args.note,
+            args.layout.as_deref(),
+            data,
+            &args.output,
+            args.dpi,
+        );
+    }
     if let Some(bg) = &args.background {
         super::refuse_overwriting_input(bg, &args.output)?;
     }

@@ -1,6 +1,7 @@
 //! `stationer calibrate`, `stationer profile` and `stationer print`: measure
 //! a printer, keep its correction, and send PDFs to it at exact size.
 
+use super::DuplexArg;
 use crate::calibrate::{self, Measurements, Sheet, SheetText};
 use crate::diag::{Diagnostic, Result};
 use crate::export::pdf::{write_pdf_with, PdfOptions};
@@ -9,7 +10,7 @@ use crate::print::{self, Duplex, PrintOptions};
 use crate::profile::{self, Profile, ProfileFile};
 use crate::scene::Scene;
 use crate::units::Pt;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 
 /// The long help of `stationer calibrate`.
@@ -414,15 +415,6 @@ Examples:
   stationer print sheet.pdf --duplex long
   stationer print card.pdf --printer office --dry-run    # show the lp command only";
 
-/// Which edge two-sided sheets turn over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum DuplexArg {
-    /// Turn over the short edge (landscape pages, or calendar style).
-    Short,
-    /// Turn over the long edge (portrait pages, book style).
-    Long,
-}
-
 /// Arguments of `stationer print`.
 #[derive(Args, Debug)]
 pub(crate) struct PrintArgs {
@@ -466,10 +458,7 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
             .printer
             .or_else(|| profile.as_ref().and_then(|p| p.printer.clone())),
         copies: args.copies,
-        duplex: args.duplex.map(|d| match d {
-            DuplexArg::Short => Duplex::Short,
-            DuplexArg::Long => Duplex::Long,
-        }),
+        duplex: args.duplex.map(Duplex::from),
         tray: args
             .tray
             .or_else(|| profile.as_ref().and_then(|p| p.tray.clone())),

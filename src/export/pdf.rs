@@ -10,7 +10,7 @@
 //! never holds more than one page's Scene: glyph ids are renumbered as they
 //! are first met and each font is subset once, at the end.
 
-use crate::scene::{Item, Page, PlacedGlyph, Scene, Stroke, TextRun};
+use crate::scene::{ImageData, Item, Page, Panel, Picture, PlacedGlyph, Scene, Stroke, TextRun};
 use crate::text::Font;
 use miniz_oxide::deflate::core::{
     compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
@@ -146,6 +146,12 @@ impl FontState<'_> {
     }
 }
 
+/// An image written into the file once, with the object pages refer to.
+struct ImageObject {
+    image: Arc<ImageData>,
+    id: Ref,
+}
+
 /// A PDF built page by page.
 pub struct PdfWriter<'a> {
     fonts: &'a [Arc<Font>],
@@ -158,6 +164,8 @@ pub struct PdfWriter<'a> {
     /// One resource dictionary for every page: the fonts the document uses.
     resources_id: Ref,
     page_ids: Vec<Ref>,
+    /// Images written so far, in order of first use; page `i` refers to `/Im{i}`.
+    images: Vec<ImageObject>,
     title: String,
     options: PdfOptions,
 }
@@ -192,6 +200,7 @@ impl<'a> PdfWriter<'a> {
             info_id,
             resources_id,
             page_ids: Vec::new(),
+            images: Vec::new(),
             title: title.to_string(),
             options: PdfOptions::default(),
         }
@@ -208,18 +217,24 @@ impl<'a> PdfWriter<'a> {
     }
 
     /// Adds pages in order, building and compressing their content streams
-    /// on up to `threads` threads. Glyphs are registered first, in page
-    /// order, so the bytes do not depend on the number of threads.
+    /// on up to `threads` threads. Glyphs and images are registered first,
+    /// in page order, so the bytes do not depend on the number of threads.
+    /// Items marked preview-only are left out. An image is written once, the
+    /// first time a page shows it; later pages refer to the same object.
     pub fn add_pages(&mut self, pages: &[Page], threads: usize) {
         for page in pages {
             for item in &page.items {
-                if let Item::Text(run) = item {
-                    self.register(run);
+                match item {
+                    Item::Text(run) => self.register(run),
+                    Item::Image(p) => {
+                        self.image_index(&p.image);
+                    }
+                    _ => {}
                 }
             }
         }
         let first = self.page_ids.len();
-        let (states, options) = (&self.states, self.options);
+        let (states, images, options) = (&self.states, &self.images[..], self.options);
         let per = pages.len().div_ceil(threads.max(1)).max(1);
         let streams: Vec<Vec<u8>> = std::thread::scope(|s| {
             let handles: Vec<_> = pages
@@ -238,7 +253,7 @@ impl<'a> PdfWriter<'a> {
                                     Some(back) if index % 2 == 1 => Some(back),
                                     _ => options.correction,
                                 };
-                                let content = page_content(states, page, correction);
+                                let content = page_content(states, images, page, correction);
                                 deflate_with(&mut compressor, &content)
                             })
                             .collect::<Vec<_>>()
@@ -290,6 +305,13 @@ impl<'a> PdfWriter<'a> {
             }
         }
         fonts.finish();
+        if !self.images.is_empty() {
+            let mut x = res.x_objects();
+            for (i, im) in self.images.iter().enumerate() {
+                x.pair(Name(format!("Im{i}").as_bytes()), im.id);
+            }
+            x.finish();
+        }
         res.finish();
         self.pdf
             .pages(self.tree_id)
@@ -312,6 +334,68 @@ impl<'a> PdfWriter<'a> {
         // A cross-reference stream: 5 bytes an object instead of 20.
         let xref_id = self.next.bump();
         self.pdf.finish_with_xref_stream(xref_id)
+    }
+
+    /// The index of an image among those written, writing it on first use.
+    /// Equal images (same key and pixels) share one object.
+    fn image_index(&mut self, image: &Arc<ImageData>) -> usize {
+        if let Some(i) = image_position(&self.images, image) {
+            return i;
+        }
+        let id = self.next.bump();
+        let (w, h) = (image.width as i32, image.height as i32);
+        match &image.jpeg {
+            // A JPEG goes in as it is: no decoding, no loss.
+            Some((data, components)) => {
+                let mut x = self.pdf.image_xobject(id, data);
+                x.filter(Filter::DctDecode);
+                x.width(w).height(h);
+                if *components == 1 {
+                    x.color_space().device_gray();
+                } else {
+                    x.color_space().device_rgb();
+                }
+                x.bits_per_component(8);
+            }
+            // Anything else losslessly, with its transparency as a soft mask.
+            None => {
+                let px = image.rgba.chunks_exact(4);
+                let samples: Vec<u8> = if image.gray {
+                    px.map(|p| p[0]).collect()
+                } else {
+                    px.flat_map(|p| [p[0], p[1], p[2]]).collect()
+                };
+                let mask = image.has_alpha.then(|| {
+                    let mask_id = self.next.bump();
+                    let alpha: Vec<u8> = image.rgba.chunks_exact(4).map(|p| p[3]).collect();
+                    let alpha = deflate(&alpha);
+                    let mut m = self.pdf.image_xobject(mask_id, &alpha);
+                    m.filter(Filter::FlateDecode);
+                    m.width(w).height(h);
+                    m.color_space().device_gray();
+                    m.bits_per_component(8);
+                    mask_id
+                });
+                let samples = deflate(&samples);
+                let mut x = self.pdf.image_xobject(id, &samples);
+                x.filter(Filter::FlateDecode);
+                x.width(w).height(h);
+                if image.gray {
+                    x.color_space().device_gray();
+                } else {
+                    x.color_space().device_rgb();
+                }
+                x.bits_per_component(8);
+                if let Some(m) = mask {
+                    x.s_mask(m);
+                }
+            }
+        }
+        self.images.push(ImageObject {
+            image: image.clone(),
+            id,
+        });
+        self.images.len() - 1
     }
 
     /// Registers a run's glyphs: CIDs, widths and the text each maps to.
@@ -474,10 +558,23 @@ impl<'a> PdfWriter<'a> {
     }
 }
 
+/// Where an image is among those written: the same `Arc`, or an equal image.
+fn image_position(images: &[ImageObject], image: &Arc<ImageData>) -> Option<usize> {
+    images.iter().position(|o| {
+        Arc::ptr_eq(&o.image, image) || (o.image.key == image.key && *o.image == **image)
+    })
+}
+
 /// The page's content stream: one text object for runs in a row, the
 /// font, size and colour set only when they change, each line placed
-/// relative to the one before, glyph codes as binary strings.
-fn page_content(states: &[FontState], page: &Page, correction: Option<Correction>) -> Vec<u8> {
+/// relative to the one before, glyph codes as binary strings. Graphics
+/// (rules, panels, images) each sit in their own `q … Q`.
+fn page_content(
+    states: &[FontState],
+    images: &[ImageObject],
+    page: &Page,
+    correction: Option<Correction>,
+) -> Vec<u8> {
     let b = page.bleed;
     let full_h = page.height + 2.0 * b;
     let tx = |x: f32| x + b;
@@ -509,6 +606,44 @@ fn page_content(states: &[FontState], page: &Page, correction: Option<Correction
                 c.num(tx(to[0])).num(ty(to[1])).op("l");
                 c.op("S").op("Q");
             }
+            Item::Panel(Panel { rect, fill, stroke }) => {
+                if line.take().is_some() {
+                    c.op("ET");
+                }
+                c.op("q");
+                if let Some(f) = fill {
+                    c.nums(&f.0).op("rg");
+                }
+                if let Some((color, width)) = stroke {
+                    c.num(*width).op("w");
+                    c.nums(&color.0).op("RG");
+                }
+                let [x0, y0, x1, y1] = *rect;
+                c.nums(&[tx(x0), ty(y1), x1 - x0, y1 - y0]).op("re");
+                c.op(match (fill, stroke) {
+                    (Some(_), Some(_)) => "B",
+                    (Some(_), None) => "f",
+                    _ => "S",
+                });
+                c.op("Q");
+            }
+            Item::Image(Picture { image, rect }) => {
+                // Registered before any content is built.
+                let Some(i) = image_position(images, image) else {
+                    continue;
+                };
+                if line.take().is_some() {
+                    c.op("ET");
+                }
+                let [x0, y0, x1, y1] = *rect;
+                c.op("q");
+                c.nums(&[x1 - x0, 0.0, 0.0, y1 - y0, tx(x0), ty(y1)])
+                    .op("cm");
+                c.name(&format!("Im{i}")).op("Do");
+                c.op("Q");
+            }
+            // Drawn in previews only.
+            Item::Preview(_) => {}
             Item::Text(run) => {
                 let state = &states[run.font];
                 let at = [tx(run.x), ty(run.y)];

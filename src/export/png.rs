@@ -5,7 +5,12 @@
 //! stationery stretched to the trim box, then the Scene's items in painting
 //! order, then (optionally) guides that never print. Text is drawn from the
 //! same glyph ids at the same positions the PDF uses, anti-aliased; rules are
-//! anti-aliased lines with butt ends, as in the PDF.
+//! anti-aliased lines with butt ends, as in the PDF; panels are filled and
+//! outlined with mitred corners; images are resampled to whole pixels and
+//! laid over the page by their transparency. Items the PDF leaves out
+//! (preview-only design elements, the design of pre-printed stationery) are
+//! drawn too, unless a background scan is given: the scan then stands for
+//! what is already printed on the stock.
 //!
 //! Units: the Scene is in points (1/72 in); the picture has `dpi / 72` pixels
 //! per point. Colours are blended in sRGB, as poppler does.
@@ -23,15 +28,14 @@
 //! only PNG and JPEG backgrounds are read.
 
 use crate::diag::{Diagnostic, Result};
-use crate::scene::{CardBoxes, Item, Page, Rect, Scene, Stroke, TextRun};
+use crate::scene::{CardBoxes, Item, Page, Panel, Picture, Rect, Scene, Stroke, TextRun};
 use crate::spec::design::{FontChoice, Style};
-use crate::text::fonts::io_reason;
+use crate::spec::image::{decode, ImageLimits};
 use crate::text::FontSet;
 use ab_glyph::{point, Font as _, FontRef, Glyph, GlyphId, PxScale};
 use ab_glyph_rasterizer::Rasterizer;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, Limits, RgbImage};
-use std::io::Cursor;
+use image::{DynamicImage, ImageEncoder, RgbImage};
 use std::path::Path;
 
 /// The resolution of a preview when none is given, in dots per inch.
@@ -77,7 +81,8 @@ pub struct PngOptions {
     /// Default false.
     pub guides: bool,
     /// A picture of the pre-printed stationery, stretched to the trim box
-    /// under the text. Default none.
+    /// under the text; with it, preview-only items are not drawn (the scan
+    /// shows what is on the stock). Default none.
     pub background: Option<Background>,
 }
 
@@ -104,85 +109,15 @@ impl Background {
     /// [`MAX_BACKGROUND_SIDE`], [`MAX_BACKGROUND_PIXELS`] or
     /// [`MAX_BACKGROUND_ALLOC`].
     pub fn load(path: &Path) -> Result<Background> {
-        let fail = |why: String| {
-            Diagnostic::new(format!("cannot use background {}: {why}", path.display()))
+        let limits = ImageLimits {
+            bytes: MAX_BACKGROUND_BYTES,
+            side: MAX_BACKGROUND_SIDE,
+            pixels: MAX_BACKGROUND_PIXELS,
+            alloc: MAX_BACKGROUND_ALLOC,
         };
-        let meta = std::fs::metadata(path).map_err(|e| fail(io_reason(&e)))?;
-        if meta.is_dir() {
-            return Err(fail("it is a folder".into()).into());
-        }
-        if meta.len() > MAX_BACKGROUND_BYTES {
-            return Err(fail(format!(
-                "the file is {} MB; the limit is {} MB",
-                meta.len() / (1024 * 1024),
-                MAX_BACKGROUND_BYTES / (1024 * 1024)
-            ))
-            .hint("save a smaller scan, e.g. at 300 dpi")
-            .into());
-        }
-        let data = std::fs::read(path).map_err(|e| fail(io_reason(&e)))?;
-        let format = ImageReader::new(Cursor::new(&data))
-            .with_guessed_format()
-            .ok()
-            .and_then(|r| r.format());
-        let format = match format {
-            Some(f @ (ImageFormat::Png | ImageFormat::Jpeg)) => f,
-            _ => {
-                return Err(fail("it is not a png or jpeg image".into())
-                    .hint("scan or photograph the card and save it as .png or .jpg")
-                    .into())
-            }
-        };
-        let name = if format == ImageFormat::Png {
-            "png"
-        } else {
-            "jpeg"
-        };
-        let damaged = |e: image::ImageError| match e {
-            image::ImageError::Limits(_) => fail(format!(
-                "the image is too large to decode (limit {} megapixels)",
-                MAX_BACKGROUND_PIXELS / 1_000_000
-            )),
-            e => fail(format!(
-                "the {name} image is damaged ({})",
-                e.to_string().to_lowercase()
-            )),
-        };
-        let mut limits = Limits::default();
-        limits.max_image_width = Some(MAX_BACKGROUND_SIDE);
-        limits.max_image_height = Some(MAX_BACKGROUND_SIDE);
-        limits.max_alloc = Some(MAX_BACKGROUND_ALLOC);
-        // The size the header claims, read before anything is decoded.
-        let mut header = ImageReader::new(Cursor::new(&data));
-        header.set_format(format);
-        header.no_limits();
-        let (w, h) = header.into_dimensions().map_err(damaged)?;
-        if w > MAX_BACKGROUND_SIDE
-            || h > MAX_BACKGROUND_SIDE
-            || w as u64 * h as u64 > MAX_BACKGROUND_PIXELS
-        {
-            return Err(fail(format!(
-                "the image is too large ({w} x {h} pixels; the limit is {} megapixels, {} pixels a side)",
-                MAX_BACKGROUND_PIXELS / 1_000_000,
-                MAX_BACKGROUND_SIDE
-            ))
-            .hint("scale it down; 300 dpi is plenty for a preview")
-            .into());
-        }
-        if w == 0 || h == 0 {
-            return Err(fail("the image is empty (0 pixels)".into()).into());
-        }
-        let mut reader = ImageReader::new(Cursor::new(&data));
-        reader.set_format(format);
-        reader.limits(limits);
-        let mut decoder = reader.into_decoder().map_err(damaged)?;
-        // Photos are often stored sideways with an EXIF note to turn them.
-        let orientation = decoder
-            .orientation()
-            .unwrap_or(image::metadata::Orientation::NoTransforms);
-        let mut image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
-        image.apply_orientation(orientation);
-        Ok(Background::from_image(image))
+        Ok(Background::from_image(
+            decode(path, "background", &limits)?.image,
+        ))
     }
 
     /// A decoded image; transparent parts become white paper.
@@ -277,15 +212,11 @@ pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Rgb
         .map(|f| FontRef::try_from_slice(f.data()).ok())
         .collect();
     for item in &page.items {
-        match item {
-            Item::Text(run) => {
-                if let Some(font) = &fonts[run.font] {
-                    let upem = scene.fonts[run.font].units_per_em as f32;
-                    canvas.draw_text(font, upem, run, b, k);
-                }
-            }
-            Item::Stroke(s) => canvas.draw_stroke(s, b, k),
+        // A scan of the stationery stands for what is already on it.
+        if options.background.is_some() && !item.prints() {
+            continue;
         }
+        canvas.draw_item(item, scene, &fonts, b, k);
     }
     if options.guides {
         canvas.draw_guides(page, k);
@@ -349,39 +280,6 @@ impl Canvas {
         }
     }
 
-    /// Fills a convex polygon in pixel coordinates, anti-aliased.
-    fn fill_polygon(&mut self, points: &[[f32; 2]], color: [u8; 3], alpha: f32) {
-        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-        for p in points {
-            x0 = x0.min(p[0]);
-            y0 = y0.min(p[1]);
-            x1 = x1.max(p[0]);
-            y1 = y1.max(p[1]);
-        }
-        // Only the part on the canvas is rasterised.
-        let ox = x0.floor().max(0.0);
-        let oy = y0.floor().max(0.0);
-        let w = (x1.ceil().min(self.width as f32) - ox).max(0.0) as usize;
-        let h = (y1.ceil().min(self.height as f32) - oy).max(0.0) as usize;
-        if w == 0 || h == 0 {
-            return;
-        }
-        let mut r = Rasterizer::new(w, h);
-        let clip = |p: [f32; 2]| {
-            point(
-                (p[0] - ox).clamp(0.0, w as f32),
-                (p[1] - oy).clamp(0.0, h as f32),
-            )
-        };
-        for i in 0..points.len() {
-            let (a, b) = (points[i], points[(i + 1) % points.len()]);
-            r.draw_line(clip(a), clip(b));
-        }
-        r.for_each_pixel_2d(|x, y, c| {
-            self.blend(ox as i64 + x as i64, oy as i64 + y as i64, color, c * alpha)
-        });
-    }
-
     /// A straight line with butt ends, as PDF strokes it. Lines thinner than
     /// a pixel are drawn one pixel wide and proportionally lighter.
     fn draw_stroke(&mut self, s: &Stroke, bleed: f32, k: f32) {
@@ -399,16 +297,152 @@ impl Canvas {
             (width / 2.0, 1.0)
         };
         let (nx, ny) = (-dy / len * half, dx / len * half);
-        self.fill_polygon(
-            &[
-                [a[0] + nx, a[1] + ny],
-                [b[0] + nx, b[1] + ny],
-                [b[0] - nx, b[1] - ny],
-                [a[0] - nx, a[1] - ny],
-            ],
-            rgb8(s.color.0),
-            alpha,
-        );
+        let quad = [
+            [a[0] + nx, a[1] + ny],
+            [b[0] + nx, b[1] + ny],
+            [b[0] - nx, b[1] - ny],
+            [a[0] - nx, a[1] - ny],
+        ];
+        self.fill_contours(&[&quad], rgb8(s.color.0), alpha);
+    }
+
+    /// One item of the Scene; preview-only items are drawn like the rest.
+    fn draw_item(&mut self, item: &Item, scene: &Scene, fonts: &[Option<FontRef>], b: f32, k: f32) {
+        match item {
+            Item::Text(run) => {
+                if let Some(font) = &fonts[run.font] {
+                    let upem = scene.fonts[run.font].units_per_em as f32;
+                    self.draw_text(font, upem, run, b, k);
+                }
+            }
+            Item::Stroke(s) => self.draw_stroke(s, b, k),
+            Item::Panel(p) => self.draw_panel(p, b, k),
+            Item::Image(p) => self.draw_picture(p, b, k),
+            Item::Preview(inner) => self.draw_item(inner, scene, fonts, b, k),
+        }
+    }
+
+    /// Fills contours (pixel coordinates, each closed) by the non-zero rule,
+    /// anti-aliased: a ring is its outer edge one way round and its inner edge
+    /// the other. Contours are clipped to the canvas (exact for boxes and
+    /// for lines that run along an axis).
+    fn fill_contours(&mut self, contours: &[&[[f32; 2]]], color: [u8; 3], alpha: f32) {
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for p in contours.iter().flat_map(|c| c.iter()) {
+            x0 = x0.min(p[0]);
+            y0 = y0.min(p[1]);
+            x1 = x1.max(p[0]);
+            y1 = y1.max(p[1]);
+        }
+        let ox = x0.floor().max(0.0);
+        let oy = y0.floor().max(0.0);
+        let w = (x1.ceil().min(self.width as f32) - ox).max(0.0) as usize;
+        let h = (y1.ceil().min(self.height as f32) - oy).max(0.0) as usize;
+        if w == 0 || h == 0 {
+            return;
+        }
+        let mut r = Rasterizer::new(w, h);
+        let clip = |p: [f32; 2]| {
+            point(
+                (p[0] - ox).clamp(0.0, w as f32),
+                (p[1] - oy).clamp(0.0, h as f32),
+            )
+        };
+        for points in contours {
+            for i in 0..points.len() {
+                let (a, b) = (points[i], points[(i + 1) % points.len()]);
+                r.draw_line(clip(a), clip(b));
+            }
+        }
+        r.for_each_pixel_2d(|x, y, c| {
+            self.blend(ox as i64 + x as i64, oy as i64 + y as i64, color, c * alpha)
+        });
+    }
+
+    /// A rectangle: its fill, then its outline (mitred corners, as the PDF
+    /// draws it). Outlines thinner than a pixel are drawn one pixel wide and
+    /// proportionally lighter, like strokes.
+    fn draw_panel(&mut self, p: &Panel, bleed: f32, k: f32) {
+        let [x0, y0, x1, y1] = p.rect.map(|v| (v + bleed) * k);
+        let corners = |d: f32| {
+            [
+                [x0 - d, y0 - d],
+                [x1 + d, y0 - d],
+                [x1 + d, y1 + d],
+                [x0 - d, y1 + d],
+            ]
+        };
+        if let Some(fill) = p.fill {
+            self.fill_contours(&[&corners(0.0)], rgb8(fill.0), 1.0);
+        }
+        if let Some((color, width)) = p.stroke {
+            let width = width * k;
+            if width <= 0.0 {
+                return;
+            }
+            let (half, alpha) = if width < 1.0 {
+                (0.5, width)
+            } else {
+                (width / 2.0, 1.0)
+            };
+            let outer = corners(half);
+            let mut inner = corners(-half);
+            inner.reverse();
+            self.fill_contours(&[&outer, &inner], rgb8(color.0), alpha);
+        }
+    }
+
+    /// An image stretched to its rectangle, resampled to whole pixels (as
+    /// poppler does: enlarged without smoothing, reduced by averaging, with
+    /// premultiplied alpha so transparent pixels lend no colour), laid over
+    /// the page by its transparency.
+    fn draw_picture(&mut self, p: &Picture, bleed: f32, k: f32) {
+        let img = &p.image;
+        let [x0, y0, x1, y1] = p.rect.map(|v| ((v + bleed) * k).round() as i64);
+        let (w, h) = ((x1 - x0).max(1) as u32, (y1 - y0).max(1) as u32);
+        let premultiplied: Vec<u8> = img
+            .rgba
+            .chunks_exact(4)
+            .flat_map(|px| {
+                let a = px[3] as u32;
+                let m = |c: u8| ((c as u32 * a + 127) / 255) as u8;
+                [m(px[0]), m(px[1]), m(px[2]), px[3]]
+            })
+            .collect();
+        let Some(src) = image::ImageBuffer::<image::Rgba<u8>, _>::from_raw(
+            img.width,
+            img.height,
+            premultiplied,
+        ) else {
+            return;
+        };
+        let filter = if w >= img.width && h >= img.height {
+            image::imageops::FilterType::Nearest
+        } else {
+            image::imageops::FilterType::Triangle
+        };
+        let scaled = if src.dimensions() == (w, h) {
+            src
+        } else {
+            image::imageops::resize(&src, w, h, filter)
+        };
+        for (x, y, px) in scaled.enumerate_pixels() {
+            let [r, g, b, a] = px.0;
+            self.blend_premultiplied(x0 + x as i64, y0 + y as i64, [r, g, b], a);
+        }
+    }
+
+    /// Lays a premultiplied colour with alpha `a` (0..=255) over the pixel at
+    /// `(x, y)`; pixels outside the canvas are ignored.
+    fn blend_premultiplied(&mut self, x: i64, y: i64, color: [u8; 3], a: u8) {
+        if x < 0 || y < 0 || x >= self.width as i64 || y >= self.height as i64 || a == 0 {
+            return;
+        }
+        let i = (y as usize * self.width as usize + x as usize) * 3;
+        for (d, s) in self.data[i..i + 3].iter_mut().zip(color) {
+            let v = *d as u32 * (255 - a as u32) / 255 + s as u32;
+            *d = v.min(255) as u8;
+        }
     }
 
     /// A run's glyphs at the Scene's exact positions.
@@ -609,6 +643,71 @@ mod tests {
         assert_eq!(img.get_pixel(36, 36).0, [0, 0, 0]);
         assert_eq!(img.get_pixel(36, 33).0, [255, 255, 255]);
         assert_eq!(img.get_pixel(5, 35).0, [255, 255, 255]);
+    }
+
+    #[test]
+    fn panels_images_and_preview_items_are_drawn() {
+        use crate::scene::{ImageData, Panel, Picture};
+        use crate::spec::design::Rgb;
+        let navy = Rgb([0.0, 0.0, 0.5]);
+        let mut p = page(72.0, 72.0, 0.0);
+        p.items.push(Item::Panel(Panel {
+            rect: [10.0, 10.0, 62.0, 62.0],
+            fill: None,
+            stroke: Some((navy, 2.0)),
+        }));
+        // A 2x1 image: opaque red, then fully transparent.
+        let image = std::sync::Arc::new(ImageData {
+            width: 2,
+            height: 1,
+            rgba: vec![255, 0, 0, 255, 0, 255, 0, 0],
+            has_alpha: true,
+            gray: false,
+            jpeg: None,
+            key: 1,
+            name: "t.png".into(),
+        });
+        p.items.push(Item::Preview(Box::new(Item::Image(Picture {
+            image,
+            rect: [20.0, 30.0, 40.0, 40.0],
+        }))));
+        let scene = Scene {
+            fonts: Vec::new(),
+            pages: vec![p],
+            title: String::new(),
+        };
+        let o = PngOptions {
+            dpi: 72,
+            ..Default::default()
+        };
+        let img = render_png(&scene, 0, &o);
+        assert_eq!(img.get_pixel(10, 36).0, [0, 0, 128], "the outline");
+        assert_eq!(
+            img.get_pixel(36, 20).0,
+            [255, 255, 255],
+            "inside the outline"
+        );
+        assert_eq!(img.get_pixel(25, 35).0, [255, 0, 0], "the opaque half");
+        assert_eq!(
+            img.get_pixel(35, 35).0,
+            [255, 255, 255],
+            "the transparent half"
+        );
+        // A background scan stands for preview-only items.
+        let bg = Background::from_image(DynamicImage::ImageRgb8(RgbImage::from_pixel(
+            4,
+            4,
+            image::Rgb([250, 250, 250]),
+        )));
+        let img = render_png(
+            &scene,
+            0,
+            &PngOptions {
+                background: Some(bg),
+                ..o
+            },
+        );
+        assert_eq!(img.get_pixel(25, 35).0, [250, 250, 250]);
     }
 
     #[test]

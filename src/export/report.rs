@@ -1,7 +1,7 @@
 //! The report (`--report`): every card's size, boxes and lines as JSON,
 //! read from the Scene (DESIGN.md "The report").
 
-use crate::scene::{Item, Page, Rect, Scene};
+use crate::scene::{Item, Page, Rect, Role, Scene};
 use crate::text::Font;
 use serde::Serialize;
 use std::sync::Arc;
@@ -77,7 +77,7 @@ pub fn card_report(
         .items
         .iter()
         .filter_map(|item| match item {
-            Item::Text(run) => Some(LineReport {
+            Item::Text(run) if run.role != Role::Decoration => Some(LineReport {
                 text: run.text.clone(),
                 bbox: round(run.bbox_with(fonts)),
             }),

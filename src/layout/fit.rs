@@ -352,6 +352,7 @@ fn role_name(role: Role) -> &'static str {
         Role::Body => "body",
         Role::Closing => "closing",
         Role::Signer => "printed name",
+        Role::Decoration => "design lettering",
     }
 }
 

@@ -4,6 +4,7 @@
 //! `prepare` shapes the note once; `fit` tries sizes; `place` turns the
 //! chosen layout into Scene items.
 
+pub mod decor;
 pub mod fit;
 pub mod linebreak;
 pub mod place;
@@ -41,6 +42,9 @@ pub struct Content {
     pub signer: Vec<Word>,
     /// Space and hyphen glyphs per face.
     pub spacing: Vec<Spacing>,
+    /// The design's lettering (monogram, header), set from the note: the
+    /// index of its element in the design and its run.
+    pub lettering: Vec<(usize, crate::scene::TextRun)>,
 }
 
 impl Content {
@@ -106,8 +110,9 @@ pub fn words_to_shape<'n>(
         .collect()
 }
 
-/// Shapes every field of a note in the design's faces. A character that no
-/// face draws is an error naming the character, the field and its line.
+/// Shapes every field of a note in the design's faces, and the design's
+/// lettering. A character that no face draws is an error naming the
+/// character, the field and its line.
 pub fn prepare(
     note: &Note,
     design: &Design,
@@ -120,6 +125,7 @@ pub fn prepare(
         closing: Vec::new(),
         signer: Vec::new(),
         spacing: (0..fonts.fonts.len()).map(|i| shaper.spacing(i)).collect(),
+        lettering: decor::set_lettering(note, design, fonts, shaper)?,
     };
     for block in blocks(note, design) {
         let font = fonts.index(block.style);

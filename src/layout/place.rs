@@ -1,6 +1,8 @@
 //! Placing: the fitted lines become text runs of absolutely positioned
-//! glyphs in the Scene, with the signature area's optional guide line.
+//! glyphs in the Scene, over the design's elements, with the signature
+//! area's optional guide line.
 
+use super::decor::element_items;
 use super::fit::{Fitted, SetLine};
 use super::Content;
 use crate::scene::{Item, Page, PlacedGlyph, Stroke, TextRun};
@@ -11,21 +13,30 @@ use crate::text::FontSet;
 /// Colour of the faint signature guide line.
 pub const GUIDE_GREY: Rgb = Rgb([0.72, 0.72, 0.72]);
 
-/// Builds the card's page from a fitted layout.
+/// Builds the card's page from a fitted layout: the design's elements
+/// first (under the text), then the note's lines, then the guide line. On
+/// pre-printed stationery the guide, like the elements, shows only in previews.
 pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSet) -> Page {
-    let mut items: Vec<Item> = fitted
-        .lines
-        .iter()
-        .map(|l| Item::Text(run(l, content, design, fonts)))
-        .collect();
+    let mut items = element_items(design, &content.lettering);
+    items.extend(
+        fitted
+            .lines
+            .iter()
+            .map(|l| Item::Text(run(l, content, design, fonts))),
+    );
     if design.signature_guide {
         let [x0, _, x1, y1] = fitted.boxes.signature_box;
-        items.push(Item::Stroke(Stroke {
+        let guide = Item::Stroke(Stroke {
             from: [x0, y1 - 0.5],
             to: [x1, y1 - 0.5],
             width: 0.4,
             color: GUIDE_GREY,
-        }));
+        });
+        items.push(if design.preprinted {
+            Item::Preview(Box::new(guide))
+        } else {
+            guide
+        });
     }
     Page {
         width: design.width.0,

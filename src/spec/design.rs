@@ -1,12 +1,15 @@
 //! The card design (a layout TOML file): card size, margins, body text,
 //! signature area. See the README's "Designs" section for the format.
 
+use super::image::load_artwork;
 use super::{at_span, toml_error};
 use crate::diag::{Diagnostic, Place, Result};
+use crate::scene::ImageData;
 use crate::units::Pt;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 /// Where a design came from.
@@ -172,6 +175,174 @@ impl Rgb {
     }
 }
 
+/// Horizontal alignment of a line of text at its anchor point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HAlign {
+    /// The anchor is the line's left end (the default).
+    Left,
+    /// The anchor is the line's centre.
+    Center,
+    /// The anchor is the line's right end.
+    Right,
+}
+
+/// Letter case of a text element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Case {
+    /// As written (the default).
+    Keep,
+    /// Capitals.
+    Upper,
+}
+
+/// A line of type that is part of the design: a monogram, a sender header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextElement {
+    /// The text, with `{initials}`, `{signer}` and `{contact}` filled in from
+    /// the note; `{{` and `}}` are literal braces.
+    pub template: String,
+    /// The anchor: on the baseline, at the left end, centre or right end
+    /// (see `align`); points from the trim box's top-left corner.
+    pub at: [f32; 2],
+    /// Which point of the line `at` is (default left).
+    pub align: HAlign,
+    /// Size in points (default 9).
+    pub size: f32,
+    /// Face of the design's font (default regular).
+    pub style: Style,
+    /// Letter case (default as written).
+    pub case: Case,
+    /// Extra space after every letter but the last, in ems (default 0).
+    pub tracking: f32,
+    /// Colour (default the body colour).
+    pub color: Rgb,
+}
+
+/// What a design element draws. Lengths in points, positions from the trim
+/// box's top-left corner, y down.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ElementKind {
+    /// A frame parallel to the trim edges: one line, or two.
+    Border {
+        /// Trim edge to the centre of the (outer) line.
+        inset: f32,
+        /// Line width.
+        width: f32,
+        /// For a double border: the space between the two lines (edge to edge).
+        double: Option<f32>,
+        /// Colour.
+        color: Rgb,
+    },
+    /// A straight line.
+    Rule {
+        /// Start point.
+        from: [f32; 2],
+        /// End point.
+        to: [f32; 2],
+        /// Line width.
+        width: f32,
+        /// Colour.
+        color: Rgb,
+    },
+    /// A rectangle: a tint, a band of colour, a frame.
+    Panel {
+        /// `[x0, y0, x1, y1]`.
+        rect: [f32; 4],
+        /// Fill colour, if filled.
+        fill: Option<Rgb>,
+        /// Outline colour and width, if outlined.
+        stroke: Option<(Rgb, f32)>,
+    },
+    /// A line of type.
+    Text(TextElement),
+    /// A logo or artwork.
+    Image {
+        /// The decoded image, shared by every card.
+        image: Arc<ImageData>,
+        /// Where it goes, `[x0, y0, x1, y1]`.
+        rect: [f32; 4],
+    },
+}
+
+/// A design element: drawn on every card, outside the text area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    /// What it draws.
+    pub kind: ElementKind,
+    /// Drawn only in previews, never printed (default false; always true on
+    /// a pre-printed design).
+    pub preview_only: bool,
+    /// Allowed to lie under the text area, like a pale tint (default false:
+    /// an element that overlaps the text area is an error).
+    pub background: bool,
+    /// Where the element is written, for messages.
+    pub place: Place,
+    /// Its table's name: `border`, `rule`, `panel`, `text` or `image`.
+    pub key: &'static str,
+}
+
+impl Element {
+    /// The boxes the element's ink covers, before any text is set (none for
+    /// a text element, whose extent depends on the note): `[x0, y0, x1, y1]`.
+    pub fn boxes(&self, card_w: f32, card_h: f32) -> Vec<[f32; 4]> {
+        let line = |a: [f32; 2], b: [f32; 2], w: f32| {
+            let h = w / 2.0;
+            [
+                a[0].min(b[0]) - h,
+                a[1].min(b[1]) - h,
+                a[0].max(b[0]) + h,
+                a[1].max(b[1]) + h,
+            ]
+        };
+        match &self.kind {
+            ElementKind::Border {
+                inset,
+                width,
+                double,
+                ..
+            } => border_frames(*inset, *width, *double, card_w, card_h)
+                .into_iter()
+                .flat_map(|r| {
+                    let [x0, y0, x1, y1] = r;
+                    [
+                        line([x0, y0], [x1, y0], *width),
+                        line([x1, y0], [x1, y1], *width),
+                        line([x0, y1], [x1, y1], *width),
+                        line([x0, y0], [x0, y1], *width),
+                    ]
+                })
+                .collect(),
+            ElementKind::Rule {
+                from, to, width, ..
+            } => vec![line(*from, *to, *width)],
+            ElementKind::Panel { rect, stroke, .. } => {
+                let h = stroke.map_or(0.0, |s| s.1 / 2.0);
+                vec![[rect[0] - h, rect[1] - h, rect[2] + h, rect[3] + h]]
+            }
+            ElementKind::Text(_) => Vec::new(),
+            ElementKind::Image { rect, .. } => vec![*rect],
+        }
+    }
+}
+
+/// The rectangles (line centres) of a border: one, or two for a double border.
+pub fn border_frames(
+    inset: f32,
+    width: f32,
+    double: Option<f32>,
+    card_w: f32,
+    card_h: f32,
+) -> Vec<[f32; 4]> {
+    let frame = |i: f32| [i, i, card_w - i, card_h - i];
+    let mut frames = vec![frame(inset)];
+    if let Some(gap) = double {
+        frames.push(frame(inset + width + gap));
+    }
+    frames
+}
+
 /// A validated card design; every length in points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {
@@ -229,6 +400,12 @@ pub struct Design {
     pub signature_anchor: Anchor,
     /// Draw a faint guide line at the foot of the signature area (default false).
     pub signature_guide: bool,
+    /// Card stock that already carries the design: only the text prints;
+    /// elements and the guide line show in previews only (default false).
+    pub preprinted: bool,
+    /// Design elements, in painting order (under the text): panels, images,
+    /// the border, rules, then text elements.
+    pub elements: Vec<Element>,
 }
 
 impl Design {
@@ -279,6 +456,72 @@ struct RawDesign {
     closing: Option<RawLine>,
     signer: Option<RawSigner>,
     signature: RawSignature,
+    border: Option<Spanned<RawBorder>>,
+    rule: Option<Vec<Spanned<RawRule>>>,
+    panel: Option<Vec<Spanned<RawPanel>>>,
+    text: Option<Vec<Spanned<RawText>>>,
+    image: Option<Vec<Spanned<RawImage>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBorder {
+    inset: Spanned<Pt>,
+    width: Option<Spanned<Pt>>,
+    style: Option<Spanned<String>>,
+    gap: Option<Spanned<Pt>>,
+    color: Option<Spanned<String>>,
+    preview_only: Option<bool>,
+    background: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    from: Spanned<[Pt; 2]>,
+    to: Spanned<[Pt; 2]>,
+    width: Option<Spanned<Pt>>,
+    color: Option<Spanned<String>>,
+    preview_only: Option<bool>,
+    background: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPanel {
+    #[serde(rename = "box")]
+    rect: Spanned<[Pt; 4]>,
+    fill: Option<Spanned<String>>,
+    stroke: Option<Spanned<String>>,
+    width: Option<Spanned<Pt>>,
+    preview_only: Option<bool>,
+    background: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    text: Spanned<String>,
+    at: Spanned<[Pt; 2]>,
+    align: Option<HAlign>,
+    size: Option<Spanned<Pt>>,
+    style: Option<Style>,
+    case: Option<Case>,
+    tracking: Option<Spanned<f32>>,
+    color: Option<Spanned<String>>,
+    preview_only: Option<bool>,
+    background: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImage {
+    file: Spanned<String>,
+    at: Spanned<[Pt; 2]>,
+    width: Option<Spanned<Pt>>,
+    height: Option<Spanned<Pt>>,
+    preview_only: Option<bool>,
+    background: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -290,6 +533,7 @@ struct RawCard {
     height: Option<Spanned<Pt>>,
     bleed: Option<Spanned<Pt>>,
     fold: Option<Fold>,
+    preprinted: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -586,7 +830,7 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         .into());
     }
 
-    Ok(Design {
+    let mut design = Design {
         source,
         description: raw.description.clone().unwrap_or_default(),
         width,
@@ -618,7 +862,11 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         signature_side: sig.side.unwrap_or(Side::Right),
         signature_anchor: sig.anchor.unwrap_or(Anchor::Flow),
         signature_guide: sig.guide.unwrap_or(false),
-    })
+        preprinted: raw.card.preprinted.unwrap_or(false),
+        elements: Vec::new(),
+    };
+    design.elements = elements(&raw, &design, &path, text)?;
+    Ok(design)
 }
 
 fn resolve_font(path: &Path, text: &str, b: &RawBody) -> Result<FontChoice> {
@@ -674,4 +922,444 @@ fn resolve_font(path: &Path, text: &str, b: &RawBody) -> Result<FontChoice> {
         .into());
     }
     Ok(FontChoice::Bundled(name.clone()))
+}
+
+/// The placeholders a text element may use.
+pub const TEXT_PLACEHOLDERS: &[&str] = &["initials", "signer", "contact"];
+
+/// Design elements from their tables, checked: on the card, sizes in range,
+/// images readable, and nothing over the text area unless marked
+/// `background`. In painting order: panels, images, the border, rules, text.
+fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<Element>> {
+    let err = |span: std::ops::Range<usize>, msg: String| at_span(path, text, span, msg);
+    let place = |span: std::ops::Range<usize>| Place::at_offset(path, text, span.start);
+    let (w, h, bleed) = (d.width.0, d.height.0, d.bleed.0);
+    let color = |c: &Option<Spanned<String>>, key: &str, default: Rgb| -> Result<Rgb> {
+        match c {
+            Some(c) => Ok(Rgb::parse(c.get_ref()).ok_or_else(|| {
+                err(
+                    c.span(),
+                    format!("{key}: \"{}\" is not a colour", c.get_ref()),
+                )
+                .hint("write colours as \"#rrggbb\"")
+            })?),
+            None => Ok(default),
+        }
+    };
+    let line_width = |v: &Option<Spanned<Pt>>, key: &str, default: f32| -> Result<f32> {
+        match v {
+            Some(v) if !(0.1..=36.0).contains(&v.get_ref().0) => Err(err(
+                v.span(),
+                format!("{key}: {} is not a line width (0.1pt to 36pt)", v.get_ref()),
+            )
+            .into()),
+            Some(v) => Ok(v.get_ref().0),
+            None => Ok(default),
+        }
+    };
+    let on_card = |x: f32, y: f32| {
+        (-bleed - 1e-3..=w + bleed + 1e-3).contains(&x)
+            && (-bleed - 1e-3..=h + bleed + 1e-3).contains(&y)
+    };
+    let point = |p: &Spanned<[Pt; 2]>, key: &str| -> Result<[f32; 2]> {
+        let [x, y] = p.get_ref().map(|v| v.0);
+        if !on_card(x, y) {
+            return Err(err(
+                p.span(),
+                format!(
+                    "{key}: the point ({}, {}) is off the card ({} x {})",
+                    Pt(x),
+                    Pt(y),
+                    d.width,
+                    d.height
+                ),
+            )
+            .hint("positions are measured from the card's top-left corner")
+            .into());
+        }
+        Ok([x, y])
+    };
+    let flags = |preview_only: Option<bool>, background: Option<bool>| {
+        (
+            preview_only.unwrap_or(false) || d.preprinted,
+            background.unwrap_or(false),
+        )
+    };
+    let mut out = Vec::new();
+
+    for p in raw.panel.iter().flatten() {
+        let (span, p) = (p.span(), p.get_ref());
+        let [x0, y0, x1, y1] = p.rect.get_ref().map(|v| v.0);
+        let ordered = x0 < x1 && y0 < y1;
+        if !(ordered && on_card(x0, y0) && on_card(x1, y1)) {
+            return Err(err(
+                p.rect.span(),
+                "panel.box: give [x0, y0, x1, y1] on the card, left before right and top before bottom".into(),
+            )
+            .into());
+        }
+        let fill = match &p.fill {
+            Some(_) => Some(color(&p.fill, "panel.fill", Rgb::INK)?),
+            None => None,
+        };
+        let stroke = match &p.stroke {
+            Some(_) => Some((
+                color(&p.stroke, "panel.stroke", Rgb::INK)?,
+                line_width(&p.width, "panel.width", 0.5)?,
+            )),
+            None => None,
+        };
+        if fill.is_none() && stroke.is_none() {
+            return Err(err(
+                span,
+                "panel: give a `fill` colour, a `stroke` colour or both".into(),
+            )
+            .into());
+        }
+        let (preview_only, background) = flags(p.preview_only, p.background);
+        out.push(Element {
+            kind: ElementKind::Panel {
+                rect: [x0, y0, x1, y1],
+                fill,
+                stroke,
+            },
+            preview_only,
+            background,
+            place: place(span),
+            key: "panel",
+        });
+    }
+
+    for im in raw.image.iter().flatten() {
+        let (span, im) = (im.span(), im.get_ref());
+        let at = point(&im.at, "image.at")?;
+        let file = im.file.get_ref();
+        let base = match &d.source {
+            DesignSource::File(p) => p.parent().unwrap_or(Path::new("")),
+            DesignSource::Bundled(_) => {
+                return Err(err(
+                    im.file.span(),
+                    "image.file: a bundled design cannot name an image file".into(),
+                )
+                .into())
+            }
+        };
+        let image = load_artwork(&base.join(file)).map_err(|e| {
+            crate::diag::Error(
+                e.0.into_iter()
+                    .map(|diag| Diagnostic {
+                        place: Some(place(im.file.span())),
+                        message: format!("image.file: {}", diag.message),
+                        ..diag
+                    })
+                    .collect(),
+            )
+        })?;
+        let ratio = image.height as f32 / image.width as f32;
+        let size = |v: &Option<Spanned<Pt>>, key: &str| -> Result<Option<f32>> {
+            match v {
+                Some(v) if v.get_ref().0 <= 0.0 => {
+                    Err(err(v.span(), format!("image.{key}: must be more than 0")).into())
+                }
+                Some(v) => Ok(Some(v.get_ref().0)),
+                None => Ok(None),
+            }
+        };
+        let (iw, ih) = match (size(&im.width, "width")?, size(&im.height, "height")?) {
+            (Some(a), Some(b)) => (a, b),
+            (Some(a), None) => (a, a * ratio),
+            (None, Some(b)) => (b / ratio, b),
+            (None, None) => {
+                return Err(
+                    err(span, "image: give its `width`, its `height` or both".into())
+                        .hint("with one of them, the other follows the image's proportions")
+                        .into(),
+                )
+            }
+        };
+        let rect = [at[0], at[1], at[0] + iw, at[1] + ih];
+        if !on_card(rect[2], rect[3]) {
+            return Err(err(
+                im.at.span(),
+                format!(
+                    "image: a {} x {} image at ({}, {}) runs off the card",
+                    Pt(iw),
+                    Pt(ih),
+                    Pt(at[0]),
+                    Pt(at[1])
+                ),
+            )
+            .into());
+        }
+        let (preview_only, background) = flags(im.preview_only, im.background);
+        out.push(Element {
+            kind: ElementKind::Image {
+                image: Arc::new(image),
+                rect,
+            },
+            preview_only,
+            background,
+            place: place(span),
+            key: "image",
+        });
+    }
+
+    if let Some(b) = &raw.border {
+        let (span, b) = (b.span(), b.get_ref());
+        let width = line_width(&b.width, "border.width", 0.5)?;
+        let inset = b.inset.get_ref().0;
+        let double = match b.style.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+            None | Some(("single", _)) => None,
+            Some(("double", _)) => Some(match &b.gap {
+                Some(g) if !(0.0..=36.0).contains(&g.get_ref().0) => {
+                    return Err(
+                        err(g.span(), "border.gap: must be between 0pt and 36pt".into()).into(),
+                    )
+                }
+                Some(g) => g.get_ref().0,
+                None => 1.5,
+            }),
+            Some((other, s)) => {
+                return Err(err(
+                    s,
+                    format!("border.style: \"{other}\" is neither \"single\" nor \"double\""),
+                )
+                .into())
+            }
+        };
+        let inner = inset + double.map_or(0.0, |g| g + width);
+        if inset < -bleed || inner * 2.0 >= w.min(h) {
+            return Err(err(
+                b.inset.span(),
+                format!(
+                    "border.inset: {} leaves no card inside the border",
+                    b.inset.get_ref()
+                ),
+            )
+            .into());
+        }
+        let (preview_only, background) = flags(b.preview_only, b.background);
+        out.push(Element {
+            kind: ElementKind::Border {
+                inset,
+                width,
+                double,
+                color: color(&b.color, "border.color", d.color)?,
+            },
+            preview_only,
+            background,
+            place: place(span),
+            key: "border",
+        });
+    }
+
+    for r in raw.rule.iter().flatten() {
+        let (span, r) = (r.span(), r.get_ref());
+        let from = point(&r.from, "rule.from")?;
+        let to = point(&r.to, "rule.to")?;
+        let (preview_only, background) = flags(r.preview_only, r.background);
+        out.push(Element {
+            kind: ElementKind::Rule {
+                from,
+                to,
+                width: line_width(&r.width, "rule.width", 0.5)?,
+                color: color(&r.color, "rule.color", d.color)?,
+            },
+            preview_only,
+            background,
+            place: place(span),
+            key: "rule",
+        });
+    }
+
+    for t in raw.text.iter().flatten() {
+        let (span, t) = (t.span(), t.get_ref());
+        let template = t.text.get_ref();
+        check_template(template).map_err(|why| err(t.text.span(), format!("text.text: {why}")))?;
+        let size = match &t.size {
+            Some(s) if !(4.0..=72.0).contains(&s.get_ref().0) => {
+                return Err(err(s.span(), "text.size: must lie between 4pt and 72pt".into()).into())
+            }
+            Some(s) => s.get_ref().0,
+            None => 9.0,
+        };
+        let tracking = match &t.tracking {
+            Some(v) if !(-0.1..=1.0).contains(v.get_ref()) => {
+                return Err(err(
+                    v.span(),
+                    "text.tracking: must be between -0.1 and 1 (ems)".into(),
+                )
+                .into())
+            }
+            Some(v) => *v.get_ref(),
+            None => 0.0,
+        };
+        let (preview_only, background) = flags(t.preview_only, t.background);
+        out.push(Element {
+            kind: ElementKind::Text(TextElement {
+                template: template.clone(),
+                at: point(&t.at, "text.at")?,
+                align: t.align.unwrap_or(HAlign::Left),
+                size,
+                style: t.style.unwrap_or(Style::Regular),
+                case: t.case.unwrap_or(Case::Keep),
+                tracking,
+                color: color(&t.color, "text.color", d.color)?,
+            }),
+            preview_only,
+            background,
+            place: place(span),
+            key: "text",
+        });
+    }
+
+    let area = d.text_area();
+    for e in out.iter().filter(|e| !e.background) {
+        if let Some(b) = e.boxes(w, h).into_iter().find(|b| overlaps(*b, area)) {
+            return Err(Diagnostic::at(
+                e.place.clone(),
+                format!(
+                    "{}: it reaches into the text area (it covers {}, the text area is {})",
+                    e.key,
+                    show_box(b),
+                    show_box(area)
+                ),
+            )
+            .hint("move it into the margins or widen the margins; an element meant to lie under the text takes `background = true`")
+            .into());
+        }
+    }
+    Ok(out)
+}
+
+/// Whether two boxes share more than an edge.
+pub fn overlaps(a: [f32; 4], b: [f32; 4]) -> bool {
+    const EPS: f32 = 1e-3;
+    a[0] < b[2] - EPS && b[0] < a[2] - EPS && a[1] < b[3] - EPS && b[1] < a[3] - EPS
+}
+
+fn show_box(b: [f32; 4]) -> String {
+    let r = |v: f32| (v * 10.0).round() / 10.0;
+    format!("[{}, {}, {}, {}] pt", r(b[0]), r(b[1]), r(b[2]), r(b[3]))
+}
+
+/// Checks a text element's template: one line, known placeholders, braces paired.
+fn check_template(template: &str) -> std::result::Result<(), String> {
+    if template.trim().is_empty() {
+        return Err("the text is empty".into());
+    }
+    if template.contains(['\n', '\r']) {
+        return Err("the text must be a single line".into());
+    }
+    fill_template(template, |_| Some(String::new())).map(|_| ())
+}
+
+/// Fills `{name}` placeholders from `value` (`None`: an unknown name);
+/// `{{` and `}}` are literal braces.
+pub fn fill_template(
+    template: &str,
+    value: impl Fn(&str) -> Option<String>,
+) -> std::result::Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(r) = tail.strip_prefix("{{") {
+            out.push('{');
+            rest = r;
+        } else if let Some(r) = tail.strip_prefix("}}") {
+            out.push('}');
+            rest = r;
+        } else if tail.starts_with('}') {
+            return Err("a '}' has no '{' (write '}}' for a brace)".into());
+        } else {
+            let Some(j) = tail.find('}') else {
+                return Err("a '{' is never closed (write '{{' for a brace)".into());
+            };
+            let name = &tail[1..j];
+            match value(name) {
+                Some(v) if TEXT_PLACEHOLDERS.contains(&name) => out.push_str(&v),
+                _ => {
+                    return Err(format!(
+                        "unknown placeholder {{{name}}}; the text may use {}",
+                        TEXT_PLACEHOLDERS
+                            .iter()
+                            .map(|p| format!("{{{p}}}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                }
+            }
+            rest = &tail[j + 1..];
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "[card]\nsize = \"us-a2\"\n[body]\nsize = [\"10pt\", \"12pt\"]\n[signature]\nheight = \"0.5in\"\n";
+
+    fn parse(extra: &str) -> Result<Design> {
+        parse_design(
+            DesignSource::File("d.toml".into()),
+            &format!("{BASE}{extra}"),
+        )
+    }
+
+    #[test]
+    fn templates_fill_placeholders_and_keep_literal_braces() {
+        let v = |n: &str| Some(format!("<{n}>"));
+        assert_eq!(
+            fill_template("{{{initials}}} {signer}", v).unwrap(),
+            "{<initials>} <signer>"
+        );
+        assert!(fill_template("{nick}", v).unwrap_err().contains("{nick}"));
+        assert!(fill_template("{signer", v).is_err());
+        assert!(fill_template("a } b", v).is_err());
+    }
+
+    #[test]
+    fn elements_come_in_painting_order_and_preprinted_hides_them() {
+        let extra = "[[text]]\ntext = \"{initials}\"\nat = [\"1in\", \"0.3in\"]\n\
+                     [[rule]]\nfrom = [\"0.5in\", \"0.4in\"]\nto = [\"5in\", \"0.4in\"]\n\
+                     [border]\ninset = \"0.2in\"\nstyle = \"double\"\n\
+                     [[panel]]\nbox = [\"0in\", \"0in\", \"0.25in\", \"0.25in\"]\nfill = \"#204060\"\n";
+        let d = parse(extra).unwrap();
+        let keys: Vec<&str> = d.elements.iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["panel", "border", "rule", "text"]);
+        assert!(d.elements.iter().all(|e| !e.preview_only));
+        let ElementKind::Border { double, width, .. } = d.elements[1].kind else {
+            panic!()
+        };
+        assert_eq!((double, width), (Some(1.5), 0.5));
+        assert_eq!(
+            border_frames(14.4, 0.5, double, 396.0, 306.0)[1],
+            [16.4, 16.4, 379.6, 289.6]
+        );
+        let pre = parse_design(
+            DesignSource::File("d.toml".into()),
+            &format!(
+                "{}{extra}",
+                BASE.replace("[body]", "preprinted = true\n[body]")
+            ),
+        );
+        assert!(pre.unwrap().elements.iter().all(|e| e.preview_only));
+    }
+
+    #[test]
+    fn an_element_over_the_text_area_is_refused_unless_a_background() {
+        let rule = "[[rule]]\nfrom = [\"1in\", \"1in\"]\nto = [\"4in\", \"1in\"]\n";
+        let e = parse(rule).unwrap_err().to_string();
+        assert!(e.contains("d.toml:7:1") && e.contains("text area"), "{e}");
+        assert!(parse(&format!("{rule}background = true\n")).is_ok());
+        let e = parse("[[image]]\nfile = \"nope.png\"\nat = [\"0in\", \"0in\"]\nwidth = \"1pt\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("d.toml:8:8") && e.contains("nope.png"), "{e}");
+    }
 }

@@ -3,6 +3,7 @@
 //! file, line and key it came from.
 
 pub mod design;
+pub mod image;
 pub mod note;
 
 use crate::diag::{Diagnostic, Place};

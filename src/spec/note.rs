@@ -45,6 +45,10 @@ pub struct Note {
     pub closing: Option<Field>,
     /// The name printed under the signature area.
     pub signer: Field,
+    /// The sender's contact line ("alex@example.com · 503 555 0142"),
+    /// printed by designs whose header uses `{contact}` (optional). The same
+    /// on every card of a batch: `{column}` placeholders are not filled in.
+    pub contact: Option<Field>,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +59,7 @@ struct RawNote {
     body: Spanned<String>,
     closing: Option<Spanned<String>>,
     signer: Spanned<String>,
+    contact: Option<Spanned<String>>,
 }
 
 /// Parses and validates a note read from `path`.
@@ -82,6 +87,7 @@ pub fn parse_note(path: &Path, text: &str) -> Result<Note> {
         body: field(&raw.body),
         closing: raw.closing.as_ref().map(field),
         signer: field(&raw.signer),
+        contact: raw.contact.as_ref().map(field),
     };
     note.check(path)?;
     Ok(note)
@@ -115,7 +121,11 @@ impl Note {
                 .hint("the signer is the name printed under the signature area")
                 .into());
         }
-        let total: usize = self.fields().map(|(_, f)| f.text.len()).sum();
+        let all = || {
+            self.fields()
+                .chain(self.contact.as_ref().map(|f| ("contact", f)))
+        };
+        let total: usize = all().map(|(_, f)| f.text.len()).sum();
         if total > MAX_NOTE_BYTES {
             return Err(Diagnostic::at(
                 Place::file(path),
@@ -123,7 +133,7 @@ impl Note {
             )
             .into());
         }
-        for (key, f) in self.fields() {
+        for (key, f) in all() {
             if key != "body" && f.text.trim().contains('\n') {
                 return Err(Diagnostic::at(at(f), format!("{key} must be a single line")).into());
             }
@@ -193,6 +203,18 @@ mod tests {
         assert_eq!(note.paragraphs()[1][0].0, 19);
         assert_eq!(note.body.line, 2);
         assert_eq!(note.signer.line, 8);
+    }
+
+    #[test]
+    fn contact_is_optional_and_one_line() {
+        let src = "body = \"x\"\nsigner = \"A\"\ncontact = \"a@example.com\"\n";
+        let note = parse_note(Path::new("n.toml"), src).unwrap();
+        assert_eq!(note.contact.unwrap().text, "a@example.com");
+        let src = "body = \"x\"\nsigner = \"A\"\ncontact = \"\"\"\na\nb\n\"\"\"\n";
+        let err = parse_note(Path::new("n.toml"), src)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("contact must be a single line"), "{err}");
     }
 
     #[test]

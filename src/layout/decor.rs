@@ -1,0 +1,292 @@
+//! Design elements: a design's lettering (monogram, sender header) set
+//! from the note, and every element turned into Scene items.
+//!
+//! Lettering is shaped with the note (it does not depend on the body size),
+//! so [`set_lettering`] runs in `prepare` and can refuse a line that would
+//! leave the card or reach into the text area; [`element_items`] runs in
+//! `place`.
+
+use crate::diag::{Diagnostic, Place, Result};
+use crate::scene::{Item, Panel, Picture, PlacedGlyph, Role, Stroke, TextRun};
+use crate::spec::design::{
+    border_frames, fill_template, overlaps, Case, Design, ElementKind, HAlign, TextElement,
+};
+use crate::spec::note::words;
+use crate::spec::Note;
+use crate::text::shape::MissingGlyph;
+use crate::text::{FontSet, Shaper};
+
+/// A line of text shaped and positioned from its own origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetText {
+    /// The text, as it extracts.
+    pub text: String,
+    /// Glyphs, `x` from the line's left end.
+    pub glyphs: Vec<PlacedGlyph>,
+    /// Width from the left end to the end of the last advance, in points.
+    pub width: f32,
+}
+
+/// Shapes one line of text (words split at white space, joined by single
+/// spaces) in face `font` at `size` points, with `tracking` ems of extra
+/// space after every glyph that advances, except the last.
+pub fn set_text(
+    shaper: &mut Shaper,
+    fonts: &FontSet,
+    font: usize,
+    text: &str,
+    size: f32,
+    tracking: f32,
+) -> std::result::Result<SetText, MissingGlyph> {
+    let scale = fonts.fonts[font].scale(size);
+    let space = shaper.spacing(font).space;
+    let extra = tracking * size;
+    let mut out = SetText {
+        text: String::new(),
+        glyphs: Vec::new(),
+        width: 0.0,
+    };
+    let mut pen = 0.0f32;
+    for (i, (offset, word)) in words(text).enumerate() {
+        if i > 0 {
+            out.glyphs.push(PlacedGlyph {
+                id: space.0,
+                x: pen,
+                dy: 0.0,
+                cluster: out.text.len() as u32,
+            });
+            out.text.push(' ');
+            pen += space.1 as f32 * scale + extra;
+        }
+        let shaped = shaper.word(font, word, false).map_err(|m| MissingGlyph {
+            offset: offset + m.offset,
+            ..m
+        })?;
+        let base = out.text.len() as u32;
+        out.text.push_str(word);
+        for g in &shaped.glyphs {
+            out.glyphs.push(PlacedGlyph {
+                id: g.id,
+                x: pen + g.x_offset as f32 * scale,
+                dy: -(g.y_offset as f32) * scale,
+                cluster: base + g.cluster,
+            });
+            pen += g.advance as f32 * scale;
+            if g.advance != 0 {
+                pen += extra;
+            }
+        }
+    }
+    // No tracking after the last letter: a centred line stays centred.
+    if out.glyphs.is_empty() {
+        return Ok(out);
+    }
+    out.width = (pen - extra).max(0.0);
+    Ok(out)
+}
+
+/// The initials of a name: the first letter of each word, capitals, at most
+/// three (first, second and last word). "Alex Morgan" gives "AM",
+/// "Mary Ann de Vries" gives "MAV".
+pub fn initials(name: &str) -> String {
+    let letters: Vec<String> = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphabetic()))
+        .map(|c| c.to_uppercase().collect())
+        .collect();
+    match letters.len() {
+        0..=3 => letters.concat(),
+        n => [&letters[0], &letters[1], &letters[n - 1]]
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
+    }
+}
+
+/// Sets the design's lettering for a note: one text run per text element
+/// whose text is not empty, with the element's index. A line that runs off
+/// the card, or into the text area (unless the element is a background), is
+/// an error at the element's place in the design.
+pub fn set_lettering(
+    note: &Note,
+    design: &Design,
+    fonts: &FontSet,
+    shaper: &mut Shaper,
+) -> Result<Vec<(usize, TextRun)>> {
+    let mut runs = Vec::new();
+    let signer = note.signer.text.trim();
+    let contact = note.contact.as_ref().map_or("", |c| c.text.trim());
+    for (index, e) in design.elements.iter().enumerate() {
+        let ElementKind::Text(t) = &e.kind else {
+            continue;
+        };
+        let text = fill_template(&t.template, |name| match name {
+            "initials" => Some(initials(signer)),
+            "signer" => Some(signer.to_string()),
+            "contact" => Some(contact.to_string()),
+            _ => None,
+        })
+        .map_err(|why| Diagnostic::at(e.place.clone(), format!("text: {why}")))?;
+        let text = match t.case {
+            Case::Keep => text,
+            Case::Upper => text.to_uppercase(),
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let run = run_for(&text, t, fonts, shaper, &e.place)?;
+        check_lettering(&run, fonts, design, &e.place, e.background)?;
+        runs.push((index, run));
+    }
+    Ok(runs)
+}
+
+fn run_for(
+    text: &str,
+    t: &TextElement,
+    fonts: &FontSet,
+    shaper: &mut Shaper,
+    place: &Place,
+) -> Result<TextRun> {
+    let font = fonts.index(t.style);
+    let set = set_text(shaper, fonts, font, text, t.size, t.tracking).map_err(|m| {
+        Diagnostic::at(
+            place.clone(),
+            format!(
+                "text: the character '{}' (U+{:04X}) in \"{text}\" is not in the font {}",
+                m.ch, m.ch as u32, fonts.fonts[font].family
+            ),
+        )
+        .hint("it comes from the note's signer or contact; or choose a design whose font has it")
+    })?;
+    let x = match t.align {
+        HAlign::Left => t.at[0],
+        HAlign::Center => t.at[0] - set.width / 2.0,
+        HAlign::Right => t.at[0] - set.width,
+    };
+    Ok(TextRun {
+        font,
+        size: t.size,
+        x,
+        y: t.at[1],
+        width: set.width,
+        text: set.text,
+        glyphs: set.glyphs,
+        color: t.color,
+        role: Role::Decoration,
+    })
+}
+
+fn check_lettering(
+    run: &TextRun,
+    fonts: &FontSet,
+    design: &Design,
+    place: &Place,
+    background: bool,
+) -> Result<()> {
+    let b = run.bbox_with(&fonts.fonts);
+    let bleed = design.bleed.0;
+    let (w, h) = (design.width.0, design.height.0);
+    let past = [
+        -bleed - b[0],
+        -bleed - b[1],
+        b[2] - w - bleed,
+        b[3] - h - bleed,
+    ];
+    const EDGES: [&str; 4] = ["left", "top", "right", "bottom"];
+    if let Some(i) = (0..4).find(|&i| past[i] > 0.05) {
+        return Err(Diagnostic::at(
+            place.clone(),
+            format!(
+                "text: \"{}\" runs {:.1}pt past the card's {} edge",
+                run.text, past[i], EDGES[i]
+            ),
+        )
+        .hint("shorten the note's signer or contact, or give the design's text a smaller size")
+        .into());
+    }
+    let area = design.text_area();
+    if !background && overlaps(b, area) {
+        return Err(Diagnostic::at(
+            place.clone(),
+            format!("text: \"{}\" reaches into the text area", run.text),
+        )
+        .hint("shorten the note's signer or contact, or move the design's text into the margins")
+        .into());
+    }
+    Ok(())
+}
+
+/// The Scene items of a design's elements, in painting order, with the
+/// lettering set by [`set_lettering`]. Preview-only elements (all of them on
+/// a pre-printed design) are wrapped in [`Item::Preview`].
+pub fn element_items(design: &Design, lettering: &[(usize, TextRun)]) -> Vec<Item> {
+    let (w, h) = (design.width.0, design.height.0);
+    let mut items = Vec::new();
+    for (index, e) in design.elements.iter().enumerate() {
+        let drawn: Vec<Item> = match &e.kind {
+            ElementKind::Border {
+                inset,
+                width,
+                double,
+                color,
+            } => border_frames(*inset, *width, *double, w, h)
+                .into_iter()
+                .map(|rect| {
+                    Item::Panel(Panel {
+                        rect,
+                        fill: None,
+                        stroke: Some((*color, *width)),
+                    })
+                })
+                .collect(),
+            ElementKind::Rule {
+                from,
+                to,
+                width,
+                color,
+            } => vec![Item::Stroke(Stroke {
+                from: *from,
+                to: *to,
+                width: *width,
+                color: *color,
+            })],
+            ElementKind::Panel { rect, fill, stroke } => vec![Item::Panel(Panel {
+                rect: *rect,
+                fill: *fill,
+                stroke: *stroke,
+            })],
+            ElementKind::Image { image, rect } => vec![Item::Image(Picture {
+                image: image.clone(),
+                rect: *rect,
+            })],
+            ElementKind::Text(_) => lettering
+                .iter()
+                .filter(|(i, _)| *i == index)
+                .map(|(_, run)| Item::Text(run.clone()))
+                .collect(),
+        };
+        items.extend(drawn.into_iter().map(|item| {
+            if e.preview_only {
+                Item::Preview(Box::new(item))
+            } else {
+                item
+            }
+        }));
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_take_first_middle_and_last() {
+        assert_eq!(initials("Alex Morgan"), "AM");
+        assert_eq!(initials("zoë brontë"), "ZB");
+        assert_eq!(initials("Mary Ann de Vries"), "MAV");
+        assert_eq!(initials("Prince"), "P");
+        assert_eq!(initials("  "), "");
+    }
+}

@@ -1,0 +1,219 @@
+//! Image files (PNG, JPEG): read within limits, decoded, and turned into the
+//! Scene's [`ImageData`]. Used for a design's logo or artwork and for the
+//! preview's background scan.
+
+use crate::diag::{Diagnostic, Result};
+use crate::scene::ImageData;
+use crate::text::fonts::io_reason;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+/// How much of an image file is read and decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageLimits {
+    /// The largest file, in bytes.
+    pub bytes: u64,
+    /// The widest or tallest image, in pixels.
+    pub side: u32,
+    /// The most pixels (width × height).
+    pub pixels: u64,
+    /// The most memory the decoder may allocate, in bytes.
+    pub alloc: u64,
+}
+
+/// Limits for a design's logo or artwork: a 32 MiB file, 12,000 pixels a
+/// side, 40 megapixels (a 5 x 7 in card at 1,000 dpi is 35).
+pub const ARTWORK_LIMITS: ImageLimits = ImageLimits {
+    bytes: 32 * 1024 * 1024,
+    side: 12_000,
+    pixels: 40_000_000,
+    alloc: 512 * 1024 * 1024,
+};
+
+/// A decoded image file.
+pub struct Decoded {
+    /// PNG or JPEG.
+    pub format: ImageFormat,
+    /// The file's bytes.
+    pub data: Vec<u8>,
+    /// The pixels, turned upright when the file says (EXIF orientation).
+    pub image: DynamicImage,
+    /// Whether the pixels were turned or mirrored from the file's order.
+    pub reoriented: bool,
+}
+
+/// Reads and decodes a PNG or JPEG file. `what` names the file's use in
+/// messages ("cannot use {what} FILE: ..."). Missing, damaged or oversized
+/// files are refused; nothing is read or decoded past `limits`.
+pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> {
+    let fail =
+        |why: String| Diagnostic::new(format!("cannot use {what} {}: {why}", path.display()));
+    let meta = std::fs::metadata(path).map_err(|e| fail(io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(fail("it is a folder".into()).into());
+    }
+    if !meta.is_file() {
+        return Err(fail("it is not a regular file".into()).into());
+    }
+    let too_big = |len: u64| {
+        fail(format!(
+            "the file is {} MB; the limit is {} MB",
+            len / (1024 * 1024),
+            limits.bytes / (1024 * 1024)
+        ))
+        .hint("save a smaller image, e.g. at 300 dpi")
+    };
+    if meta.len() > limits.bytes {
+        return Err(too_big(meta.len()).into());
+    }
+    let mut data = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits.bytes + 1).read_to_end(&mut data))
+        .map_err(|e| fail(io_reason(&e)))?;
+    if data.len() as u64 > limits.bytes {
+        return Err(too_big(data.len() as u64).into());
+    }
+    let format = ImageReader::new(Cursor::new(&data))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.format());
+    let format = match format {
+        Some(f @ (ImageFormat::Png | ImageFormat::Jpeg)) => f,
+        _ => {
+            return Err(fail("it is not a png or jpeg image".into())
+                .hint("save it as .png or .jpg")
+                .into())
+        }
+    };
+    let name = if format == ImageFormat::Png {
+        "png"
+    } else {
+        "jpeg"
+    };
+    let damaged = |e: image::ImageError| match e {
+        image::ImageError::Limits(_) => fail(format!(
+            "the image is too large to decode (limit {} megapixels)",
+            limits.pixels / 1_000_000
+        )),
+        e => fail(format!(
+            "the {name} image is damaged ({})",
+            e.to_string().to_lowercase()
+        )),
+    };
+    // The size the header claims, read before anything is decoded.
+    let mut header = ImageReader::new(Cursor::new(&data));
+    header.set_format(format);
+    header.no_limits();
+    let (w, h) = header.into_dimensions().map_err(damaged)?;
+    if w > limits.side || h > limits.side || w as u64 * h as u64 > limits.pixels {
+        return Err(fail(format!(
+            "the image is too large ({w} x {h} pixels; the limit is {} megapixels, {} pixels a side)",
+            limits.pixels / 1_000_000,
+            limits.side
+        ))
+        .hint("scale it down; 300 dpi is plenty")
+        .into());
+    }
+    if w == 0 || h == 0 {
+        return Err(fail("the image is empty (0 pixels)".into()).into());
+    }
+    let mut l = image::Limits::default();
+    l.max_image_width = Some(limits.side);
+    l.max_image_height = Some(limits.side);
+    l.max_alloc = Some(limits.alloc);
+    let mut reader = ImageReader::new(Cursor::new(&data));
+    reader.set_format(format);
+    reader.limits(l);
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    // Photos are often stored sideways with an EXIF note to turn them.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    image.apply_orientation(orientation);
+    Ok(Decoded {
+        format,
+        data,
+        image,
+        reoriented: orientation != Orientation::NoTransforms,
+    })
+}
+
+/// Reads a logo or artwork file into the Scene's form. A JPEG keeps its
+/// bytes, so the PDF can carry it unchanged, when it is 8-bit grey or colour
+/// and needs no turning.
+pub fn load_artwork(path: &Path) -> Result<ImageData> {
+    let d = decode(path, "image", &ARTWORK_LIMITS)?;
+    let rgba = d.image.to_rgba8();
+    let (width, height) = rgba.dimensions();
+    let rgba = rgba.into_raw();
+    let has_alpha = rgba.chunks_exact(4).any(|p| p[3] != 255);
+    let gray = rgba.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2]);
+    let jpeg = match (d.format, d.reoriented, jpeg_components(&d.data)) {
+        (ImageFormat::Jpeg, false, Some((8, n @ (1 | 3)))) => Some(n),
+        _ => None,
+    };
+    let key = fnv(&d.data) ^ ((width as u64) << 32 | height as u64);
+    Ok(ImageData {
+        width,
+        height,
+        rgba,
+        has_alpha,
+        gray,
+        jpeg: jpeg.map(|n| (Arc::from(d.data.into_boxed_slice()), n)),
+        key,
+        name: path.display().to_string(),
+    })
+}
+
+/// A JPEG's sample precision and number of components, from its frame header.
+fn jpeg_components(data: &[u8]) -> Option<(u8, u8)> {
+    let mut i = 2;
+    if data.get(..2)? != [0xFF, 0xD8] {
+        return None;
+    }
+    loop {
+        // Markers may be padded with 0xFF bytes.
+        while *data.get(i)? == 0xFF && *data.get(i + 1)? == 0xFF {
+            i += 1;
+        }
+        if *data.get(i)? != 0xFF {
+            return None;
+        }
+        let marker = *data.get(i + 1)?;
+        let len = u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]) as usize;
+        // Start of frame: baseline, extended, progressive or lossless (not DHT, JPG, DAC).
+        if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            return Some((*data.get(i + 4)?, *data.get(i + 9)?));
+        }
+        if marker == 0xDA || len < 2 {
+            return None;
+        }
+        i += 2 + len;
+    }
+}
+
+/// 64-bit FNV-1a.
+fn fnv(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf29ce484222325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jpeg_frame_header_is_found() {
+        let img = image::RgbImage::from_pixel(3, 2, image::Rgb([10, 20, 30]));
+        let mut buf = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut buf)
+            .encode_image(&img)
+            .unwrap();
+        assert_eq!(jpeg_components(&buf), Some((8, 3)));
+        assert_eq!(jpeg_components(b"\xFF\xD8\xFF"), None);
+        assert_eq!(jpeg_components(b"not a jpeg"), None);
+    }
+}
