@@ -138,6 +138,29 @@ impl Font {
         Ok(font)
     }
 
+    /// Checks every glyph's bounding box: a box wider or taller than the
+    /// font's coordinate range makes the shaper's arithmetic overflow, so
+    /// such a font (never a real one) is refused when it is loaded.
+    pub fn check_glyph_boxes(&self, origin: &str) -> std::result::Result<(), String> {
+        let face = self.face();
+        let glyf = face.tables().glyf;
+        for gid in 0..face.number_of_glyphs() {
+            let id = ttf_parser::GlyphId(gid);
+            // The box a TrueType glyph declares, as the shaper reads it.
+            let declared = glyf.and_then(|g| g.bbox(id));
+            if let Some(b) = declared.or_else(|| face.glyph_bounding_box(id)) {
+                let w = b.x_max as i32 - b.x_min as i32;
+                let h = b.y_max as i32 - b.y_min as i32;
+                if !(0..=i16::MAX as i32).contains(&w) || !(0..=i16::MAX as i32).contains(&h) {
+                    return Err(format!(
+                        "{origin} is broken: glyph {gid} has an impossible bounding box"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The font file's bytes.
     pub fn data(&self) -> &[u8] {
         &self.data
