@@ -255,3 +255,73 @@ fn total_fit(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull> {
     }
     Ok(lines)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(widths: &[f32]) -> Vec<Piece> {
+        let mut v: Vec<Piece> = widths
+            .iter()
+            .map(|&width| Piece {
+                width,
+                after: After::Space,
+            })
+            .collect();
+        v.last_mut().unwrap().after = After::End;
+        v
+    }
+
+    #[test]
+    fn a_lone_short_word_is_not_left_on_the_last_line() {
+        // Ten words fill the first line exactly; greedy breaking would leave
+        // the short eleventh word alone.
+        let mut widths = vec![25.0; 10];
+        widths.push(10.0);
+        let m = Measure {
+            width: 280.0,
+            space: 3.0,
+            hyphen: 3.0,
+            justify: false,
+        };
+        let lines = break_lines(&words(&widths), &m).unwrap();
+        let last = lines.last().unwrap();
+        assert!(last.end - last.start >= 2, "{lines:?}");
+    }
+
+    #[test]
+    fn hyphenation_is_a_last_resort_when_ragged() {
+        // "A" alone leaves a moderately ragged first line (32 pt short of
+        // 160); hyphenating the next word would fill it. Ragged text takes
+        // the rag; justified text, with its smaller hyphen penalty, the hyphen.
+        let p = vec![
+            Piece {
+                width: 128.0,
+                after: After::Space,
+            },
+            Piece {
+                width: 26.0,
+                after: After::Hyphen,
+            },
+            Piece {
+                width: 20.0,
+                after: After::Space,
+            },
+            Piece {
+                width: 40.0,
+                after: After::End,
+            },
+        ];
+        let mut m = Measure {
+            width: 160.0,
+            space: 3.0,
+            hyphen: 3.0,
+            justify: false,
+        };
+        let ragged = break_lines(&p, &m).unwrap();
+        assert!(ragged.iter().all(|l| !l.hyphen), "{ragged:?}");
+        m.justify = true;
+        let justified = break_lines(&p, &m).unwrap();
+        assert!(justified[0].hyphen, "{justified:?}");
+    }
+}
