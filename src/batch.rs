@@ -8,6 +8,7 @@ use crate::export::report::{card_report, CardReport, Report};
 use crate::impose::{place_card, Duplex, Imposition};
 use crate::layout;
 use crate::merge::{Recipients, Template};
+use crate::parallel::{self, map_chunks};
 use crate::scene::Page;
 use crate::spec::{Design, Note};
 use crate::text::shape::WordCache;
@@ -197,10 +198,7 @@ pub fn run_batch(
     }
 
     let fonts = FontSet::load(&design.font, &design.source.display_path())?;
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    };
+    let threads = parallel::threads(options.threads);
     let cache = shape_words(&jobs, design, &fonts, threads);
 
     let imposition = match options.sheet {
@@ -311,28 +309,15 @@ fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -
     }
     let mut words: Vec<(usize, bool, &str)> = distinct.into_iter().collect();
     words.sort_unstable();
-    let per = words.len().div_ceil(threads.max(1)).max(1);
-    let mut cache = WordCache::new();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = words
-            .chunks(per)
-            .map(|chunk| {
-                s.spawn(move || {
-                    let mut shaper = Shaper::new(&fonts.fonts);
-                    for &(font, hyphenate, w) in chunk {
-                        // A word the font cannot draw is reported with its row later.
-                        let _ = shaper.word(font, w, hyphenate);
-                    }
-                    shaper.into_cache()
-                })
-            })
-            .collect();
-        for h in handles {
-            // A panic in a worker is a bug: pass it on rather than lose words.
-            cache.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+    let caches = map_chunks(&words, threads, |_, chunk| {
+        let mut shaper = Shaper::new(&fonts.fonts);
+        for &(font, hyphenate, w) in chunk {
+            // A word the font cannot draw is reported with its row later.
+            let _ = shaper.word(font, w, hyphenate);
         }
+        vec![shaper.into_cache()]
     });
-    cache
+    caches.into_iter().flatten().collect()
 }
 
 /// Lays out a round of cards on `threads` threads; results in job order.
@@ -343,42 +328,30 @@ fn lay_out(
     cache: &WordCache,
     threads: usize,
 ) -> Vec<Result<(Page, CardInfo)>> {
-    let per = jobs.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = jobs
-            .chunks(per)
-            .map(|chunk| {
-                s.spawn(move || {
-                    let mut shaper = Shaper::with_shared(&fonts.fonts, cache);
-                    chunk
-                        .iter()
-                        .map(|job| {
-                            let content = layout::prepare(&job.note, design, fonts, &mut shaper)?;
-                            let fitted = layout::fit(&content, design, fonts, &job.note.path)?;
-                            let page = layout::place(&fitted, &content, design, fonts);
-                            let lines = fitted
-                                .lines
-                                .iter()
-                                .filter(|l| l.role != crate::scene::Role::Signer)
-                                .count();
-                            Ok((
-                                page,
-                                CardInfo {
-                                    row: job.row,
-                                    copy: job.copy,
-                                    size: fitted.size,
-                                    lines,
-                                    fullness: fitted.fullness,
-                                },
-                            ))
-                        })
-                        .collect::<Vec<_>>()
-                })
+    map_chunks(jobs, threads, |_, chunk| {
+        let mut shaper = Shaper::with_shared(&fonts.fonts, cache);
+        chunk
+            .iter()
+            .map(|job| {
+                let content = layout::prepare(&job.note, design, fonts, &mut shaper)?;
+                let fitted = layout::fit(&content, design, fonts, &job.note.path)?;
+                let page = layout::place(&fitted, &content, design, fonts);
+                let lines = fitted
+                    .lines
+                    .iter()
+                    .filter(|l| l.role != crate::scene::Role::Signer)
+                    .count();
+                Ok((
+                    page,
+                    CardInfo {
+                        row: job.row,
+                        copy: job.copy,
+                        size: fitted.size,
+                        lines,
+                        fullness: fitted.fullness,
+                    },
+                ))
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
 }
@@ -653,10 +626,7 @@ pub fn proofs(
     let template = Template::new(note, recipients)?;
     let name_col = recipients.column("name").unwrap_or(0);
     let fonts = FontSet::load(&design.font, &design.source.display_path())?;
-    let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    };
+    let threads = parallel::threads(threads);
     let mut jobs = Vec::new();
     let mut merged = Vec::new();
     for row in &recipients.rows {

@@ -22,6 +22,7 @@ pub mod layout;
 pub mod layouts;
 pub mod merge;
 pub mod output;
+pub mod parallel;
 pub mod print;
 pub mod profile;
 pub mod scene;

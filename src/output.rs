@@ -41,3 +41,15 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
+
+/// Makes a folder and its parents, with a clear message when that fails.
+pub fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Diagnostic::new(format!(
+            "cannot make the folder {}: {}",
+            dir.display(),
+            crate::text::fonts::io_reason(&e)
+        ))
+        .into()
+    })
+}

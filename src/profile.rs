@@ -430,13 +430,7 @@ impl ProfileFile {
         if let Ok(default) = default_path() {
             if default == self.path {
                 if let Some(dir) = self.path.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        Diagnostic::new(format!(
-                            "cannot make the folder {}: {}",
-                            dir.display(),
-                            crate::text::fonts::io_reason(&e)
-                        ))
-                    })?;
+                    crate::output::create_dir(dir)?;
                 }
             }
         }

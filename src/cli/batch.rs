@@ -203,13 +203,7 @@ fn write_outputs(a: &BatchArgs, out: BatchOutput) -> Result<(), Error> {
         write_atomic(path, &bytes)?;
     }
     if let Some(dir) = &a.split {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            Diagnostic::new(format!(
-                "cannot make the folder {}: {}",
-                dir.display(),
-                crate::text::fonts::io_reason(&e)
-            ))
-        })?;
+        crate::output::create_dir(dir)?;
         for (name, bytes) in &out.split {
             write_atomic(&safe_join(dir, name), bytes)?;
         }

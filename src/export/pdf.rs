@@ -235,34 +235,19 @@ impl<'a> PdfWriter<'a> {
         }
         let first = self.page_ids.len();
         let (states, images, options) = (&self.states, &self.images[..], self.options);
-        let per = pages.len().div_ceil(threads.max(1)).max(1);
-        let streams: Vec<Vec<u8>> = std::thread::scope(|s| {
-            let handles: Vec<_> = pages
-                .chunks(per)
+        let streams = crate::parallel::map_chunks(pages, threads, |start, chunk| {
+            let mut compressor = CompressorOxide::new(create_comp_flags_from_zip_params(6, 15, 0));
+            chunk
+                .iter()
                 .enumerate()
-                .map(|(k, chunk)| {
-                    s.spawn(move || {
-                        let mut compressor =
-                            CompressorOxide::new(create_comp_flags_from_zip_params(6, 15, 0));
-                        chunk
-                            .iter()
-                            .enumerate()
-                            .map(|(i, page)| {
-                                let index = first + k * per + i;
-                                let correction = match options.back_correction {
-                                    Some(back) if index % 2 == 1 => Some(back),
-                                    _ => options.correction,
-                                };
-                                let content = page_content(states, images, page, correction);
-                                deflate_with(&mut compressor, &content)
-                            })
-                            .collect::<Vec<_>>()
-                    })
+                .map(|(i, page)| {
+                    let correction = match options.back_correction {
+                        Some(back) if (first + start + i) % 2 == 1 => Some(back),
+                        _ => options.correction,
+                    };
+                    let content = page_content(states, images, page, correction);
+                    deflate_with(&mut compressor, &content)
                 })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
         for (page, compressed) in pages.iter().zip(streams) {
