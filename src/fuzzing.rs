@@ -5,8 +5,9 @@
 use crate::batch::{run_batch, BatchOptions};
 use crate::export::png::{render_png, PngOptions};
 use crate::export::write_pdf;
+use crate::layout::place::RunBuilder;
 use crate::merge::{parse_csv, Template};
-use crate::scene::{Item, Page, PlacedGlyph, Role, Scene, TextRun};
+use crate::scene::{Item, Page, Role, Scene};
 use crate::spec::design::{parse_design, FontChoice, Rgb};
 use crate::spec::note::parse_note;
 use crate::spec::DesignSource;
@@ -105,48 +106,26 @@ pub fn font(data: &[u8]) {
     let fonts = vec![Arc::new(font)];
     let mut shaper = Shaper::new(&fonts);
     let spacing = shaper.spacing(0);
-    let mut glyphs = Vec::new();
-    let mut text = String::new();
-    let mut x = 0.0;
-    let scale = fonts[0].scale(12.0);
-    for word in ["Thank", "you", "office", "Nguyễn", "—"] {
-        let Ok(w) = shaper.word(0, word, true) else {
-            continue;
-        };
-        if !text.is_empty() {
-            glyphs.push(PlacedGlyph {
-                id: spacing.space.0,
-                x,
-                dy: 0.0,
-                cluster: text.len() as u32,
-            });
-            text.push(' ');
-            x += spacing.space.1 as f32 * scale;
+    let mut b = RunBuilder::new(fonts[0].scale(12.0));
+    for (i, word) in ["Thank", "you", "office", "Nguyễn", "—"]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            b.push_glyph(spacing.space.0, spacing.space.1 as f32 * b.scale, " ");
         }
-        let base = text.len() as u32;
-        text.push_str(word);
-        for g in &w.glyphs {
-            glyphs.push(PlacedGlyph {
-                id: g.id,
-                x: x + g.x_offset as f32 * scale,
-                dy: -(g.y_offset as f32) * scale,
-                cluster: base + g.cluster,
-            });
-            x += g.advance as f32 * scale;
+        if let Ok(w) = shaper.word(0, word, true) {
+            b.push_word(&w, 0..w.glyphs.len());
         }
     }
     let mut page = Page::blank(200.0, 100.0);
-    page.items.push(Item::Text(TextRun {
-        font: 0,
-        size: 12.0,
-        x: 10.0,
-        y: 50.0,
-        width: x,
-        text,
-        glyphs,
-        color: Rgb::INK,
-        role: Role::Body,
-    }));
+    page.items.push(Item::Text(b.finish(
+        0,
+        12.0,
+        [10.0, 50.0],
+        Rgb::INK,
+        Role::Body,
+    )));
     let scene = Scene {
         fonts,
         pages: vec![page],

@@ -1,7 +1,8 @@
 //! Short lines of text set without fitting, for calibration sheets, contact
 //! sheets and the like.
 
-use crate::scene::{PlacedGlyph, Role, TextRun};
+use crate::layout::place::RunBuilder;
+use crate::scene::{Role, TextRun};
 use crate::spec::design::{Rgb, Style};
 use crate::text::{FontSet, Shaper};
 
@@ -30,21 +31,11 @@ impl<'f> Setter<'f> {
     /// the face lacks are set as `?`.
     pub fn run(&mut self, style: Style, size: f32, x: f32, y: f32, text: &str) -> TextRun {
         let font = self.fonts.index(style);
-        let scale = self.fonts.fonts[font].scale(size);
         let spacing = self.shaper.spacing(font);
-        let mut out = String::new();
-        let mut glyphs = Vec::new();
-        let mut pen = 0.0f32;
+        let mut b = RunBuilder::new(self.fonts.fonts[font].scale(size));
         for (i, word) in text.split(' ').enumerate() {
             if i > 0 {
-                glyphs.push(PlacedGlyph {
-                    id: spacing.space.0,
-                    x: pen,
-                    dy: 0.0,
-                    cluster: out.len() as u32,
-                });
-                out.push(' ');
-                pen += spacing.space.1 as f32 * scale;
+                b.push_glyph(spacing.space.0, spacing.space.1 as f32 * b.scale, " ");
             }
             if word.is_empty() {
                 continue;
@@ -62,28 +53,8 @@ impl<'f> Setter<'f> {
                     }
                 }
             };
-            let base = out.len();
-            out.push_str(&shaped.text);
-            for g in &shaped.glyphs {
-                glyphs.push(PlacedGlyph {
-                    id: g.id,
-                    x: pen + g.x_offset as f32 * scale,
-                    dy: -(g.y_offset as f32) * scale,
-                    cluster: (base + g.cluster as usize) as u32,
-                });
-                pen += g.advance as f32 * scale;
-            }
+            b.push_word(&shaped, 0..shaped.glyphs.len());
         }
-        TextRun {
-            font,
-            size,
-            x,
-            y,
-            width: pen,
-            text: out,
-            glyphs,
-            color: Rgb::INK,
-            role: Role::Body,
-        }
+        b.finish(font, size, [x, y], Rgb::INK, Role::Body)
     }
 }
