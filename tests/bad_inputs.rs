@@ -17,40 +17,6 @@ fn design_with(from: &str, to: &str) -> String {
     base.replacen(from, to, 1)
 }
 
-/// A 1x1 PNG whose header claims `w` x `h` pixels (CRC fixed up).
-fn png_claiming(w: u32, h: u32) -> Vec<u8> {
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend(w.to_be_bytes());
-    ihdr.extend(h.to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]);
-    let crc = crc32(&ihdr);
-    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0d".to_vec();
-    png.extend(&ihdr);
-    png.extend(crc.to_be_bytes());
-    // An IDAT with an empty zlib stream, so decoders read the header and stop there.
-    let idat = b"IDAT\x78\x9c\x03\x00\x00\x00\x00\x01".to_vec();
-    png.extend(((idat.len() - 4) as u32).to_be_bytes());
-    png.extend(&idat);
-    png.extend(crc32(&idat).to_be_bytes());
-    png.extend(b"\x00\x00\x00\x00IEND\xaeB`\x82");
-    png
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 struct Case {
     name: &'static str,
     files: Vec<(&'static str, Vec<u8>)>,

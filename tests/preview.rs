@@ -5,7 +5,10 @@
 //! prints "SKIPPED" and passes, unless `STATIONER_REQUIRE_TOOLS=1` (set by CI).
 //! `STATIONER_UPDATE_REFS=1` rewrites the reference pictures in `tests/ref/`.
 
-use image::{ImageEncoder, Rgb, RgbImage};
+mod common;
+
+use common::{have_tool, png_claiming, root};
+use image::{Rgb, RgbImage};
 use stationer::export::png::{self, PngOptions};
 use stationer::layouts::BUNDLED;
 use stationer::{design_for, layout_card, load_note};
@@ -14,14 +17,11 @@ use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_stationer");
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn sample() -> PathBuf {
     root().join("samples/note.toml")
 }
 
+/// Runs `stationer` in the current folder (paths here are absolute).
 fn stationer(args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
@@ -39,18 +39,6 @@ fn ok(out: &Output) {
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
-}
-
-/// Whether an outside program runs; otherwise a visible skip, or a failure under CI.
-fn have_tool(name: &str) -> bool {
-    if Command::new(name).arg("-v").output().is_ok() {
-        return true;
-    }
-    if std::env::var("STATIONER_REQUIRE_TOOLS").as_deref() == Ok("1") {
-        panic!("{name} is required (STATIONER_REQUIRE_TOOLS=1) but not installed");
-    }
-    eprintln!("SKIPPED: {name} not installed");
-    false
 }
 
 fn grey(img: &RgbImage) -> Vec<Vec<f32>> {
@@ -220,35 +208,6 @@ fn dpi_out_of_range_is_refused() {
         assert!(err.contains("--dpi") && err.contains("between"), "{err}");
         assert!(!out.exists());
     }
-}
-
-/// A 1x1 PNG whose header claims another size (with a correct CRC).
-fn png_claiming(width: u32, height: u32) -> Vec<u8> {
-    let mut buf = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut buf)
-        .write_image(&[0, 0, 0], 1, 1, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    // Signature (8), IHDR length (4), "IHDR" (4), width, height ... CRC after 13 bytes of data.
-    buf[16..20].copy_from_slice(&width.to_be_bytes());
-    buf[20..24].copy_from_slice(&height.to_be_bytes());
-    let crc = crc32(&buf[12..29]);
-    buf[29..33].copy_from_slice(&crc.to_be_bytes());
-    buf
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut c = 0xffff_ffffu32;
-    for &b in data {
-        c ^= b as u32;
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xedb8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
 }
 
 #[test]

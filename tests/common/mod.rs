@@ -111,3 +111,33 @@ pub fn inside(inner: [f32; 4], outer: [f32; 4], tol: f32) -> bool {
 pub fn overlaps(a: [f32; 4], b: [f32; 4], tol: f32) -> bool {
     a[0] < b[2] - tol && b[0] < a[2] - tol && a[1] < b[3] - tol && b[1] < a[3] - tol
 }
+
+/// A 1x1 PNG whose header claims another size (with a correct CRC).
+pub fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut buf = Vec::new();
+    use image::ImageEncoder;
+    image::codecs::png::PngEncoder::new(&mut buf)
+        .write_image(&[0, 0, 0], 1, 1, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    // Signature (8), IHDR length (4), "IHDR" (4), width, height ... CRC after 13 bytes of data.
+    buf[16..20].copy_from_slice(&width.to_be_bytes());
+    buf[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&buf[12..29]);
+    buf[29..33].copy_from_slice(&crc.to_be_bytes());
+    buf
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in data {
+        c ^= b as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
