@@ -2,15 +2,15 @@
 //! tests that replay their findings (`tests/fuzz_regressions.rs`). Each
 //! takes arbitrary bytes and must return without panicking.
 
+use crate::batch::merge::{parse_csv, Template};
 use crate::batch::{run_batch, BatchOptions};
 use crate::export::png::{render_png, PngOptions};
 use crate::export::write_pdf;
-use crate::layout::place::RunBuilder;
-use crate::merge::{parse_csv, Template};
+use crate::input::design::{parse_design, FontChoice, Rgb};
+use crate::input::note::parse_note;
+use crate::input::DesignSource;
+use crate::layout::run::RunBuilder;
 use crate::scene::{Item, Page, Role, Scene};
-use crate::spec::design::{parse_design, FontChoice, Rgb};
-use crate::spec::note::parse_note;
-use crate::spec::DesignSource;
 use crate::text::{Font, Shaper};
 use std::borrow::Cow;
 use std::path::Path;
@@ -48,7 +48,9 @@ pub fn card(data: &[u8]) {
     }
     let design = match design_text {
         Some(t) => parse_design(DesignSource::File("fuzz-design.toml".into()), t),
-        None => crate::layouts::bundled(crate::layouts::DEFAULT).expect("bundled default"),
+        None => {
+            crate::input::bundled::bundled(crate::input::bundled::DEFAULT).expect("bundled default")
+        }
     };
     let Ok(design) = design else {
         return;
@@ -81,7 +83,8 @@ pub fn merge(data: &[u8]) {
     if Template::new(&note, &recipients).is_err() {
         return;
     }
-    let design = crate::layouts::bundled(crate::layouts::DEFAULT).expect("bundled default");
+    let design =
+        crate::input::bundled::bundled(crate::input::bundled::DEFAULT).expect("bundled default");
     let Ok(design) = design else {
         return;
     };

@@ -1,33 +1,32 @@
 //! Stationer turns short thank-you notes into print-ready stationery.
 //!
-//! One path from words to ink: [`spec`] (note and design) → [`text`]
+//! One path from words to ink: [`input`] (note and design) → [`text`]
 //! (fonts, shaping) → [`layout`] (line breaking, fitting, placing) →
-//! [`scene`] (the one display list) → [`export`] (PDF, PNG, report);
-//! [`merge`] and [`batch`] make many cards from a recipient list and
-//! [`impose`] puts them on sheets.
+//! [`scene`] (the one display list) → [`export`] (PDF, PNG, report).
+//! The products are built on that path: [`batch`] (mail merge and
+//! imposition), [`envelope`] and [`printer`] (profiles, calibration, CUPS).
 #![forbid(unsafe_code)]
 
-pub mod batch;
-pub mod calibrate;
-pub mod card;
-pub mod cli;
 pub mod diag;
-pub mod envelope;
-pub mod export;
-#[doc(hidden)]
-pub mod fuzzing;
-pub mod impose;
-pub mod label;
-pub mod layout;
-pub mod layouts;
-pub mod merge;
-pub mod output;
+pub mod io;
 pub mod parallel;
-pub mod print;
-pub mod profile;
-pub mod scene;
-pub mod spec;
-pub mod text;
 pub mod units;
 
-pub use card::{design_for, layout_card, load_note, Card};
+pub mod input;
+pub mod text;
+
+pub mod layout;
+pub mod scene;
+
+pub mod export;
+
+pub mod batch;
+pub mod envelope;
+pub mod printer;
+
+pub mod cli;
+#[doc(hidden)]
+pub mod fuzzing;
+
+pub use input::{design_for, load_note};
+pub use layout::{layout_card, Card};

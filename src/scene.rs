@@ -5,7 +5,7 @@
 //! operators: the PDF exporter flips the y-axis once, the PNG exporter
 //! rasterises, and the report reads the same text runs and boxes.
 
-use crate::spec::design::Rgb;
+use crate::input::design::Rgb;
 use crate::text::Font;
 use std::sync::Arc;
 

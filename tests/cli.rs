@@ -134,7 +134,7 @@ fn unknown_layout_lists_the_designs() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("clasic"), "{err}");
-    for (name, _) in stationer::layouts::BUNDLED {
+    for (name, _) in stationer::input::bundled::BUNDLED {
         assert!(err.contains(name), "{err}");
     }
     // The flag overrides the note's layout.
@@ -204,7 +204,7 @@ fn layouts_lists_every_bundled_design() {
     let o = stationer(&root(), &["layouts"]);
     assert!(o.status.success());
     let out = stdout(&o);
-    for (name, _) in stationer::layouts::BUNDLED {
+    for (name, _) in stationer::input::bundled::BUNDLED {
         assert!(
             out.lines()
                 .any(|l| l.starts_with(name) && l.contains(" in ")),

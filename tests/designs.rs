@@ -8,9 +8,9 @@ mod common;
 
 use common::*;
 use image::{Rgb, RgbImage, Rgba, RgbaImage};
+use stationer::input::design::overlaps;
 use stationer::layout::place::GUIDE_GREY;
 use stationer::scene::{Item, Role};
-use stationer::spec::design::overlaps;
 use stationer::{layout_card, load_note};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -60,8 +60,8 @@ fn bundled_elements_stay_out_of_the_text_area_and_on_printable_paper() {
         note_with_contact(dir.path()),
     ];
     let mut with_elements = 0;
-    for (name, _) in stationer::layouts::BUNDLED {
-        let design = stationer::layouts::bundled(name).unwrap().unwrap();
+    for (name, _) in stationer::input::bundled::BUNDLED {
+        let design = stationer::input::bundled::bundled(name).unwrap().unwrap();
         assert!(
             design.elements.iter().all(|e| !e.background),
             "{name}: bundled designs keep every element off the text"
@@ -98,10 +98,10 @@ fn bundled_elements_stay_out_of_the_text_area_and_on_printable_paper() {
 
 #[test]
 fn bundled_designs_cover_the_sizes_asked_for() {
-    let sizes: BTreeSet<(i32, i32, bool, bool)> = stationer::layouts::BUNDLED
+    let sizes: BTreeSet<(i32, i32, bool, bool)> = stationer::input::bundled::BUNDLED
         .iter()
         .map(|(name, _)| {
-            let d = stationer::layouts::bundled(name).unwrap().unwrap();
+            let d = stationer::input::bundled::bundled(name).unwrap().unwrap();
             (
                 (d.width.0 * 100.0).round() as i32,
                 (d.height.0 * 100.0).round() as i32,
@@ -126,9 +126,9 @@ fn bundled_designs_cover_the_sizes_asked_for() {
         "ISO A6"
     );
     assert!(sizes.iter().any(|s| s.3), "a pre-printed design");
-    assert!(stationer::layouts::BUNDLED.len() >= 8);
-    for (name, _) in stationer::layouts::BUNDLED {
-        let d = stationer::layouts::bundled(name).unwrap().unwrap();
+    assert!(stationer::input::bundled::BUNDLED.len() >= 8);
+    for (name, _) in stationer::input::bundled::BUNDLED {
+        let d = stationer::input::bundled::bundled(name).unwrap().unwrap();
         assert!(!d.description.is_empty(), "{name} has a description");
     }
 }
@@ -226,7 +226,7 @@ fn preprinted_stationery_prints_only_the_text_and_previews_the_design() {
     let sample = root().join("samples/note.toml");
     let sample = sample.to_str().unwrap();
     // The same design on plain stock, for comparison.
-    let plain = stationer::layouts::BUNDLED
+    let plain = stationer::input::bundled::BUNDLED
         .iter()
         .find(|b| b.0 == "preprinted-a2")
         .unwrap()
@@ -279,10 +279,11 @@ fn preprinted_stationery_prints_only_the_text_and_previews_the_design() {
     );
     let preview = image::open(d.join("pre.png")).unwrap().into_rgb8();
     let printed = image::open(d.join("printed.png")).unwrap().into_rgb8();
-    let design = stationer::layouts::bundled("preprinted-a2")
+    let design = stationer::input::bundled::bundled("preprinted-a2")
         .unwrap()
         .unwrap();
-    let stationer::spec::design::ElementKind::Border { inset, .. } = design.elements[0].kind else {
+    let stationer::input::design::ElementKind::Border { inset, .. } = design.elements[0].kind
+    else {
         panic!("the first element is the border");
     };
     let k = 100.0 / 72.0;
@@ -329,7 +330,7 @@ fn preprinted_stationery_prints_only_the_text_and_previews_the_design() {
 
 /// A design file with a logo above the text, and a template note.
 fn logo_design(dir: &Path, logo: &str) {
-    let classic = stationer::layouts::BUNDLED[0].1;
+    let classic = stationer::input::bundled::BUNDLED[0].1;
     let design = format!(
         "{classic}\n[[image]]\nfile = \"{logo}\"\nat = [\"0.55in\", \"0.12in\"]\nheight = \"0.3in\"\n"
     );
@@ -492,7 +493,7 @@ fn check_design(dir: &Path, design: &str) -> (Option<i32>, String) {
 #[test]
 fn bad_elements_are_refused_with_their_place() {
     let dir = tempfile::tempdir().unwrap();
-    let classic = stationer::layouts::BUNDLED[0].1;
+    let classic = stationer::input::bundled::BUNDLED[0].1;
     let lines = classic.lines().count();
     let cases = [
         (
@@ -535,9 +536,9 @@ fn bad_elements_are_refused_with_their_place() {
 #[test]
 fn the_gallery_shows_every_bundled_design() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for (name, _) in stationer::layouts::BUNDLED {
+    for (name, _) in stationer::input::bundled::BUNDLED {
         let file = root().join(format!("samples/gallery/{name}.png"));
-        let design = stationer::layouts::bundled(name).unwrap().unwrap();
+        let design = stationer::input::bundled::bundled(name).unwrap().unwrap();
         let (w, h) = image::image_dimensions(&file)
             .unwrap_or_else(|e| panic!("{}: {e}; make it with `stationer preview samples/note.toml --layout {name} --dpi 100 -o {}`", file.display(), file.display()));
         let k = 100.0 / 72.0;

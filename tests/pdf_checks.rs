@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use serde_json::Value;
+use stationer::input::Design;
 use stationer::scene::{Item, Role};
-use stationer::spec::Design;
 use std::path::Path;
 
 /// A note with what Caladea must build from a base letter and combining
@@ -112,7 +112,7 @@ fn check_card(dir: &Path, note: &Path, layout: &str) {
     );
 
     // The design's size, from the library, and the page size from pdfinfo.
-    let design = stationer::layouts::bundled(layout).unwrap().unwrap();
+    let design = stationer::input::bundled::bundled(layout).unwrap().unwrap();
     assert!((design.width.0 as f64 - w).abs() < 0.01 && (design.height.0 as f64 - h).abs() < 0.01);
     let info = run_tool("pdfinfo", &["-box", pdf_s]);
     let size_line = info.lines().find(|l| l.starts_with("Page size:")).unwrap();
@@ -299,7 +299,7 @@ fn bundled_designs_pass_poppler_and_qpdf_checks() {
         root().join("samples/accents.toml"),
         caladea,
     ];
-    for (name, _) in stationer::layouts::BUNDLED {
+    for (name, _) in stationer::input::bundled::BUNDLED {
         for note in &notes {
             check_card(dir.path(), note, name);
         }

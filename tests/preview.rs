@@ -10,7 +10,7 @@ mod common;
 use common::{have_tool, png_claiming, root};
 use image::{Rgb, RgbImage};
 use stationer::export::png::{self, PngOptions};
-use stationer::layouts::BUNDLED;
+use stationer::input::bundled::BUNDLED;
 use stationer::{design_for, layout_card, load_note};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -172,7 +172,7 @@ fn preview_matches_pdftoppm_for_every_bundled_design() {
 fn preview_is_the_card_size_times_dpi_over_72() {
     let dir = tempfile::tempdir().unwrap();
     for (name, _) in BUNDLED {
-        let design = stationer::layouts::bundled(name).unwrap().unwrap();
+        let design = stationer::input::bundled::bundled(name).unwrap().unwrap();
         for dpi in [50u32, 150, 300] {
             let out = dir.path().join(format!("{name}-{dpi}.png"));
             ok(&stationer(&[

@@ -97,7 +97,7 @@ fn note() -> impl Strategy<Value = (Vec<Vec<usize>>, bool, usize)> {
     (
         prop::collection::vec(prop::collection::vec(0..WORDS.len(), 1..60), 1..4),
         any::<bool>(),
-        0..stationer::layouts::BUNDLED.len(),
+        0..stationer::input::bundled::BUNDLED.len(),
     )
 }
 
@@ -115,8 +115,8 @@ proptest! {
             if greeting { "greeting = \"Dear Ms. Rivera,\"\n" } else { "" },
             body.join("\n\n")
         );
-        let note = stationer::spec::note::parse_note(Path::new("n.toml"), &src).unwrap();
-        let design = stationer::layouts::bundled(stationer::layouts::BUNDLED[design].0).unwrap().unwrap();
+        let note = stationer::input::note::parse_note(Path::new("n.toml"), &src).unwrap();
+        let design = stationer::input::bundled::bundled(stationer::input::bundled::BUNDLED[design].0).unwrap().unwrap();
         match stationer::layout_card(&note, &design) {
             Ok(card) => {
                 let page = &card.scene.pages[0];

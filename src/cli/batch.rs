@@ -2,14 +2,14 @@
 //! recipient list.
 
 use super::DuplexArg;
+use crate::batch::impose::{parse_grid, parse_sheet, Duplex};
+use crate::batch::merge::read_csv;
 use crate::batch::{run_batch, BatchOptions, BatchOutput, DEFAULT_MAX_CARDS};
 use crate::diag::{Diagnostic, Error};
 use crate::export::report::Report;
-use crate::impose::{parse_grid, parse_sheet, Duplex};
-use crate::merge::read_csv;
-use crate::output::write_atomic;
+use crate::input::{design_for, load_note};
+use crate::io::write_atomic;
 use crate::units::Pt;
-use crate::{design_for, load_note};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -152,7 +152,7 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         })
     });
     let profile = match &a.profile {
-        Some(name) => Some(crate::profile::load(a.profiles.as_deref(), name)?),
+        Some(name) => Some(crate::printer::profile::load(a.profiles.as_deref(), name)?),
         None => None,
     };
     let duplex = a.duplex.map(Duplex::from);
@@ -177,16 +177,16 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
     write_outputs(&a, out)?;
     if a.print {
-        let print = crate::print::PrintOptions {
+        let print = crate::printer::cups::PrintOptions {
             printer: a
                 .printer
                 .clone()
                 .or_else(|| profile.as_ref().and_then(|p| p.printer.clone())),
             duplex,
             tray: profile.as_ref().and_then(|p| p.tray.clone()),
-            ..crate::print::PrintOptions::default()
+            ..crate::printer::cups::PrintOptions::default()
         };
-        crate::print::submit(&a.output, &print)?;
+        crate::printer::cups::submit(&a.output, &print)?;
     }
     Ok(())
 }
@@ -203,7 +203,7 @@ fn write_outputs(a: &BatchArgs, out: BatchOutput) -> Result<(), Error> {
         write_atomic(path, &bytes)?;
     }
     if let Some(dir) = &a.split {
-        crate::output::create_dir(dir)?;
+        crate::io::create_dir(dir)?;
         for (name, bytes) in &out.split {
             write_atomic(&safe_join(dir, name), bytes)?;
         }

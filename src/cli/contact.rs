@@ -2,16 +2,16 @@
 //! whole batch — every card as a labelled thumbnail in a grid, cards that do
 //! not fit marked, not skipped — drawn as one Scene by the PNG exporter.
 
+use crate::batch::impose::place_card;
+use crate::batch::merge::read_csv;
 use crate::batch::proofs;
 use crate::diag::Result;
 use crate::export::png::{self, PngOptions};
-use crate::impose::place_card;
-use crate::label::Setter;
-use crate::merge::read_csv;
-use crate::output::write_atomic;
+use crate::input::design::{Rgb, Style};
+use crate::input::{design_for, load_note};
+use crate::io::write_atomic;
+use crate::layout::run::Setter;
 use crate::scene::{Item, Page, Scene, Stroke};
-use crate::spec::design::{Rgb, Style};
-use crate::{design_for, load_note};
 use std::path::Path;
 
 /// Widest contact sheet drawn, in pixels; the resolution is lowered to fit.

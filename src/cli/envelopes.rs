@@ -1,14 +1,14 @@
 //! `stationer envelopes`: the matching envelope for each card of a batch.
 
+use crate::batch::merge::read_csv;
 use crate::diag::{Diagnostic, Error};
 use crate::envelope::{
     card_fits, card_size, make_envelopes, matching_size, parse_size, postal_warnings,
     read_return_address, EnvelopeOptions, DEFAULT_CITY_LINE,
 };
-use crate::layouts;
-use crate::merge::read_csv;
-use crate::output::write_atomic;
-use crate::spec::design::FontChoice;
+use crate::input::bundled as layouts;
+use crate::input::design::FontChoice;
+use crate::io::write_atomic;
 use crate::text::FontSet;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -110,7 +110,7 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
         return_address,
         color: design
             .as_ref()
-            .map_or(crate::spec::design::Rgb::INK, |d| d.color),
+            .map_or(crate::input::design::Rgb::INK, |d| d.color),
     };
     let envelopes = make_envelopes(&recipients, &fonts, &options)?;
     for w in postal_warnings(&options.size) {

@@ -3,8 +3,9 @@
 use crate::diag::{Diagnostic, Error};
 use crate::export::pdf::write_pdf_with;
 use crate::export::write_report;
-use crate::output::write_atomic;
-use crate::{design_for, layout_card, layouts, load_note};
+use crate::input::{bundled as layouts, design_for, load_note};
+use crate::io::write_atomic;
+use crate::layout::layout_card;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -23,11 +24,11 @@ pub enum DuplexArg {
     Long,
 }
 
-impl From<DuplexArg> for crate::impose::Duplex {
+impl From<DuplexArg> for crate::batch::impose::Duplex {
     fn from(d: DuplexArg) -> Self {
         match d {
-            DuplexArg::Short => crate::impose::Duplex::Short,
-            DuplexArg::Long => crate::impose::Duplex::Long,
+            DuplexArg::Short => crate::batch::impose::Duplex::Short,
+            DuplexArg::Long => crate::batch::impose::Duplex::Long,
         }
     }
 }

@@ -2,8 +2,9 @@
 
 use crate::diag::Result;
 use crate::export::png::{self, Background, PngOptions};
-use crate::output::write_atomic;
-use crate::{design_for, layout_card, load_note};
+use crate::input::{design_for, load_note};
+use crate::io::write_atomic;
+use crate::layout::layout_card;
 use clap::Args;
 use std::path::PathBuf;
 

@@ -2,12 +2,12 @@
 //! a printer, keep its correction, and send PDFs to it at exact size.
 
 use super::DuplexArg;
-use crate::calibrate::{self, Measurements, Sheet, SheetText};
 use crate::diag::{Diagnostic, Result};
 use crate::export::pdf::{write_pdf_with, PdfOptions};
-use crate::output::write_atomic;
-use crate::print::{self, Duplex, PrintOptions};
-use crate::profile::{self, Profile, ProfileFile};
+use crate::io::write_atomic;
+use crate::printer::calibrate::{self, Measurements, Sheet, SheetText};
+use crate::printer::cups::{self as print, Duplex, PrintOptions};
+use crate::printer::profile::{self, Profile, ProfileFile};
 use crate::scene::Scene;
 use crate::units::Pt;
 use clap::{Args, Subcommand};

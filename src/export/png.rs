@@ -28,9 +28,9 @@
 //! only PNG and JPEG backgrounds are read.
 
 use crate::diag::{Diagnostic, Result};
+use crate::input::design::{FontChoice, Style};
+use crate::input::image::{decode, ImageLimits};
 use crate::scene::{CardBoxes, Item, Page, Panel, Picture, Rect, Scene, Stroke, TextRun};
-use crate::spec::design::{FontChoice, Style};
-use crate::spec::image::{decode, ImageLimits};
 use crate::text::FontSet;
 use ab_glyph::{point, Font as _, FontRef, Glyph, GlyphId, PxScale};
 use ab_glyph_rasterizer::Rasterizer;
@@ -624,7 +624,7 @@ mod tests {
             from: [10.0, 36.0],
             to: [62.0, 36.0],
             width: 2.0,
-            color: crate::spec::design::Rgb([0.0, 0.0, 0.0]),
+            color: crate::input::design::Rgb([0.0, 0.0, 0.0]),
         }));
         let scene = Scene {
             fonts: Vec::new(),
@@ -647,8 +647,8 @@ mod tests {
 
     #[test]
     fn panels_images_and_preview_items_are_drawn() {
+        use crate::input::design::Rgb;
         use crate::scene::{ImageData, Panel, Picture};
-        use crate::spec::design::Rgb;
         let navy = Rgb([0.0, 0.0, 0.5]);
         let mut p = page(72.0, 72.0, 0.0);
         p.items.push(Item::Panel(Panel {

@@ -7,12 +7,12 @@
 //! `place`.
 
 use crate::diag::{Diagnostic, Place, Result};
-use crate::scene::{Item, Panel, Picture, PlacedGlyph, Role, Stroke, TextRun};
-use crate::spec::design::{
+use crate::input::design::{
     border_frames, fill_template, overlaps, Case, Design, ElementKind, HAlign, TextElement,
 };
-use crate::spec::note::words;
-use crate::spec::Note;
+use crate::input::note::words;
+use crate::input::Note;
+use crate::scene::{Item, Panel, Picture, PlacedGlyph, Role, Stroke, TextRun};
 use crate::text::shape::MissingGlyph;
 use crate::text::{FontSet, Shaper};
 

@@ -5,9 +5,9 @@
 use super::linebreak::{break_lines, After, Measure, Piece};
 use super::{Content, Word};
 use crate::diag::{Diagnostic, Place, Result};
+use crate::input::design::{Align, Anchor, Side, Style, VAlign};
+use crate::input::Design;
 use crate::scene::{CardBoxes, Role};
-use crate::spec::design::{Align, Anchor, Side, Style, VAlign};
-use crate::spec::Design;
 use crate::text::{FontSet, ShapedWord};
 use std::ops::Range;
 use std::path::Path;

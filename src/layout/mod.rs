@@ -8,11 +8,13 @@ pub mod decor;
 pub mod fit;
 pub mod linebreak;
 pub mod place;
+pub mod run;
 
 use crate::diag::{Diagnostic, Place, Result};
-use crate::spec::design::Style;
-use crate::spec::note::{words, Field};
-use crate::spec::{Design, Note};
+use crate::input::design::Style;
+use crate::input::note::{words, Field};
+use crate::input::{Design, Note};
+use crate::scene::Scene;
 use crate::text::shape::Spacing;
 use crate::text::{FontSet, ShapedWord, Shaper};
 use std::sync::Arc;
@@ -162,4 +164,38 @@ pub fn prepare(
         }
     }
     Ok(content)
+}
+
+/// A card laid out: the Scene (one page) and the layout decisions.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// The display list every exporter reads.
+    pub scene: Scene,
+    /// Size, lines and boxes chosen by fitting.
+    pub fitted: Fitted,
+}
+
+/// Lays out one card: shape, fit, place.
+pub fn layout_card(note: &Note, design: &Design) -> Result<Card> {
+    let fonts = FontSet::load(&design.font, &design.source.display_path())?;
+    let mut shaper = Shaper::new(&fonts.fonts);
+    let content = prepare(note, design, &fonts, &mut shaper)?;
+    let fitted = fit(&content, design, &fonts, &note.path)?;
+    let page = place(&fitted, &content, design, &fonts);
+    let title = match &note.greeting {
+        Some(g) => format!(
+            "{} — {}",
+            g.text.trim().trim_end_matches(','),
+            note.signer.text.trim()
+        ),
+        None => format!("A note from {}", note.signer.text.trim()),
+    };
+    Ok(Card {
+        scene: Scene {
+            fonts: fonts.fonts.clone(),
+            pages: vec![page],
+            title,
+        },
+        fitted,
+    })
 }

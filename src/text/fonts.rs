@@ -1,7 +1,7 @@
 //! Fonts: the bundled families (built into the binary) and the user's files.
 
 use crate::diag::{Diagnostic, Place, Result};
-use crate::spec::design::{FontChoice, Style, BUNDLED_FAMILIES};
+use crate::input::design::{FontChoice, Style, BUNDLED_FAMILIES};
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;

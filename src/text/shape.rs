@@ -258,7 +258,7 @@ fn hyphenation_points(word: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::design::FontChoice;
+    use crate::input::design::FontChoice;
     use crate::text::FontSet;
     use std::path::Path;
 

@@ -2,15 +2,18 @@
 //! anything is written, laid out on all cores, streamed into one PDF
 //! (optionally imposed on sheets) and, on request, one PDF per recipient.
 
+pub mod impose;
+pub mod merge;
+
+use crate::batch::impose::{place_card, Duplex, Imposition};
+use crate::batch::merge::{Recipients, Template};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::export::pdf::{PdfOptions, PdfWriter};
 use crate::export::report::{card_report, CardReport, Report};
-use crate::impose::{place_card, Duplex, Imposition};
+use crate::input::{Design, Note};
 use crate::layout;
-use crate::merge::{Recipients, Template};
 use crate::parallel::{self, map_chunks};
 use crate::scene::Page;
-use crate::spec::{Design, Note};
 use crate::text::shape::WordCache;
 use crate::text::{FontSet, Shaper};
 use std::collections::BTreeSet;
@@ -517,7 +520,7 @@ impl SplitNames {
     fn name(
         &mut self,
         recipients: &Recipients,
-        row: &crate::merge::Row,
+        row: &crate::batch::merge::Row,
         copy: usize,
         copies: usize,
     ) -> String {

@@ -2,6 +2,7 @@
 //! validated types with every length in points and every error pointing at the
 //! file, line and key it came from.
 
+pub mod bundled;
 pub mod design;
 pub mod image;
 pub mod note;
@@ -35,4 +36,27 @@ pub(crate) fn at_span(
     message: impl Into<String>,
 ) -> Diagnostic {
     Diagnostic::at(Place::at_offset(path, source, span.start), message)
+}
+
+/// Reads and validates a note file.
+pub fn load_note(path: &Path) -> crate::diag::Result<Note> {
+    let text = bundled::read_text(path, None)?;
+    note::parse_note(path, &text)
+}
+
+/// The design for a note: `override_layout` if given (a bundled name or a
+/// path), else the note's `layout`, else the default design. A note's
+/// `layout` path is relative to the note.
+pub fn design_for(note: &Note, override_layout: Option<&str>) -> crate::diag::Result<Design> {
+    match override_layout {
+        Some(l) => bundled::resolve(l, Path::new(""), None),
+        None => match &note.layout {
+            Some(l) => {
+                let base = note.path.parent().unwrap_or(Path::new(""));
+                let place = Place::file(&note.path);
+                bundled::resolve(l, base, Some(&place))
+            }
+            None => bundled::resolve(bundled::DEFAULT, Path::new(""), None),
+        },
+    }
 }

@@ -25,10 +25,10 @@
 
 use crate::diag::{Diagnostic, Error, Result};
 use crate::export::pdf::{Correction, PdfOptions};
-use crate::layouts::read_text;
-use crate::output::write_atomic;
+use crate::input::bundled::read_text;
+use crate::input::{at_span, toml_error};
+use crate::io::write_atomic;
 use crate::scene::{Item, Rect, Role, Scene};
-use crate::spec::{at_span, toml_error};
 use crate::units::Pt;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -430,7 +430,7 @@ impl ProfileFile {
         if let Ok(default) = default_path() {
             if default == self.path {
                 if let Some(dir) = self.path.parent() {
-                    crate::output::create_dir(dir)?;
+                    crate::io::create_dir(dir)?;
                 }
             }
         }
@@ -444,8 +444,8 @@ impl ProfileFile {
 /// ```no_run
 /// # fn main() -> stationer::diag::Result<()> {
 /// # let scene: stationer::scene::Scene = unimplemented!();
-/// let profile = stationer::profile::load(None, "office")?;
-/// for warning in stationer::profile::preflight(&scene, &profile) {
+/// let profile = stationer::printer::profile::load(None, "office")?;
+/// for warning in stationer::printer::profile::preflight(&scene, &profile) {
 ///     eprintln!("warning: {warning}");
 /// }
 /// let pdf = stationer::export::pdf::write_pdf_with(&scene, &profile.pdf_options(false));

@@ -1,8 +1,8 @@
 //! The bundled designs (`layouts/*.toml`), built into the binary.
 
 use crate::diag::{Diagnostic, Place, Result};
-use crate::spec::design::parse_design;
-use crate::spec::{Design, DesignSource};
+use crate::input::design::parse_design;
+use crate::input::{Design, DesignSource};
 use std::path::Path;
 
 /// The design used when a note names none.
@@ -10,22 +10,28 @@ pub const DEFAULT: &str = "classic-a2";
 
 /// Bundled designs: name and TOML source, in the order `stationer layouts` lists them.
 pub const BUNDLED: &[(&str, &str)] = &[
-    ("classic-a2", include_str!("../layouts/classic-a2.toml")),
-    ("portrait-a6", include_str!("../layouts/portrait-a6.toml")),
-    ("folded-a2", include_str!("../layouts/folded-a2.toml")),
-    ("monogram-a2", include_str!("../layouts/monogram-a2.toml")),
+    ("classic-a2", include_str!("../../layouts/classic-a2.toml")),
+    (
+        "portrait-a6",
+        include_str!("../../layouts/portrait-a6.toml"),
+    ),
+    ("folded-a2", include_str!("../../layouts/folded-a2.toml")),
+    (
+        "monogram-a2",
+        include_str!("../../layouts/monogram-a2.toml"),
+    ),
     (
         "letterhead-a7",
-        include_str!("../layouts/letterhead-a7.toml"),
+        include_str!("../../layouts/letterhead-a7.toml"),
     ),
     (
         "correspondence",
-        include_str!("../layouts/correspondence.toml"),
+        include_str!("../../layouts/correspondence.toml"),
     ),
-    ("studio-a7", include_str!("../layouts/studio-a7.toml")),
+    ("studio-a7", include_str!("../../layouts/studio-a7.toml")),
     (
         "preprinted-a2",
-        include_str!("../layouts/preprinted-a2.toml"),
+        include_str!("../../layouts/preprinted-a2.toml"),
     ),
 ];
 

@@ -3,8 +3,8 @@
 //! reported by row and column.
 
 use crate::diag::{Diagnostic, Place, Result};
-use crate::spec::note::Field;
-use crate::spec::Note;
+use crate::input::note::Field;
+use crate::input::Note;
 use std::path::{Path, PathBuf};
 
 /// The most recipient rows read from one CSV file.
@@ -436,7 +436,7 @@ mod tests {
     #[test]
     fn placeholders_and_literal_braces() {
         let r = recipients("name\nAnn\n");
-        let note = crate::spec::note::parse_note(
+        let note = crate::input::note::parse_note(
             Path::new("n.toml"),
             "body = \"Hi {name}, {{not}} }}x{{\"\nsigner = \"{ name }\"\n",
         )
@@ -450,7 +450,7 @@ mod tests {
     #[test]
     fn unknown_column_is_named_with_the_columns() {
         let r = recipients("name,title\nAnn,Dr.\n");
-        let note = crate::spec::note::parse_note(
+        let note = crate::input::note::parse_note(
             Path::new("n.toml"),
             "body = \"x\"\nsigner = \"{nmae}\"\n",
         )

@@ -13,13 +13,13 @@
 //! their barcode into. A block too big for that space is set smaller, down
 //! to [`MIN_SIZE`]; below that the row is refused.
 
+use crate::batch::merge::{Recipients, Row};
 use crate::diag::{Diagnostic, Error, Place, Result};
 use crate::export::pdf::PdfWriter;
+use crate::input::design::{Fold, Rgb};
+use crate::input::{toml_error, Design};
 use crate::layout::decor::{set_text, SetText};
-use crate::merge::{Recipients, Row};
 use crate::scene::{Item, Page, PlacedGlyph, Role, TextRun};
-use crate::spec::design::{Fold, Rgb};
-use crate::spec::{toml_error, Design};
 use crate::text::{FontSet, Shaper};
 use crate::units::Pt;
 use serde::Deserialize;
@@ -286,7 +286,7 @@ fn tidy(line: &str) -> String {
 
 /// Reads a return address from a TOML file with the keys of [`Address`].
 pub fn read_return_address(path: &Path) -> Result<Address> {
-    let text = crate::layouts::read_text(path, None)?;
+    let text = crate::input::bundled::read_text(path, None)?;
     let a: Address = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
     if a.name.trim().is_empty() && a.address1.trim().is_empty() {
         return Err(Diagnostic::at(
@@ -415,7 +415,7 @@ pub fn make_envelopes(
     let mut shaper = Shaper::new(&fonts.fonts);
     let sender = options.return_address.clone().unwrap_or_default();
     let home = sender.country.clone();
-    let regular = fonts.index(crate::spec::design::Style::Regular);
+    let regular = fonts.index(crate::input::design::Style::Regular);
 
     // The return address: without its country on mail within that
     // country, with it on mail abroad.
@@ -562,7 +562,7 @@ impl Addressing<'_> {
         let abroad = !country.is_empty() && !country.eq_ignore_ascii_case(home.trim());
         let block = &blocks[usize::from(abroad)];
         let return_bottom = block.bottom;
-        let regular = fonts.index(crate::spec::design::Style::Regular);
+        let regular = fonts.index(crate::input::design::Style::Regular);
         let font = &fonts.fonts[regular];
         let (w, h) = (options.size.width, options.size.height);
         // The space the block may use.

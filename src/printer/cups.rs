@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Two-sided printing: which edge the sheet turns over.
-pub use crate::impose::Duplex;
+pub use crate::batch::impose::Duplex;
 
 /// How to print.
 #[derive(Debug, Clone, PartialEq, Eq)]

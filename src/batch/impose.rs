@@ -2,8 +2,8 @@
 //! outside every trim edge, and duplex backs turned to suit the printer.
 
 use crate::diag::{Diagnostic, Result};
+use crate::input::design::Rgb;
 use crate::scene::{Item, Page, Stroke};
-use crate::spec::design::Rgb;
 use crate::units::Pt;
 
 /// Gap between a trim line and its crop mark, in points (0.125 in).

@@ -11,11 +11,11 @@
 //! measured into a profile's offsets and scale.
 
 use crate::diag::{Diagnostic, Result};
-use crate::label::Setter;
-use crate::layouts;
-use crate::profile::Profile;
+use crate::input::bundled as layouts;
+use crate::input::design::{FontChoice, Rgb, Style};
+use crate::layout::run::Setter;
+use crate::printer::profile::Profile;
 use crate::scene::{Item, Page, Scene, Stroke};
-use crate::spec::design::{FontChoice, Rgb, Style};
 use crate::text::FontSet;
 use crate::units::Pt;
 use std::path::Path;
@@ -201,7 +201,7 @@ pub fn apply_measurements(profile: &mut Profile, sheet: &Sheet, m: &Measurements
 
 /// A word as it is typed in a shell command.
 fn quoted(word: &str) -> String {
-    crate::print::shell_quote(&[word.into()])
+    crate::printer::cups::shell_quote(&[word.into()])
 }
 
 /// Millimetres of a length in points, rounded to 0.1 mm, without a trailing `.0`.

@@ -1,0 +1,7 @@
+//! Printing: printer profiles (corrections measured from the calibration
+//! sheet), the calibration sheet itself, preflight against unprintable
+//! margins, and submission through CUPS.
+
+pub mod calibrate;
+pub mod cups;
+pub mod profile;
