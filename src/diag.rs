@@ -1,8 +1,15 @@
 //! Diagnostics: what went wrong, where, and what to do about it.
 //!
-//! A diagnostic names its place (file, and where known line and column, or a
-//! CSV row and column), a short lower-case message and optional hints. A stage
-//! may return several at once; the CLI prints them all and exits 1.
+//! A diagnostic has a severity, names its place (file, and where known line
+//! and column, or a CSV row and column; or the option of a library call it
+//! is about), a short lower-case message and optional hints. A stage may
+//! return several at once; warnings travel beside a result in [`Warned`]
+//! and are never printed by the library. The command line prints them all
+//! and exits 1 on an error.
+//!
+//! Library messages never spell a command-line flag: a diagnostic about an
+//! option names it in [`Diagnostic::option`] (`"dpi"`), and the command line
+//! shows that as `--dpi`.
 
 use std::fmt;
 use std::path::Path;
@@ -66,11 +73,26 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// The job cannot go on; nothing is written.
+    #[default]
+    Error,
+    /// The job goes on; the user should know.
+    Warning,
+}
+
 /// One problem.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// Error or warning (default: error).
+    pub severity: Severity,
     /// Where, when known.
     pub place: Option<Place>,
+    /// The option of the call this is about (`"dpi"`, `"sheet"`), when it is
+    /// about one; the command line shows it as the flag `--dpi`.
+    pub option: Option<String>,
     /// What is wrong: short, lower-case.
     pub message: String,
     /// What to do about it.
@@ -81,7 +103,9 @@ impl Diagnostic {
     /// A problem with no place.
     pub fn new(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
+            severity: Severity::Error,
             place: None,
+            option: None,
             message: message.into(),
             hints: Vec::new(),
         }
@@ -91,9 +115,22 @@ impl Diagnostic {
     pub fn at(place: Place, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             place: Some(place),
-            message: message.into(),
-            hints: Vec::new(),
+            ..Diagnostic::new(message)
         }
+    }
+
+    /// A problem with the value given for an option (`"dpi"`).
+    pub fn for_option(option: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            option: Some(option.to_string()),
+            ..Diagnostic::new(message)
+        }
+    }
+
+    /// The same diagnostic as a warning.
+    pub fn warning(mut self) -> Diagnostic {
+        self.severity = Severity::Warning;
+        self
     }
 
     /// Adds a hint.
@@ -103,11 +140,19 @@ impl Diagnostic {
     }
 }
 
+/// Shows a diagnostic with its option named as a flag (`--dpi: …`), the way
+/// the command line prints it.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("error: ")?;
+        f.write_str(match self.severity {
+            Severity::Error => "error: ",
+            Severity::Warning => "warning: ",
+        })?;
         if let Some(place) = &self.place {
             write!(f, "{place}: ")?;
+        }
+        if let Some(option) = &self.option {
+            write!(f, "--{}: ", option.replace('_', "-"))?;
         }
         f.write_str(&self.message)?;
         for hint in &self.hints {
@@ -150,6 +195,26 @@ impl std::error::Error for Error {}
 
 /// Shorthand for results of Stationer's stages.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A result with the warnings found on the way to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warned<T> {
+    /// The result.
+    pub value: T,
+    /// Warnings, in the order they were found; each has
+    /// [`Severity::Warning`].
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl<T> Warned<T> {
+    /// A result with no warnings.
+    pub fn new(value: T) -> Warned<T> {
+        Warned {
+            value,
+            warnings: Vec::new(),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -276,7 +276,7 @@ pub fn run_batch(
                     problems.extend(e.0.into_iter().map(|d| Diagnostic {
                         place: row.map(|r| recipients.place(r)).or(d.place),
                         message: format!("row {}: {}", job.row, d.message),
-                        hints: d.hints,
+                        ..d
                     }));
                 }
             }
