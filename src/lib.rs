@@ -9,7 +9,9 @@
 
 pub mod diag;
 pub mod io;
+pub mod paper;
 pub mod parallel;
+pub mod template;
 pub mod units;
 
 pub mod input;

@@ -3,6 +3,7 @@
 
 use crate::diag::{Diagnostic, Result};
 use crate::input::design::Rgb;
+use crate::paper::{self, Use};
 use crate::scene::{Item, Page, Stroke};
 use crate::units::Pt;
 
@@ -15,39 +16,24 @@ pub const CROP_WIDTH: f32 = 0.25;
 /// Space kept free at the sheet's edges when there are no crop marks, in points.
 pub const SHEET_MARGIN: f32 = 18.0;
 
-/// Named sheet sizes, portrait, in points.
-const SHEETS: &[(&str, f32, f32)] = &[
-    ("letter", 612.0, 792.0),
-    ("legal", 612.0, 1008.0),
-    ("a4", 595.276, 841.89),
-    ("a5", 419.528, 595.276),
-    ("tabloid", 792.0, 1224.0),
-];
-
-/// Parses a sheet: `letter`, `legal`, `a4`, `a5`, `tabloid`, or `WxH` with
-/// units (`8.5x11in`, `210x297mm`, `8.5inx11in`). Returns (width, height).
-pub fn parse_sheet(s: &str) -> std::result::Result<(f32, f32), String> {
-    let lower = s.trim().to_ascii_lowercase();
-    if let Some(&(_, w, h)) = SHEETS.iter().find(|x| x.0 == lower) {
-        return Ok((w, h));
+/// Parses a sheet: a named sheet (`letter`, `legal`, `a4`, `a5`,
+/// `tabloid`; see [`paper::PAPERS`]) or `WxH` with units (`8.5x11in`,
+/// `210x297mm`). Returns (width, height) in points.
+pub fn parse_sheet(s: &str) -> Result<(f32, f32)> {
+    if let Some(p) = paper::find(Use::Sheet, s) {
+        return Ok((p.width.0, p.height.0));
     }
-    for (i, _) in lower.match_indices('x') {
-        let (a, b) = (&lower[..i], &lower[i + 1..]);
-        let Ok(h) = b.parse::<Pt>() else { continue };
-        let unit: String = b.chars().skip_while(|c| !c.is_ascii_alphabetic()).collect();
-        let w = a
-            .parse::<Pt>()
-            .or_else(|_| format!("{a}{unit}").parse::<Pt>());
-        if let Ok(w) = w {
-            if w.0 < 72.0 || h.0 < 72.0 {
-                return Err(format!("sheet \"{s}\" is smaller than 1in a side"));
-            }
-            return Ok((w.0, h.0));
-        }
+    let bad = |why: String| {
+        Diagnostic::for_option("sheet", why).hint(format!(
+            "use {}, or WxH such as 8.5x11in",
+            paper::names(Use::Sheet).join(", ")
+        ))
+    };
+    let (w, h) = paper::parse_wxh(s).map_err(|_| bad(format!("unknown sheet \"{s}\"")))?;
+    if w.0 < 72.0 || h.0 < 72.0 {
+        return Err(bad(format!("sheet \"{s}\" is smaller than 1in a side")).into());
     }
-    Err(format!(
-        "unknown sheet \"{s}\": use letter, legal, a4, a5, tabloid, or WxH such as 8.5x11in"
-    ))
+    Ok((w.0, h.0))
 }
 
 /// Parses a grid `COLSxROWS`, e.g. `2x4`.

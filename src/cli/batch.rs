@@ -115,12 +115,7 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         super::refuse_overwriting_input(&a.note, out)?;
         super::refuse_overwriting_input(&a.data, out)?;
     }
-    let sheet = a
-        .sheet
-        .as_deref()
-        .map(parse_sheet)
-        .transpose()
-        .map_err(usage)?;
+    let sheet = a.sheet.as_deref().map(parse_sheet).transpose()?;
     let grid = a
         .grid
         .as_deref()

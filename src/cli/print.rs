@@ -470,7 +470,7 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
     }
     let job = print::submit(&args.file, &options)?;
     let media = print::read_page_size(&args.file)
-        .map(|[w, h]| print::media_name(w, h))
+        .map(|[w, h]| crate::paper::cups_media(w, h))
         .unwrap_or_default();
     let copies = match options.copies {
         1 => "1 copy".to_string(),

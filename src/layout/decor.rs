@@ -8,7 +8,7 @@
 
 use crate::diag::{Diagnostic, Place, Result};
 use crate::input::design::{
-    border_frames, fill_template, overlaps, Case, Design, ElementKind, HAlign, TextElement,
+    border_frames, overlaps, Case, Design, ElementKind, HAlign, TextElement,
 };
 use crate::input::note::words;
 use crate::input::Note;
@@ -120,13 +120,17 @@ pub fn set_lettering(
         let ElementKind::Text(t) = &e.kind else {
             continue;
         };
-        let text = fill_template(&t.template, |name| match name {
-            "initials" => Some(initials(signer)),
-            "signer" => Some(signer.to_string()),
-            "contact" => Some(contact.to_string()),
-            _ => None,
-        })
-        .map_err(|why| Diagnostic::at(e.place.clone(), format!("text: {why}")))?;
+        // The design's parser admits only known placeholders; an empty
+        // `{contact}` leaves the line out.
+        let text = t
+            .template
+            .fill(|f| match f.name.as_str() {
+                "initials" => initials(signer),
+                "signer" => signer.to_string(),
+                "contact" => contact.to_string(),
+                _ => String::new(),
+            })
+            .text;
         let text = match t.case {
             Case::Keep => text,
             Case::Upper => text.to_uppercase(),
