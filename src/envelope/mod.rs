@@ -18,7 +18,8 @@ use crate::diag::{Diagnostic, Error, Place, Result};
 use crate::export::pdf::PdfWriter;
 use crate::input::design::{Fold, Rgb};
 use crate::input::{toml_error, Design};
-use crate::layout::decor::{set_text, SetText};
+use crate::layout::run::set_line;
+use crate::scene::PlacedGlyph as Glyph;
 use crate::scene::{Item, Page, PlacedGlyph, Role, TextRun};
 use crate::text::{FontSet, Shaper};
 use crate::units::Pt;
@@ -640,6 +641,28 @@ impl Addressing<'_> {
 
 fn round2(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
+}
+
+/// A line set by the one run builder, before placing.
+struct SetText {
+    text: String,
+    glyphs: Vec<Glyph>,
+    width: f32,
+}
+
+fn set_text(
+    shaper: &mut Shaper,
+    fonts: &FontSet,
+    font: usize,
+    text: &str,
+    size: f32,
+    tracking: f32,
+) -> std::result::Result<SetText, crate::text::shape::MissingGlyph> {
+    set_line(shaper, fonts, font, text, size, tracking).map(|r| SetText {
+        text: r.text,
+        glyphs: r.glyphs,
+        width: r.width,
+    })
 }
 
 #[cfg(test)]
