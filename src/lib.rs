@@ -6,6 +6,7 @@
 //! The products are built on that path: [`batch`] (mail merge and
 //! imposition), [`envelope`] and [`printer`] (profiles, calibration, CUPS).
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 // A diagnostic (place, option, message, hints) is a little over clippy's
 // 128-byte line for an error type; errors are the cold path, so it is not
 // boxed.
@@ -30,6 +31,10 @@ pub mod batch;
 pub mod envelope;
 pub mod printer;
 
+/// The command line (the `cli` feature, on by default): clap definitions and
+/// arguments turned into library calls; the only code that prints.
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]
 pub mod fuzzing;
