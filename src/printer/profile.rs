@@ -25,7 +25,7 @@
 
 use crate::diag::{Diagnostic, Error, Result};
 use crate::export::pdf::{Correction, PdfOptions};
-use crate::input::bundled::read_text;
+use crate::input::bundled::read_text_as;
 use crate::input::{at_span, toml_error};
 use crate::io::write_atomic;
 use crate::scene::{Item, Rect, Role, Scene};
@@ -342,7 +342,7 @@ impl ProfileFile {
                 profiles: Vec::new(),
             });
         }
-        let text = read_text(&path, None)?;
+        let text = read_text_as(&path, None, "the profiles file")?;
         let profiles = parse_profiles(&path, &text)?;
         Ok(ProfileFile {
             path,
