@@ -19,6 +19,7 @@
 
 use crate::diag::{Diagnostic, Result};
 use crate::text::fonts::io_reason;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::{File, Metadata};
 use std::io::{Read, Write};
@@ -102,7 +103,7 @@ pub fn kind_of(meta: &Metadata) -> &'static str {
 }
 
 /// Device and inode: the same file under any name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct FileId(u64, u64);
 
 fn file_id(meta: &Metadata) -> Option<FileId> {
@@ -139,7 +140,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// type is checked before it is opened, so a FIFO is never opened and a
 /// device never read, and the limit counts the bytes actually read (at most
 /// `limit + 1`), not the length the file reports.
-pub fn read_bounded(path: &Path, limit: u64, role: &str) -> std::result::Result<Vec<u8>, ReadError> {
+pub fn read_bounded(
+    path: &Path,
+    limit: u64,
+    role: &str,
+) -> std::result::Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(&meta)));
@@ -166,6 +171,49 @@ pub fn read_bounded(path: &Path, limit: u64, role: &str) -> std::result::Result<
     if data.len() as u64 > limit {
         return Err(ReadError::TooLarge(limit));
     }
+    lock(&READS).push(ReadRecord {
+        role: role.to_string(),
+        path: path.to_path_buf(),
+        canonical: path.canonicalize().ok(),
+        id: file_id(&opened),
+    });
+    Ok(data)
+}
+
+/// Reads the first `head` and the last `tail` bytes of a regular file (the
+/// whole file when it is no longer), joined: what a reader that needs only
+/// the start and the end of a large file (a PDF's first page and trailer)
+/// reads. The same checks as [`read_bounded`].
+pub fn read_ends(
+    path: &Path,
+    head: u64,
+    tail: u64,
+    role: &str,
+) -> std::result::Result<Vec<u8>, ReadError> {
+    use std::io::{Seek, SeekFrom};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(&meta)));
+    }
+    if meta.len() <= head + tail {
+        return read_bounded(path, head + tail, role);
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    let opened = file.metadata()?;
+    if !opened.is_file() {
+        return Err(ReadError::NotRegular(kind_of(&opened)));
+    }
+    let mut data = Vec::new();
+    (&mut file).take(head).read_to_end(&mut data)?;
+    file.seek(SeekFrom::Start(opened.len().saturating_sub(tail)))?;
+    file.take(tail).read_to_end(&mut data)?;
     lock(&READS).push(ReadRecord {
         role: role.to_string(),
         path: path.to_path_buf(),
@@ -349,7 +397,9 @@ impl Plan {
                 },
             ));
         }
-        let mut seen: Vec<(String, Identity)> = Vec::new();
+        // Outputs by canonical path and by identity: linear in their number.
+        let mut by_path: HashMap<PathBuf, String> = HashMap::new();
+        let mut by_id: HashMap<FileId, String> = HashMap::new();
         let mut stdout: Option<String> = None;
         for out in &self.outputs {
             let label = out.label();
@@ -367,17 +417,11 @@ impl Plan {
                 continue;
             }
             let me = Identity::of_output(&out.path);
-            let mut clash = None;
-            for (what, id) in &inputs {
-                match me.same(id) {
-                    Some(true) if out.update => {}
-                    Some(same_name) => {
-                        clash = Some((what.clone(), same_name));
-                        break;
-                    }
-                    None => {}
-                }
-            }
+            let clash = inputs.iter().find_map(|(what, id)| match me.same(id) {
+                Some(true) if out.update => None,
+                Some(same_name) => Some((what, same_name)),
+                None => None,
+            });
             if let Some((what, same_name)) = clash {
                 let how = if same_name { "" } else { " (by a link)" };
                 problems.push(
@@ -388,10 +432,12 @@ impl Plan {
                 );
                 continue;
             }
-            if let Some((what, same_name)) = seen
-                .iter()
-                .find_map(|(w, id)| me.same(id).map(|s| (w.clone(), s)))
-            {
+            let earlier = match (&me.canonical, me.id) {
+                (Some(c), _) if by_path.contains_key(c) => Some((by_path[c].clone(), true)),
+                (_, Some(id)) if by_id.contains_key(&id) => Some((by_id[&id].clone(), false)),
+                _ => None,
+            };
+            if let Some((what, same_name)) = earlier {
                 let how = if same_name { "" } else { " (by a link)" };
                 problems.push(
                     Diagnostic::new(format!(
@@ -401,7 +447,12 @@ impl Plan {
                 );
                 continue;
             }
-            seen.push((label, me));
+            if let Some(c) = me.canonical {
+                by_path.insert(c, label.clone());
+            }
+            if let Some(id) = me.id {
+                by_id.insert(id, label);
+            }
         }
         if problems.is_empty() {
             Ok(())
@@ -446,9 +497,8 @@ fn clear(live: &mut Live) -> usize {
 /// its renames first: outputs are then all replaced, or none.
 pub fn remove_temps_on_signal() -> Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).map_err(|e| {
-        Diagnostic::new(format!("cannot handle signals: {}", io_reason(&e)))
-    })?;
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+        .map_err(|e| Diagnostic::new(format!("cannot handle signals: {}", io_reason(&e))))?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -487,6 +537,7 @@ impl Drop for Staged {
 /// leaves every existing file as it was.
 pub struct Commit {
     plan: Plan,
+    planned: HashSet<PathBuf>,
     staged: Vec<Staged>,
     stdout: Vec<Vec<u8>>,
 }
@@ -495,20 +546,35 @@ impl Commit {
     /// Starts a commit for a plan, after [`Plan::check`].
     pub fn new(plan: Plan) -> Result<Commit> {
         plan.check()?;
+        let planned = plan.outputs.iter().map(|o| o.path.clone()).collect();
         Ok(Commit {
             plan,
+            planned,
             staged: Vec::new(),
             stdout: Vec::new(),
         })
+    }
+
+    /// Adds outputs known only now (the files of a split batch) to the
+    /// plan, and checks it again.
+    pub fn add_outputs<P: AsRef<Path>>(
+        &mut self,
+        role: &str,
+        paths: impl IntoIterator<Item = P>,
+    ) -> Result<()> {
+        for p in paths {
+            self.planned.insert(p.as_ref().to_path_buf());
+            self.plan.output(role, p);
+        }
+        self.plan.check()
     }
 
     /// Writes one output to a temporary file beside `path` (`-`: kept for
     /// standard output). An output not in the plan is added to it (`role`
     /// says how it was asked for) and checked.
     pub fn stage(&mut self, role: &str, path: &Path, data: &[u8]) -> Result<()> {
-        if !self.plan.outputs.iter().any(|o| o.path == path) {
-            self.plan.output(role, path);
-            self.plan.check()?;
+        if !self.planned.contains(path) {
+            self.add_outputs(role, [path])?;
         }
         if is_stdout(path) {
             self.stdout.push(data.to_vec());
@@ -517,7 +583,11 @@ impl Commit {
         let label = format!("{role} {}", path.display());
         refuse_target(&label, path)?;
         let fail = |e: std::io::Error| {
-            Diagnostic::new(format!("cannot write {}: {}", path.display(), io_reason(&e)))
+            Diagnostic::new(format!(
+                "cannot write {}: {}",
+                path.display(),
+                io_reason(&e)
+            ))
         };
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
@@ -562,11 +632,6 @@ impl Commit {
     /// standard output.
     pub fn finish(mut self) -> Result<()> {
         self.plan.check()?;
-        for o in &self.plan.outputs {
-            if !is_stdout(&o.path) {
-                refuse_target(&o.label(), &o.path)?;
-            }
-        }
         {
             let mut live = lock(&LIVE);
             if live.dying {
@@ -609,7 +674,10 @@ impl Commit {
                 out.write_all(data)
                     .and_then(|()| out.flush())
                     .map_err(|e| {
-                        Diagnostic::new(format!("cannot write to standard output: {}", io_reason(&e)))
+                        Diagnostic::new(format!(
+                            "cannot write to standard output: {}",
+                            io_reason(&e)
+                        ))
                     })?;
             }
         }
@@ -635,10 +703,9 @@ pub struct FileLock {
 /// Takes an exclusive lock on `.NAME.lock` beside `path`, waiting for
 /// another process that holds it. The lock file stays (it is empty).
 pub fn lock_beside(path: &Path) -> Result<FileLock> {
-    let name = path.file_name().map_or_else(
-        || "stationer".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let name = path
+        .file_name()
+        .map_or_else(|| "stationer".into(), |n| n.to_string_lossy().into_owned());
     let lock_path = path.with_file_name(format!(".{name}.lock"));
     let fail = |e: std::io::Error| {
         Diagnostic::new(format!(
@@ -703,7 +770,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.pdf");
         let mut plan = Plan::new();
-        plan.output("-o", &a).output("--report", dir.path().join(".").join("a.pdf"));
+        plan.output("-o", &a)
+            .output("--report", dir.path().join(".").join("a.pdf"));
         let e = plan.check().unwrap_err().to_string();
         assert!(e.contains("are the same file"), "{e}");
     }

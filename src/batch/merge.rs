@@ -54,18 +54,24 @@ impl Recipients {
 /// (commas, quotes and line breaks inside quoted fields).
 pub fn read_csv(path: &Path) -> Result<Recipients> {
     let fail = |why: String| Diagnostic::at(Place::file(path), why);
-    let mut data = crate::io::read_bounded(path, MAX_CSV_BYTES, "the recipient list").map_err(|e| match e {
-        crate::io::ReadError::TooLarge(_) => fail(format!("cannot read: {e} for a recipient list")),
-        e => fail(format!("cannot read: {e}")),
-    })?;
+    let mut data = crate::io::read_bounded(path, MAX_CSV_BYTES, "the recipient list").map_err(
+        |e| match e {
+            crate::io::ReadError::TooLarge(_) => {
+                fail(format!("cannot read: {e} for a recipient list"))
+            }
+            e => fail(format!("cannot read: {e}")),
+        },
+    )?;
     if data.starts_with(b"\xEF\xBB\xBF") {
         data.drain(..3);
     }
     let recipients = parse_csv(path, &data)?;
     if recipients.rows.is_empty() {
-        return Err(fail("the list has no recipient rows, only a header (or nothing)".into())
-            .hint("add one row per recipient under the header row")
-            .into());
+        return Err(
+            fail("the list has no recipient rows, only a header (or nothing)".into())
+                .hint("add one row per recipient under the header row")
+                .into(),
+        );
     }
     Ok(recipients)
 }

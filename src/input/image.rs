@@ -52,7 +52,9 @@ pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> 
         |why: String| Diagnostic::new(format!("cannot use {what} {}: {why}", path.display()));
     let role = format!("the {what}");
     let data = crate::io::read_bounded(path, limits.bytes, &role).map_err(|e| match e {
-        crate::io::ReadError::TooLarge(_) => fail(e.to_string()).hint("save a smaller image, e.g. at 300 dpi"),
+        crate::io::ReadError::TooLarge(_) => {
+            fail(e.to_string()).hint("save a smaller image, e.g. at 300 dpi")
+        }
         e => fail(e.to_string()),
     })?;
     let format = ImageReader::new(Cursor::new(&data))
