@@ -731,3 +731,102 @@ fn limits_are_given_in_their_unit() {
         &["larger than the 50 MiB limit"],
     );
 }
+
+// "`batch --print` writes its outputs first and then submits the PDF"
+
+#[test]
+fn failed_print_submission_keeps_the_written_pdf() {
+    let dir = setup();
+    let d = dir.path();
+    let empty = d.join("empty-path");
+    std::fs::create_dir(&empty).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_stationer"))
+        .args(["batch", "t.toml", "--data", "r.csv", "-o", "cards.pdf"])
+        .args(["--print", "--printer", "office"])
+        .current_dir(d)
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the CUPS print spooler is not installed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cards.pdf is written; print it later with stationer print cards.pdf"),
+        "{err}"
+    );
+    assert!(std::fs::read(d.join("cards.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF-"));
+    assert_eq!(temps(d), Vec::<PathBuf>::new());
+}
+
+// "(The profiles file is the exception: when it is a link, `profile set`
+// changes the file it points to.)"
+
+#[test]
+fn profiles_file_behind_a_link_is_changed_where_it_points() {
+    let dir = setup();
+    let d = dir.path();
+    std::fs::create_dir(d.join("dotfiles")).unwrap();
+    std::os::unix::fs::symlink("dotfiles/profiles.toml", d.join("profiles.toml")).unwrap();
+    for name in ["office", "home"] {
+        let o = stationer(
+            d,
+            &[
+                "profile",
+                "set",
+                name,
+                "--offset-x",
+                "1mm",
+                "--profiles",
+                "profiles.toml",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert!(std::fs::symlink_metadata(d.join("profiles.toml"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = std::fs::read_to_string(d.join("dotfiles/profiles.toml")).unwrap();
+    assert!(
+        text.contains("[office]") && text.contains("[home]"),
+        "{text}"
+    );
+    assert_eq!(temps(d), Vec::<PathBuf>::new());
+}
+
+// "`print` reads only the first and last 8 MiB of a PDF"
+
+#[test]
+fn print_reads_only_the_ends_of_a_large_pdf() {
+    let dir = setup();
+    let d = dir.path();
+    let o = stationer(d, &["render", "n.toml", "-o", "c.pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let pdf = std::fs::read(d.join("c.pdf")).unwrap();
+    // The card, 4 GiB of nothing (sparse), and the card again: the first
+    // page is at the start, the trailer at the end.
+    use std::io::{Seek, SeekFrom, Write};
+    let mut f = std::fs::File::create(d.join("big.pdf")).unwrap();
+    f.write_all(&pdf).unwrap();
+    f.seek(SeekFrom::Current(4 << 30)).unwrap();
+    f.write_all(&pdf).unwrap();
+    drop(f);
+    let (o, took) = run_within(
+        d,
+        &["print", "big.pdf", "--printer", "office", "--dry-run"],
+        Duration::from_secs(20),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("media=Custom.5.5x4.25in"),
+        "{}",
+        stdout(&o)
+    );
+    // Reading all 4 GiB takes far longer (and as much memory).
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}

@@ -457,10 +457,14 @@ impl ProfileFile {
                 p
             }
         };
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            if let Ok(target) = path.canonicalize() {
-                path = target;
-            }
+        for _ in 0..16 {
+            let Ok(target) = std::fs::read_link(&path) else {
+                break;
+            };
+            path = match path.parent() {
+                Some(dir) => dir.join(target),
+                None => target,
+            };
         }
         let lock = crate::io::lock_beside(&path)?;
         Ok((ProfileFile::load(Some(&path))?, lock))
