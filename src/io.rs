@@ -746,7 +746,8 @@ mod tests {
         assert_eq!(size_text(1024 * 1024), "1 MiB");
         assert_eq!(size_text(64 * 1024), "64 KiB");
         assert_eq!(size_text(700), "700 bytes");
-        assert_eq!(size_text(1536 * 1024), "1.5 MiB");
+        assert_eq!(size_text(1536 * 1024), "1536 KiB");
+        assert_eq!(size_text(1536 * 1024 + 1), "1.5 MiB");
     }
 
     #[test]
