@@ -54,33 +54,26 @@ impl Recipients {
 /// (commas, quotes and line breaks inside quoted fields).
 pub fn read_csv(path: &Path) -> Result<Recipients> {
     let fail = |why: String| Diagnostic::at(Place::file(path), why);
-    let meta = std::fs::metadata(path).map_err(|e| {
-        fail(format!(
-            "cannot read: {}",
-            crate::text::fonts::io_reason(&e)
-        ))
-    })?;
-    if meta.is_dir() {
-        return Err(fail("cannot read: it is a directory".into()).into());
-    }
-    if meta.len() > MAX_CSV_BYTES {
-        return Err(fail(format!(
-            "the file is {} MB; the limit for a recipient list is {} MB",
-            meta.len() / 1_000_000,
-            MAX_CSV_BYTES / 1_000_000
-        ))
-        .into());
-    }
-    let mut data = std::fs::read(path).map_err(|e| {
-        fail(format!(
-            "cannot read: {}",
-            crate::text::fonts::io_reason(&e)
-        ))
-    })?;
+    let mut data = crate::io::read_bounded(path, MAX_CSV_BYTES, "the recipient list").map_err(
+        |e| match e {
+            crate::io::ReadError::TooLarge(_) => {
+                fail(format!("cannot read: {e} for a recipient list"))
+            }
+            e => fail(format!("cannot read: {e}")),
+        },
+    )?;
     if data.starts_with(b"\xEF\xBB\xBF") {
         data.drain(..3);
     }
-    parse_csv(path, &data)
+    let recipients = parse_csv(path, &data)?;
+    if recipients.rows.is_empty() {
+        return Err(
+            fail("the list has no recipient rows, only a header (or nothing)".into())
+                .hint("add one row per recipient under the header row")
+                .into(),
+        );
+    }
+    Ok(recipients)
 }
 
 /// Parses CSV bytes (see [`read_csv`]); `path` names the file in messages.

@@ -8,7 +8,7 @@ use crate::batch::{run_batch, BatchOptions, BatchOutput, DEFAULT_MAX_CARDS};
 use crate::diag::{Diagnostic, Error};
 use crate::export::report::Report;
 use crate::input::{design_for, load_note};
-use crate::io::write_atomic;
+use crate::io::{Commit, Plan};
 use crate::units::Pt;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -111,10 +111,29 @@ fn usage(msg: String) -> Error {
 
 /// Runs `stationer batch`.
 pub fn run(a: BatchArgs) -> Result<(), Error> {
-    for out in [Some(&a.output), a.report.as_ref()].into_iter().flatten() {
-        super::refuse_overwriting_input(&a.note, out)?;
-        super::refuse_overwriting_input(&a.data, out)?;
+    let mut plan = Plan::new();
+    plan.input("the note", &a.note)
+        .input("the recipient list", &a.data);
+    super::plan_design(&mut plan, a.layout.as_deref());
+    if let Some(p) = &a.profiles {
+        plan.input("the profiles file", p);
     }
+    plan.output("-o", &a.output);
+    if let Some(r) = &a.report {
+        plan.output("--report", r);
+    }
+    if let Some(dir) = &a.split {
+        if let Ok(m) = std::fs::metadata(dir) {
+            if !m.is_dir() {
+                return Err(usage(format!(
+                    "--split {}: it is {}, not a folder",
+                    dir.display(),
+                    crate::io::kind_of(&m)
+                )));
+            }
+        }
+    }
+    let commit = Commit::new(plan)?;
     let sheet = a.sheet.as_deref().map(parse_sheet).transpose()?;
     let grid = a
         .grid
@@ -170,7 +189,16 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
             .unwrap_or_default(),
     };
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
-    write_outputs(&a, out)?;
+    if out.cards.is_empty() {
+        return Err(Diagnostic::new(format!(
+            "the batch makes no cards from the {} rows of {}",
+            recipients.rows.len(),
+            a.data.display()
+        ))
+        .hint("every row was left out (a copies column of 0, or --from and --skip); nothing is written")
+        .into());
+    }
+    write_outputs(&a, out, commit)?;
     if a.print {
         let print = crate::printer::cups::PrintOptions {
             printer: a
@@ -181,29 +209,47 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
             tray: profile.as_ref().and_then(|p| p.tray.clone()),
             ..crate::printer::cups::PrintOptions::default()
         };
-        crate::printer::cups::submit(&a.output, &print)?;
+        crate::printer::cups::submit(&a.output, &print).map_err(|mut e| {
+            e.0.push(Diagnostic::new(format!(
+                "{} is written; print it later with stationer print {}",
+                a.output.display(),
+                a.output.display()
+            )));
+            e
+        })?;
     }
     Ok(())
 }
 
-fn write_outputs(a: &BatchArgs, out: BatchOutput) -> Result<(), Error> {
+fn write_outputs(a: &BatchArgs, out: BatchOutput, mut commit: Commit) -> Result<(), Error> {
     if a.print && out.pdf.is_none() {
         return Err(usage("--print needs the PDF".into()));
     }
     let report_bytes = a.report.as_ref().map(|_| report_json(&out.report));
     if let Some(pdf) = &out.pdf {
-        write_atomic(&a.output, pdf)?;
+        commit.stage("-o", &a.output, pdf)?;
     }
     if let (Some(path), Some(bytes)) = (&a.report, report_bytes) {
-        write_atomic(path, &bytes)?;
+        commit.stage("--report", path, &bytes)?;
     }
-    if let Some(dir) = &a.split {
-        crate::io::create_dir(dir)?;
-        for (name, bytes) in &out.split {
-            write_atomic(&safe_join(dir, name), bytes)?;
+    let Some(dir) = &a.split else {
+        return commit.finish();
+    };
+    // The folder is made only now, and removed again if the run fails.
+    let made = !dir.exists();
+    crate::io::create_dir(dir)?;
+    let result = (|| {
+        let paths: Vec<PathBuf> = out.split.iter().map(|(n, _)| safe_join(dir, n)).collect();
+        commit.add_outputs("--split file", &paths)?;
+        for (path, (_, bytes)) in paths.iter().zip(&out.split) {
+            commit.stage("--split file", path, bytes)?;
         }
+        commit.finish()
+    })();
+    if result.is_err() && made {
+        let _ = std::fs::remove_dir(dir);
     }
-    Ok(())
+    result
 }
 
 /// `dir/name` for a name made by the batch (no separators, never `..`).

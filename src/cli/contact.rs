@@ -9,7 +9,6 @@ use crate::diag::Result;
 use crate::export::png::{self, PngOptions};
 use crate::input::design::{Rgb, Style};
 use crate::input::{design_for, load_note};
-use crate::io::write_atomic;
 use crate::layout::run::Setter;
 use crate::scene::{Item, Page, Scene, Stroke};
 use std::path::Path;
@@ -20,14 +19,8 @@ pub const SHEET_PIXELS_WIDE: f32 = 2400.0;
 const FRAME: Rgb = Rgb([0.6, 0.6, 0.6]);
 const FAIL: Rgb = Rgb([0.8, 0.1, 0.1]);
 
-/// Draws the contact sheet of a note merged with a recipient list.
-pub fn run(
-    note_path: &Path,
-    layout: Option<&str>,
-    data: &Path,
-    output: &Path,
-    dpi: u32,
-) -> Result<()> {
+/// Draws the contact sheet of a note merged with a recipient list: the PNG.
+pub fn run(note_path: &Path, layout: Option<&str>, data: &Path, dpi: u32) -> Result<Vec<u8>> {
     let note = load_note(note_path)?;
     let design = design_for(&note, layout)?;
     let recipients = read_csv(data)?;
@@ -94,7 +87,7 @@ pub fn run(
         background: None,
     };
     let image = png::render_png(&scene, 0, &options);
-    write_atomic(output, &png::encode_png(&image))
+    Ok(png::encode_png(&image))
 }
 
 /// The gist of a problem, for a label under a thumbnail.

@@ -8,7 +8,7 @@ use crate::envelope::{
 };
 use crate::input::bundled as layouts;
 use crate::input::design::FontChoice;
-use crate::io::write_atomic;
+use crate::io::{Commit, Plan};
 use crate::text::FontSet;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -67,12 +67,14 @@ pub(crate) struct EnvelopesArgs {
 
 /// Runs `stationer envelopes`.
 pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
-    for input in [Some(&a.data), a.return_address.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        super::refuse_overwriting_input(input, &a.output)?;
+    let mut plan = Plan::new();
+    plan.input("the recipient list", &a.data);
+    if let Some(r) = &a.return_address {
+        plan.input("the return address", r);
     }
+    super::plan_design(&mut plan, a.layout.as_deref());
+    plan.output("-o", &a.output);
+    let mut commit = Commit::new(plan)?;
     let mut columns = Vec::new();
     for c in &a.column {
         let Some((field, column)) = c.split_once('=') else {
@@ -127,7 +129,8 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
             );
         }
     }
-    write_atomic(&a.output, &envelopes.pdf)
+    commit.stage("-o", &a.output, &envelopes.pdf)?;
+    commit.finish()
 }
 
 fn round2(v: f32) -> f32 {

@@ -287,7 +287,7 @@ fn tidy(line: &str) -> String {
 
 /// Reads a return address from a TOML file with the keys of [`Address`].
 pub fn read_return_address(path: &Path) -> Result<Address> {
-    let text = crate::input::bundled::read_text(path, None)?;
+    let text = crate::input::bundled::read_text_as(path, None, "the return address")?;
     let a: Address = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
     if a.name.trim().is_empty() && a.address1.trim().is_empty() {
         return Err(Diagnostic::at(

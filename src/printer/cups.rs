@@ -168,15 +168,16 @@ fn parse_box(v: &[u8]) -> Option<[f32; 4]> {
     skip_ws(rest).starts_with(b"]").then_some(out)
 }
 
-/// Reads the first page's size of a PDF file, in points, as it prints.
+/// How much of the start and of the end of a PDF [`read_page_size`] reads:
+/// Stationer writes the first page near the start, the page tree and the
+/// catalog at the end.
+pub const PAGE_SIZE_WINDOW: u64 = 8 * 1024 * 1024;
+
+/// Reads the first page's size of a PDF file, in points, as it prints. Reads
+/// at most [`PAGE_SIZE_WINDOW`] bytes from each end of the file.
 pub fn read_page_size(pdf: &Path) -> Result<[f32; 2]> {
-    let bytes = std::fs::read(pdf).map_err(|e| {
-        Diagnostic::new(format!(
-            "cannot read {}: {}",
-            pdf.display(),
-            crate::text::fonts::io_reason(&e)
-        ))
-    })?;
+    let bytes = crate::io::read_ends(pdf, PAGE_SIZE_WINDOW, PAGE_SIZE_WINDOW, "the PDF")
+        .map_err(|e| Diagnostic::new(format!("cannot read {}: {e}", pdf.display())))?;
     if !bytes.starts_with(b"%PDF-") {
         return Err(Diagnostic::new(format!("{} is not a PDF", pdf.display()))
             .hint("stationer print takes PDFs made by stationer render, batch or calibrate")
