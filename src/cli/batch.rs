@@ -116,12 +116,7 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         super::refuse_overwriting_input(&a.data, out)?;
     }
     let sheet = a.sheet.as_deref().map(parse_sheet).transpose()?;
-    let grid = a
-        .grid
-        .as_deref()
-        .map(parse_grid)
-        .transpose()
-        .map_err(usage)?;
+    let grid = a.grid.as_deref().map(parse_grid).transpose()?;
     let gutter = match &a.gutter {
         Some(g) => {
             let p: Pt = g
