@@ -282,7 +282,10 @@ pub fn run_batch(
                     });
                     if problems.is_empty() {
                         if let Some(name) = &job.split_name {
-                            let mut w = PdfWriter::new(&fonts.fonts, &job.note.signer.text);
+                            // Titled as `render` titles it: a split card's PDF
+                            // is the card rendered on its own.
+                            let title = layout::card_title(&job.note);
+                            let mut w = PdfWriter::new(&fonts.fonts, &title);
                             w.add_page(&page);
                             out.split.push((name.clone(), w.finish()));
                         }

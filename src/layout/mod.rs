@@ -11,7 +11,7 @@ pub mod linebreak;
 pub mod place;
 pub mod run;
 
-use crate::diag::{Diagnostic, Place, Result};
+use crate::diag::{Diagnostic, Error, Place, Result};
 use crate::input::design::Style;
 use crate::input::note::{words, Field};
 use crate::input::{Design, Note};
@@ -139,7 +139,7 @@ pub fn prepare(
                 shaper
                     .word(font, text, block.hyphenate)
                     .map(|shaped| Word { shaped, font })
-                    .map_err(|missing| {
+                    .map_err(|missing| -> Error {
                         Diagnostic::at(
                             Place {
                                 line: Some(block.field.line_of(offset + missing.offset)),
@@ -154,9 +154,10 @@ pub fn prepare(
                             ),
                         )
                         .hint("replace the character, or choose a design whose font has it")
+                        .into()
                     })
             })
-            .collect::<std::result::Result<Vec<Word>, Diagnostic>>()?;
+            .collect::<Result<Vec<Word>>>()?;
         match block.key {
             "greeting" => content.greeting = shaped,
             "body" => content.body.push(shaped),
@@ -209,8 +210,9 @@ pub fn layout_card(note: &Note, design: &Design) -> Result<Card> {
     })
 }
 
-/// The PDF title of one card: "Dear Ann — Alex Morgan".
-fn card_title(note: &Note) -> String {
+/// The document title of one card: "Dear Ann — Alex Morgan", or "A note
+/// from Alex Morgan" without a greeting.
+pub fn card_title(note: &Note) -> String {
     match &note.greeting {
         Some(g) => format!(
             "{} — {}",
