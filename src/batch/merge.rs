@@ -405,4 +405,35 @@ mod tests {
             "{msg}"
         );
     }
+
+    #[test]
+    fn optional_and_default_placeholders_follow_the_template_rule() {
+        let r = recipients("name,title\nAnn,\n,Dr.\n");
+        let note = crate::input::note::parse_note(
+            Path::new("n.toml"),
+            "greeting = \"Dear {title?} {name|Friend},\"\nbody = \"x\"\nsigner = \"B\"\n",
+        )
+        .unwrap();
+        let t = Template::new(&note, &r).unwrap();
+        assert!(!t.is_literal());
+        assert_eq!(t.columns(&r), [0, 1]);
+        let greeting = |i: usize| t.merge(&r, &r.rows[i]).unwrap().greeting.unwrap().text;
+        assert_eq!(greeting(0), "Dear Ann,");
+        assert_eq!(greeting(1), "Dear Dr. Friend,");
+    }
+
+    #[test]
+    fn every_unknown_placeholder_is_named_at_its_line() {
+        let r = recipients("name\nAnn\n");
+        let note = crate::input::note::parse_note(
+            Path::new("n.toml"),
+            "body = \"\"\"\n{a}\nand {b?}\n\"\"\"\nsigner = \"{name}\"\n",
+        )
+        .unwrap();
+        let e = Template::new(&note, &r).unwrap_err();
+        let msg = e.to_string();
+        assert_eq!(e.0.len(), 2, "{msg}");
+        assert!(msg.contains("n.toml:2: body: the placeholder {a}"), "{msg}");
+        assert!(msg.contains("n.toml:3: body: the placeholder {b}"), "{msg}");
+    }
 }
