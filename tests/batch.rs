@@ -931,3 +931,23 @@ fn library_messages_name_options_not_flags() {
         }
     }
 }
+
+#[test]
+fn a_note_without_placeholders_warns_that_every_card_is_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let literal = "body = \"Thank you for the visit.\"\nsigner = \"Alex Morgan\"\n";
+    let o = run_template(dir.path(), literal, &csv_rows(3));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "warning: note.toml: the note has no placeholders: all 3 cards will be the same"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("hint: put {column} placeholders"), "{err}");
+    assert!(dir.path().join("cards.pdf").exists());
+    // With placeholders, no warning.
+    let o = run_template(dir.path(), TEMPLATE, &csv_rows(3));
+    assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+}

@@ -109,6 +109,9 @@ pub struct BatchOutput {
     pub cards: Vec<CardInfo>,
     /// One PDF per card: file name and bytes (with `split_name`).
     pub split: Vec<(String, Vec<u8>)>,
+    /// Things the user should know that did not stop the batch (each a
+    /// [`crate::diag::Severity::Warning`]); the library never prints them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 struct Job {
@@ -129,6 +132,24 @@ pub fn run_batch(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BatchOutput> {
     let template = Template::new(note, recipients)?;
+    let mut warnings = Vec::new();
+    if template.is_literal() && recipients.rows.len() > 1 {
+        warnings.push(
+            Diagnostic::at(
+                crate::diag::Place::file(&note.path),
+                format!(
+                    "the note has no placeholders: all {} cards will be the same",
+                    recipients.rows.len()
+                ),
+            )
+            .hint(format!(
+                "put {{column}} placeholders in the note's text, e.g. Dear {{{}}}, (columns: {})",
+                recipients.headers[0],
+                recipients.headers.join(", ")
+            ))
+            .warning(),
+        );
+    }
     let copies_col = match &options.copies_column {
         Some(name) => Some(recipients.column(name).ok_or_else(|| {
             Diagnostic::for_option(
@@ -315,6 +336,7 @@ pub fn run_batch(
         report: Report { cards: report },
         cards,
         split,
+        warnings,
     })
 }
 
