@@ -265,7 +265,7 @@ pub fn run_batch(
             "skip",
             "leaves positions of the first sheet empty, but the cards are not imposed on sheets",
         )
-        .hint("give a sheet size, or leave positions out only on sheets")
+        .hint("give a sheet to impose the cards on, or skip no positions")
         .into());
     }
 
