@@ -136,12 +136,19 @@ fn parse_field(inner: &str, offset: usize) -> Result<Field, TemplateError> {
         Some((n, d)) => (n, Some(d.to_string())),
         None => (inner, None),
     };
+    if inner.contains('{') {
+        return Err(TemplateError {
+            offset,
+            message: "a '{' inside a placeholder".into(),
+            hint: "close the placeholder first, or write {{ for a literal brace".into(),
+        });
+    }
     let name = name.trim();
     let (name, optional) = match name.strip_suffix('?') {
         Some(n) => (n.trim_end(), true),
         None => (name, false),
     };
-    if name.is_empty() || name.contains('{') {
+    if name.is_empty() {
         return Err(TemplateError {
             offset,
             message: "an empty or broken placeholder".into(),
@@ -268,5 +275,6 @@ mod tests {
             assert_eq!(e.offset, at, "{t}: {e:?}");
         }
         assert!(parse("a {b}}").is_err());
+        assert_eq!(parse("{company|x. {detail}").unwrap_err().offset, 0);
     }
 }

@@ -579,7 +579,7 @@ fn selection_that_leaves_no_card_is_refused() {
         &[
             "batch", "t.toml", "--data", "r.csv", "-o", "keep.pdf", "--from", "3",
         ],
-        &["--from 3: the batch has 2 cards"],
+        &["--from: there is no card 3: the batch has 2 cards"],
     );
     write(d, "zero.csv", "name,n\nAnn,0\nBob,0\n");
     refused(

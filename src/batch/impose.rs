@@ -36,14 +36,19 @@ pub fn parse_sheet(s: &str) -> Result<(f32, f32)> {
     Ok((w.0, h.0))
 }
 
-/// Parses a grid `COLSxROWS`, e.g. `2x4`.
-pub fn parse_grid(s: &str) -> std::result::Result<(usize, usize), String> {
-    let bad = || format!("grid \"{s}\" is not COLSxROWS, e.g. 2x4");
+/// Parses a grid `COLSxROWS`, e.g. `2x4` (1 to 100 cards).
+pub fn parse_grid(s: &str) -> Result<(usize, usize)> {
+    let bad = || {
+        Diagnostic::for_option("grid", format!("\"{s}\" is not COLSxROWS"))
+            .hint("write cards across and down, e.g. 2x4")
+    };
     let (c, r) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
     let c: usize = c.trim().parse().map_err(|_| bad())?;
     let r: usize = r.trim().parse().map_err(|_| bad())?;
     if c == 0 || r == 0 || c * r > 100 {
-        return Err(format!("grid \"{s}\" must hold 1 to 100 cards"));
+        return Err(
+            Diagnostic::for_option("grid", format!("\"{s}\" must hold 1 to 100 cards")).into(),
+        );
     }
     Ok((c, r))
 }
@@ -131,15 +136,18 @@ impl Imposition {
                 } else if needs(turned) {
                     (turned, g)
                 } else {
-                    return Err(Diagnostic::new(format!(
-                        "a {}x{} grid of {} x {} cards does not fit on a {} x {} sheet",
-                        g.0,
-                        g.1,
-                        Pt(card.0),
-                        Pt(card.1),
-                        Pt(sheet.0),
-                        Pt(sheet.1)
-                    ))
+                    return Err(Diagnostic::for_option(
+                        "grid",
+                        format!(
+                            "a {}x{} grid of {} x {} cards does not fit on a {} x {} sheet",
+                            g.0,
+                            g.1,
+                            Pt(card.0),
+                            Pt(card.1),
+                            Pt(sheet.0),
+                            Pt(sheet.1)
+                        ),
+                    )
                     .into());
                 }
             }
@@ -147,15 +155,18 @@ impl Imposition {
             None => (portrait, (pc, pr)),
         };
         if cols * rows == 0 {
-            return Err(Diagnostic::new(format!(
-                "a {} x {} card does not fit on a {} x {} sheet{}",
-                Pt(card.0),
-                Pt(card.1),
-                Pt(sheet.0),
-                Pt(sheet.1),
-                if crop_marks { " with crop marks" } else { "" }
-            ))
-            .hint("choose a larger --sheet")
+            return Err(Diagnostic::for_option(
+                "sheet",
+                format!(
+                    "a {} x {} card does not fit on a {} x {} sheet{}",
+                    Pt(card.0),
+                    Pt(card.1),
+                    Pt(sheet.0),
+                    Pt(sheet.1),
+                    if crop_marks { " with crop marks" } else { "" }
+                ),
+            )
+            .hint("choose a larger sheet")
             .into());
         }
         let grid_w = cols as f32 * card.0 + (cols - 1) as f32 * gutter;

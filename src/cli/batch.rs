@@ -19,9 +19,14 @@ pub const LONG_ABOUT: &str = "\
 Make one card per recipient from a note template and a CSV list, in one PDF.
 
 The note's text fields may hold {column} placeholders (write {{ and }} for
-literal braces); each CSV row fills them in. The CSV needs a header row; it
-may be UTF-8 with or without a byte-order mark, with CRLF or LF line ends and
-quoted fields holding commas, quotes and line breaks.
+literal braces); each CSV row fills them in. An empty value is an error,
+unless the placeholder says otherwise: {title?} may be empty, and then the
+space before it goes too ('Dear {title?} {name},' reads 'Dear Ann,'), and
+{name|Friend} gives a default.
+
+The CSV needs a header row; it may be UTF-8 with or without a byte-order mark,
+with CRLF or LF line ends and quoted fields holding commas, quotes and line
+breaks.
 
 Every row is merged and fitted before anything is written. All problems are
 reported together, each with its row and column, and then nothing is written.
@@ -78,8 +83,8 @@ pub struct BatchArgs {
     /// Also write one PDF per card into this folder.
     #[arg(long, value_name = "DIR")]
     pub split: Option<PathBuf>,
-    /// File names for --split: {row} and {column} placeholders (default "{row}-{name}",
-    /// or "{row}" when there is no name column).
+    /// File names for --split: {row} and {column} placeholders, as in the note (default
+    /// "{row}-{name}", or "{row}" when there is no name column).
     #[arg(long, value_name = "TEMPLATE", requires = "split")]
     pub split_name: Option<String>,
     /// Also write a JSON report of every card's boxes, sheet page and offset.
@@ -135,12 +140,7 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
     }
     let commit = Commit::new(plan)?;
     let sheet = a.sheet.as_deref().map(parse_sheet).transpose()?;
-    let grid = a
-        .grid
-        .as_deref()
-        .map(parse_grid)
-        .transpose()
-        .map_err(usage)?;
+    let grid = a.grid.as_deref().map(parse_grid).transpose()?;
     let gutter = match &a.gutter {
         Some(g) => {
             let p: Pt = g
@@ -197,6 +197,9 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         ))
         .hint("every row was left out (a copies column of 0, or --from and --skip); nothing is written")
         .into());
+    }
+    for w in &out.warnings {
+        eprintln!("{w}");
     }
     write_outputs(&a, out, commit)?;
     if a.print {
@@ -292,6 +295,9 @@ pub fn check(note_path: &Path, layout: Option<&str>, data: &Path) -> Result<(), 
         ..BatchOptions::default()
     };
     let out = with_progress(|p| run_batch(&note, &design, &recipients, &options, p))?;
+    for w in &out.warnings {
+        eprintln!("{w}");
+    }
     println!("design  {}", design.source.display_path().display());
     println!("{:>5}  {:>6}  {:>5}  {:>5}", "row", "size", "lines", "full");
     for c in &out.cards {
