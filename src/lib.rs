@@ -3,8 +3,35 @@
 //! One path from words to ink: [`input`] (note and design) → [`text`]
 //! (fonts, shaping) → [`layout`] (line breaking, fitting, placing) →
 //! [`scene`] (the one display list) → [`export`] (PDF, PNG, report).
-//! The products are built on that path: [`batch`] (mail merge and
+//! The products are built on that path: [`batch`](mod@batch) (mail merge and
 //! imposition), [`envelope`] and [`printer`] (profiles, calibration, CUPS).
+//!
+//! # The library's face
+//!
+//! A handful of functions over typed options, each returning
+//! [`diag::Result`]: an [`Error`] is one or more [`Diagnostic`]s (severity,
+//! place, message, hints); warnings come back beside the result in
+//! [`Warned`], never printed.
+//!
+//! - [`load_note`] / [`parse_note`]: a note from a file or from text.
+//! - [`render_pdf`], [`render_png`], [`check`]: one card.
+//! - [`batch()`]: many cards from a recipient list, optionally imposed.
+//! - [`envelopes`]: one addressed envelope per recipient, as a Scene.
+//!
+//! ```no_run
+//! use stationer::{load_note, render_pdf, CardOptions};
+//!
+//! let note = load_note("samples/note.toml".as_ref())?;
+//! let pdf = render_pdf(&note, &CardOptions::default())?;
+//! std::fs::write("card.pdf", pdf.value).unwrap();
+//! # Ok::<(), stationer::Error>(())
+//! ```
+//!
+//! Everything below the face (the stages) is public too, for programs that
+//! build their own products on the same engine.
+//!
+//! The command line lives behind the default `cli` feature; with
+//! `default-features = false` neither clap nor indicatif is compiled.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // A diagnostic (place, option, message, hints) is a little over clippy's
@@ -39,5 +66,94 @@ pub mod cli;
 #[doc(hidden)]
 pub mod fuzzing;
 
-pub use input::{design_for, load_note};
-pub use layout::{layout_card, Card};
+pub use diag::{Diagnostic, Error, Result, Severity, Warned};
+pub use export::png::PngOptions;
+pub use input::{design_for, load_note, Note};
+pub use layout::{layout_card, Card, Fitted};
+
+use std::path::Path;
+
+/// Options for one card.
+#[derive(Debug, Clone, Default)]
+pub struct CardOptions {
+    /// A bundled design's name (`"portrait-a6"`) or a design file's path;
+    /// overrides the note's `layout`. Default: none (the note's, else
+    /// `classic-a2`).
+    pub layout: Option<String>,
+}
+
+/// Parses a note from its TOML text; `path` names it in messages and is
+/// what a `layout` path in the note is relative to.
+pub fn parse_note(path: &Path, text: &str) -> Result<Note> {
+    input::note::parse_note(path, text)
+}
+
+/// Lays a note out on its design: the Scene and what fitting decided.
+fn card(note: &Note, options: &CardOptions) -> Result<Card> {
+    let design = design_for(note, options.layout.as_deref())?;
+    layout_card(note, &design)
+}
+
+/// A card as a print-ready PDF: the note at the largest size that fits
+/// above the signature area, at the design's trim size, fonts embedded as
+/// subsets. A note that does not fit at the design's smallest size is an
+/// error saying how much to cut.
+pub fn render_pdf(note: &Note, options: &CardOptions) -> Result<Warned<Vec<u8>>> {
+    let card = card(note, options)?;
+    Ok(Warned::new(export::write_pdf(&card.scene)))
+}
+
+/// A card as a PNG picture from the same Scene as the PDF (see
+/// [`PngOptions`] for the resolution, guides and a background scan).
+pub fn render_png(note: &Note, options: &CardOptions, png: &PngOptions) -> Result<Vec<u8>> {
+    let card = card(note, options)?;
+    export::png::check_size(&card.scene.pages[0], png.dpi)?;
+    Ok(export::png::encode_png(&export::png::render_png(
+        &card.scene,
+        0,
+        png,
+    )))
+}
+
+/// Checks that a note fits its design, writing nothing: the size chosen,
+/// the lines, the boxes and how full the space above the signature is.
+pub fn check(note: &Note, options: &CardOptions) -> Result<Fitted> {
+    Ok(card(note, options)?.fitted)
+}
+
+/// Many cards from a recipient list (CSV): every row merged into the note
+/// and fitted before anything is made, then one PDF (cards one per page, or
+/// imposed on sheets), per-card PDFs and the report; see
+/// [`batch::BatchOptions`].
+pub fn batch(
+    note: &Note,
+    recipients: &Path,
+    options: &CardOptions,
+    batch: &batch::BatchOptions,
+) -> Result<batch::BatchOutput> {
+    let design = design_for(note, options.layout.as_deref())?;
+    let recipients = batch::merge::read_csv(recipients)?;
+    batch::run_batch(note, &design, &recipients, batch, &|_, _| ())
+}
+
+/// One envelope per recipient of a CSV list, as a Scene (one page each) to
+/// export as PDF or PNG; see [`envelope::EnvelopeOptions`]. The font is the
+/// design's when `options.layout` is given, else Caladea.
+pub fn envelopes(
+    recipients: &Path,
+    options: &CardOptions,
+    envelope: &envelope::EnvelopeOptions,
+) -> Result<Warned<scene::Scene>> {
+    let fonts = match &options.layout {
+        Some(l) => {
+            let d = input::bundled::resolve(l, Path::new(""), None)?;
+            text::FontSet::load(&d.font, &d.source.display_path())?
+        }
+        None => text::FontSet::load(
+            &input::design::FontChoice::Bundled("caladea".into()),
+            Path::new(""),
+        )?,
+    };
+    let recipients = batch::merge::read_csv(recipients)?;
+    envelope::make_envelopes(&recipients, &fonts, envelope)
+}
