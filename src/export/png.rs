@@ -162,9 +162,10 @@ pub fn pixel_size(page: &Page, dpi: u32) -> (u32, u32) {
 /// Returns the size in pixels.
 pub fn check_size(page: &Page, dpi: u32) -> Result<(u32, u32)> {
     if !(MIN_DPI..=MAX_DPI).contains(&dpi) {
-        return Err(Diagnostic::new(format!(
-            "--dpi {dpi} is out of range; it must be between {MIN_DPI} and {MAX_DPI}"
-        ))
+        return Err(Diagnostic::for_option(
+            "dpi",
+            format!("{dpi} is out of range; it must be between {MIN_DPI} and {MAX_DPI}"),
+        )
         .hint(format!("{DEFAULT_DPI} is a good size for a screen"))
         .into());
     }
@@ -172,11 +173,20 @@ pub fn check_size(page: &Page, dpi: u32) -> Result<(u32, u32)> {
     let pixels = w as u64 * h as u64;
     if pixels > MAX_PREVIEW_PIXELS {
         let fit = (dpi as f64 * (MAX_PREVIEW_PIXELS as f64 / pixels as f64).sqrt()).floor();
-        return Err(Diagnostic::new(format!(
-            "a preview at {dpi} dpi would be {w} x {h} pixels; the limit is {} megapixels",
-            MAX_PREVIEW_PIXELS / 1_000_000
-        ))
-        .hint(format!("use --dpi {} or less", fit.max(MIN_DPI as f64)))
+        let d = Diagnostic::for_option(
+            "dpi",
+            format!(
+                "a preview at {dpi} dpi would be {w} x {h} pixels; the limit is {} megapixels",
+                MAX_PREVIEW_PIXELS / 1_000_000
+            ),
+        );
+        return Err(if fit >= MIN_DPI as f64 {
+            d.hint(format!("use a resolution of {fit} dpi or less"))
+        } else {
+            d.hint(format!(
+                "the page is too large to preview even at {MIN_DPI} dpi, the least there is"
+            ))
+        }
         .into());
     }
     Ok((w, h))
@@ -603,7 +613,8 @@ mod tests {
         assert!(check_size(&p, 1200).is_ok());
         let big = page(48.0 * 72.0, 48.0 * 72.0, 0.0);
         let e = check_size(&big, 1200).unwrap_err().to_string();
-        assert!(e.contains("megapixels") && e.contains("--dpi"), "{e}");
+        assert!(e.contains("megapixels") && e.contains("--dpi: "), "{e}");
+        assert!(e.contains("dpi or less"), "{e}");
     }
 
     #[test]
