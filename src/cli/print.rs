@@ -2,11 +2,12 @@
 //! a printer, keep its correction, and send PDFs to it at exact size.
 
 use super::DuplexArg;
-use crate::diag::{Diagnostic, Result};
-use crate::export::pdf::{write_pdf_with, PdfOptions};
+use crate::diag::{Diagnostic, Error, Result, Severity};
+use crate::export::pdf::write_pdf;
 use crate::io::write_atomic;
 use crate::printer::calibrate::{self, Measurements, Sheet, SheetText};
 use crate::printer::cups::{self as print, Duplex, PrintOptions};
+use crate::printer::preflight::preflight;
 use crate::printer::profile::{self, Profile, ProfileFile};
 use crate::scene::Scene;
 use crate::units::Pt;
@@ -53,23 +54,26 @@ pub(crate) struct CalibrateArgs {
 /// Runs `stationer calibrate`.
 pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
     let sheet = Sheet::parse(&args.sheet)?;
-    let options = match &args.profile {
-        Some(name) => profile::load(args.profiles.as_deref(), name)?.pdf_options(true),
-        None => PdfOptions::default(),
+    let correction = match &args.profile {
+        Some(name) => Some(profile::load(args.profiles.as_deref(), name)?),
+        None => None,
     };
     let file_name = args
         .output
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| "sheet.pdf".into());
-    let scene = calibrate::calibration_sheet(
+    let mut scene = calibrate::calibration_sheet(
         &sheet,
         &SheetText {
             file_name: &file_name,
             corrected_by: args.profile.as_deref(),
         },
     )?;
-    write_atomic(&args.output, &write_pdf_with(&scene, &options))
+    if let Some(p) = &correction {
+        p.correct(&mut scene, true);
+    }
+    write_atomic(&args.output, &write_pdf(&scene))
 }
 
 /// The long help of `stationer profile`.
@@ -354,7 +358,7 @@ fn describe(p: &Profile) -> String {
     );
     if p.back_offset_x.is_some() || p.back_offset_y.is_some() {
         let b = p.back_correction();
-        s += &format!("  back {} {}", mm(Pt(b.offset_x)), mm(Pt(b.offset_y)));
+        s += &format!("  back {} {}", mm(Pt(b.offset[0])), mm(Pt(b.offset[1])));
     }
     let m = p.margins;
     if [m.top, m.right, m.bottom, m.left].iter().any(|v| v.0 > 0.0) {
@@ -376,24 +380,38 @@ fn describe(p: &Profile) -> String {
     s
 }
 
-/// PDF options for `render --profile`: the profile's correction, after
-/// warning on stderr about anything its unprintable margins would cut.
-pub(crate) fn render_options(
-    scene: &Scene,
+/// `render --profile`: corrects the card's Scene for the printer, then
+/// checks where things will print (see [`preflight`]). An error there (the
+/// correction moves the note's text or the signature area off the card or
+/// into the unprintable margins) stops the render unless `force`, which
+/// shows it as a warning; warnings go to stderr.
+pub(crate) fn correct_for_printer(
+    scene: &mut Scene,
     profile_name: Option<&str>,
     profiles: Option<&Path>,
-) -> Result<PdfOptions> {
+    force: bool,
+) -> Result<()> {
     let Some(name) = profile_name else {
         if profiles.is_some() {
             return Err(Diagnostic::new("--profiles goes with --profile NAME").into());
         }
-        return Ok(PdfOptions::default());
+        return Ok(());
     };
     let p = profile::load(profiles, name)?;
-    for w in profile::preflight(scene, &p) {
-        eprintln!("warning: {w}");
+    p.correct(scene, false);
+    let mut found = preflight(scene, &p);
+    let stops = found.iter().any(|d| d.severity == Severity::Error);
+    if stops && !force {
+        if let Some(last) = found.iter_mut().rfind(|d| d.severity == Severity::Error) {
+            last.hints
+                .push("to write it all the same (as a warning), add --force".into());
+        }
+        return Err(Error(found));
     }
-    Ok(p.pdf_options(false))
+    for d in found {
+        eprintln!("{}", d.warning());
+    }
+    Ok(())
 }
 
 /// The long help of `stationer print`.

@@ -4,4 +4,5 @@
 
 pub mod calibrate;
 pub mod cups;
+pub mod preflight;
 pub mod profile;
