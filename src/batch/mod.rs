@@ -455,7 +455,11 @@ impl Output<'_> {
 
     fn write(&mut self, mut page: Page) {
         if let Some((odd, even)) = self.sheet_transforms {
-            let t = if self.pages.is_multiple_of(2) { odd } else { even };
+            let t = if self.pages.is_multiple_of(2) {
+                odd
+            } else {
+                even
+            };
             page.transform = Some(t.on_page(&page));
         }
         self.pages += 1;

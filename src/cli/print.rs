@@ -487,7 +487,7 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
         return Ok(());
     }
     let job = print::submit(&args.file, &options)?;
-    let media = print::read_page_size(&args.file)
+    let media = crate::printer::pdfinfo::read_page_size(&args.file)
         .map(|[w, h]| crate::paper::cups_media(w, h))
         .unwrap_or_default();
     let copies = match options.copies {
