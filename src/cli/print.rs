@@ -4,6 +4,7 @@
 use super::DuplexArg;
 use crate::diag::{Diagnostic, Error, Result, Severity};
 use crate::export::pdf::write_pdf;
+use crate::export::png;
 use crate::io::write_atomic;
 use crate::printer::calibrate::{self, Measurements, Sheet, SheetText};
 use crate::printer::cups::{self as print, Duplex, PrintOptions};
@@ -24,7 +25,9 @@ left, crosses 20 mm in from each corner, and instructions: print it at actual
 size, measure from the paper's edges to the crosses with a ruler, and type the
 `stationer profile set` command printed on it. Page 2 is the back, for
 two-sided printing. With --profile the sheet is corrected with that profile, to
-check it: every cross should then land where the sheet says.
+check it: every cross should then land where the sheet says. --preview FILE.png
+also draws the front as a PNG picture, from the same Scene as the PDF (with
+--profile, corrected: where the ink will go).
 
 Examples:
   stationer calibrate -o sheet.pdf
@@ -32,6 +35,7 @@ Examples:
   stationer profile set office --sheet letter --a-left 21.2mm --a-top 19.6mm \\
       --b-left 196.8mm --c-top 259.9mm
   stationer calibrate -o check.pdf --profile office
+  stationer calibrate -o sheet.pdf --preview sheet.png    # and a picture of the front
   stationer calibrate -o card-sheet.pdf --sheet classic-a2   # on A2 card stock";
 
 /// Arguments of `stationer calibrate`.
@@ -49,6 +53,12 @@ pub(crate) struct CalibrateArgs {
     /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
     #[arg(long, value_name = "FILE")]
     profiles: Option<PathBuf>,
+    /// Also draw the sheet's front as a PNG picture, as the PDF prints it (corrected with --profile).
+    #[arg(long, value_name = "FRONT.png")]
+    preview: Option<PathBuf>,
+    /// Resolution of the --preview picture in dots per inch, 10 to 1200.
+    #[arg(long, value_name = "N", default_value_t = png::DEFAULT_DPI, requires = "preview")]
+    dpi: u32,
 }
 
 /// Runs `stationer calibrate`.
@@ -73,7 +83,32 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
     if let Some(p) = &correction {
         p.correct(&mut scene, true);
     }
-    write_atomic(&args.output, &write_pdf(&scene))
+    let picture = match &args.preview {
+        Some(path) => {
+            let same = path == &args.output
+                || matches!((path.canonicalize(), args.output.canonicalize()),
+                            (Ok(a), Ok(b)) if a == b);
+            if same {
+                return Err(Diagnostic::new(format!(
+                    "--preview {} is the sheet's own output; give the picture another name",
+                    path.display()
+                ))
+                .into());
+            }
+            png::check_size(&scene.pages[0], args.dpi)?;
+            let options = png::PngOptions {
+                dpi: args.dpi,
+                ..png::PngOptions::default()
+            };
+            Some(png::encode_png(&png::render_png(&scene, 0, &options)))
+        }
+        None => None,
+    };
+    write_atomic(&args.output, &write_pdf(&scene))?;
+    if let (Some(path), Some(bytes)) = (&args.preview, picture) {
+        write_atomic(path, &bytes)?;
+    }
+    Ok(())
 }
 
 /// The long help of `stationer profile`.
@@ -127,14 +162,34 @@ struct FileArg {
     profiles: Option<PathBuf>,
 }
 
-fn length(s: &str) -> std::result::Result<Pt, String> {
-    s.parse::<Pt>().map_err(|e| e.0)
+/// Why a length given on the command line is refused.
+#[derive(Debug)]
+enum LengthArg {
+    /// Not a length.
+    Bad(crate::units::LengthError),
+    /// A distance from an edge below 0.
+    Negative,
 }
 
-fn measured(s: &str) -> std::result::Result<Pt, String> {
+impl std::fmt::Display for LengthArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LengthArg::Bad(e) => e.fmt(f),
+            LengthArg::Negative => f.write_str("a distance from the paper's edge is not negative"),
+        }
+    }
+}
+
+impl std::error::Error for LengthArg {}
+
+fn length(s: &str) -> std::result::Result<Pt, LengthArg> {
+    s.parse::<Pt>().map_err(LengthArg::Bad)
+}
+
+fn measured(s: &str) -> std::result::Result<Pt, LengthArg> {
     let p = length(s)?;
     if p.0 < 0.0 {
-        return Err("a distance from the paper's edge is not negative".into());
+        return Err(LengthArg::Negative);
     }
     Ok(p)
 }
@@ -292,7 +347,20 @@ fn profile_set(a: SetArgs) -> Result<()> {
                 .hint("give the --sheet the sheet was made with, e.g. --sheet letter (it is printed on the sheet)")
                 .into());
         };
-        calibrate::apply_measurements(&mut p, &Sheet::parse(sheet)?, &m)?;
+        calibrate::apply_measurements(&mut p, &Sheet::parse(sheet)?, &m).map_err(|mut e| {
+            // The flag of the measurement the scale needs beside this one.
+            for d in &mut e.0 {
+                let near = match d.option.as_deref() {
+                    Some("b_left") => "--a-left",
+                    Some("c_top") => "--a-top",
+                    _ => continue,
+                };
+                if d.message.starts_with("needs") {
+                    d.hints.insert(0, format!("give {near} too"));
+                }
+            }
+            e
+        })?;
     } else if a.sheet.is_some() {
         return Err(
             Diagnostic::new("--sheet goes with measurements such as --a-left")

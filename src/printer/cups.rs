@@ -196,9 +196,12 @@ pub fn resolve_queue(asked: Option<&str>) -> Result<String> {
                 }
             };
             default.ok_or_else(|| {
-                Diagnostic::new("no printer given and there is no default printer")
-                    .hint("name one with --printer QUEUE")
-                    .hint(list())
+                Diagnostic::for_option(
+                    "printer",
+                    "no printer given and there is no default printer",
+                )
+                .hint("name a print queue")
+                .hint(list())
             })?
         }
     };

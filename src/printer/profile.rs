@@ -196,24 +196,35 @@ enum Value {
     Name(String),
 }
 
+/// Why a profile value is refused: the key and the reason, as one message.
+#[derive(Debug, Clone, PartialEq)]
+struct BadValue(String);
+
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Whether a value is acceptable for its key; the reason when not.
-fn check(key: &str, v: Value) -> std::result::Result<(), String> {
+fn check(key: &str, v: Value) -> std::result::Result<(), BadValue> {
+    let bad = |m: String| Err(BadValue(m));
     match v {
-        Value::Offset(p) if p.0.abs() > MAX_OFFSET.0 => Err(format!(
+        Value::Offset(p) if p.0.abs() > MAX_OFFSET.0 => bad(format!(
             "{key}: {} mm is more than a printer is ever off (at most 50 mm either way)",
             mm(p)
         )),
-        Value::Scale(s) if s <= 0.0 || s.is_nan() => Err(format!(
+        Value::Scale(s) if s <= 0.0 || s.is_nan() => bad(format!(
             "{key}: {s} is not a scale; it must be more than 0 (1 is no scaling)"
         )),
-        Value::Scale(s) if !SCALE_RANGE.contains(&(s as f32)) => Err(format!(
+        Value::Scale(s) if !SCALE_RANGE.contains(&(s as f32)) => bad(format!(
             "{key}: {s} is outside 0.5 to 2 (1 is no scaling; 1.01 stretches by 1%)"
         )),
         Value::Margin(p) if p.0 < 0.0 || p.0 > MAX_MARGIN.0 => {
-            Err(format!("{key}: must be between 0 and 50mm"))
+            bad(format!("{key}: must be between 0 and 50mm"))
         }
         Value::Name(n) if n.trim().is_empty() || n.chars().any(char::is_control) => {
-            Err(format!("{key}: \"{n}\" is not a usable name"))
+            bad(format!("{key}: \"{n}\" is not a usable name"))
         }
         _ => Ok(()),
     }
@@ -321,8 +332,12 @@ pub fn default_path() -> Result<PathBuf> {
     let base = var("XDG_CONFIG_HOME")
         .or_else(|| var("HOME").map(|h| h.join(".config")))
         .ok_or_else(|| {
-            Diagnostic::new("cannot find the config folder for printer profiles")
-                .hint("neither XDG_CONFIG_HOME nor HOME is set; give the file with --profiles FILE")
+            Diagnostic::for_option(
+                "profiles",
+                "none given, and neither XDG_CONFIG_HOME nor HOME is set to find the default \
+                 printer profiles file",
+            )
+            .hint("name the profiles file")
         })?;
     Ok(base.join("stationer").join("profiles.toml"))
 }
