@@ -180,49 +180,6 @@ pub fn read_bounded(
     Ok(data)
 }
 
-/// Reads the first `head` and the last `tail` bytes of a regular file (the
-/// whole file when it is no longer), joined: what a reader that needs only
-/// the start and the end of a large file (a PDF's first page and trailer)
-/// reads. The same checks as [`read_bounded`].
-pub fn read_ends(
-    path: &Path,
-    head: u64,
-    tail: u64,
-    role: &str,
-) -> std::result::Result<Vec<u8>, ReadError> {
-    use std::io::{Seek, SeekFrom};
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_of(&meta)));
-    }
-    if meta.len() <= head + tail {
-        return read_bounded(path, head + tail, role);
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let mut file = options.open(path)?;
-    let opened = file.metadata()?;
-    if !opened.is_file() {
-        return Err(ReadError::NotRegular(kind_of(&opened)));
-    }
-    let mut data = Vec::new();
-    (&mut file).take(head).read_to_end(&mut data)?;
-    file.seek(SeekFrom::Start(opened.len().saturating_sub(tail)))?;
-    file.take(tail).read_to_end(&mut data)?;
-    lock(&READS).push(ReadRecord {
-        role: role.to_string(),
-        path: path.to_path_buf(),
-        canonical: path.canonicalize().ok(),
-        id: file_id(&opened),
-    });
-    Ok(data)
-}
-
 /// One input or output of a [`Plan`].
 #[derive(Debug, Clone)]
 struct Entry {

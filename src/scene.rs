@@ -237,6 +237,89 @@ pub struct Page {
     /// Clockwise rotation for display and printing, in degrees (0, 90, 180
     /// or 270; default 0). Used for the backs of duplex sheets.
     pub rotate: i32,
+    /// Where the items are drawn, when not where they say (default none):
+    /// every exporter that draws the page (PDF and PNG) maps each point of
+    /// every item through it; the page's size and boxes stay. The report
+    /// reads the items as they are, so it keeps their intended places.
+    pub transform: Option<Transform>,
+}
+
+/// An axis-aligned scale and move of a page's items: a point `(x, y)`
+/// (points from the trim box's top-left corner, y down) is drawn at
+/// `(x * scale[0] + offset[0], y * scale[1] + offset[1])`.
+///
+/// No rotation or shear: both exporters draw such a map exactly (text
+/// included). Build one given on the sheet as it is shown with
+/// [`Transform::on_page`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transform {
+    /// Scale across and down; 1 is none.
+    pub scale: [f32; 2],
+    /// Move across (positive right) and down (positive down), in points.
+    pub offset: [f32; 2],
+}
+
+impl Transform {
+    /// The transform that changes nothing.
+    pub const IDENTITY: Transform = Transform {
+        scale: [1.0, 1.0],
+        offset: [0.0, 0.0],
+    };
+
+    /// Where a point is drawn.
+    pub fn apply(&self, [x, y]: [f32; 2]) -> [f32; 2] {
+        [
+            x * self.scale[0] + self.offset[0],
+            y * self.scale[1] + self.offset[1],
+        ]
+    }
+
+    /// Where a box is drawn: `[x0, y0, x1, y1]` with `x0 <= x1`, `y0 <= y1`.
+    pub fn apply_rect(&self, r: Rect) -> Rect {
+        let [a, b] = [self.apply([r[0], r[1]]), self.apply([r[2], r[3]])];
+        [
+            a[0].min(b[0]),
+            a[1].min(b[1]),
+            a[0].max(b[0]),
+            a[1].max(b[1]),
+        ]
+    }
+
+    /// This transform, given on the sheet as a page is shown (its clockwise
+    /// `rotate` applied; points from the top-left corner of the whole page,
+    /// bleed included; y down), as a transform of the page's items.
+    pub fn on_page(&self, page: &Page) -> Transform {
+        let b = page.bleed as f64;
+        let (w, h) = (page.width as f64 + 2.0 * b, page.height as f64 + 2.0 * b);
+        let r = page.rotate.rem_euclid(360);
+        // Item coordinates (bleed added) to the sheet as shown, and back.
+        let to_shown = |x: f64, y: f64| match r {
+            90 => (h - y, x),
+            180 => (w - x, h - y),
+            270 => (y, w - x),
+            _ => (x, y),
+        };
+        let from_shown = |u: f64, v: f64| match r {
+            90 => (v, h - u),
+            180 => (w - u, h - v),
+            270 => (w - v, u),
+            _ => (u, v),
+        };
+        let map = |x: f64, y: f64| {
+            let (u, v) = to_shown(x + b, y + b);
+            let u = u * self.scale[0] as f64 + self.offset[0] as f64;
+            let v = v * self.scale[1] as f64 + self.offset[1] as f64;
+            let (x, y) = from_shown(u, v);
+            (x - b, y - b)
+        };
+        let (e, f) = map(0.0, 0.0);
+        let (ax, _) = map(1.0, 0.0);
+        let (_, dy) = map(0.0, 1.0);
+        Transform {
+            scale: [(ax - e) as f32, (dy - f) as f32],
+            offset: [e as f32, f as f32],
+        }
+    }
 }
 
 impl Page {
@@ -249,6 +332,7 @@ impl Page {
             items: Vec::new(),
             card: None,
             rotate: 0,
+            transform: None,
         }
     }
 }
@@ -262,6 +346,18 @@ pub struct Scene {
     pub pages: Vec<Page>,
     /// Document title.
     pub title: String,
+}
+
+impl Scene {
+    /// Sets every page's [`Page::transform`] from transforms given on the
+    /// sheet as shown (see [`Transform::on_page`]): `odd` for pages 1, 3, …,
+    /// `even` for pages 2, 4, … (the backs of sheets printed two-sided).
+    pub fn place_on_sheets(&mut self, odd: Transform, even: Transform) {
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            let t = if i % 2 == 0 { odd } else { even };
+            page.transform = Some(t.on_page(page));
+        }
+    }
 }
 
 impl TextRun {

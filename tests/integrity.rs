@@ -799,17 +799,17 @@ fn profiles_file_behind_a_link_is_changed_where_it_points() {
     assert_eq!(temps(d), Vec::<PathBuf>::new());
 }
 
-// "`print` reads only the first and last 8 MiB of a PDF"
+// "`print` reads a PDF of at most 256 MiB, and refuses a larger one
+// without reading it"
 
 #[test]
-fn print_reads_only_the_ends_of_a_large_pdf() {
+fn print_refuses_a_huge_pdf_without_reading_it() {
     let dir = setup();
     let d = dir.path();
     let o = stationer(d, &["render", "n.toml", "-o", "c.pdf"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let pdf = std::fs::read(d.join("c.pdf")).unwrap();
-    // The card, 4 GiB of nothing (sparse), and the card again: the first
-    // page is at the start, the trailer at the end.
+    // The card, 4 GiB of nothing (sparse), and the card again.
     use std::io::{Seek, SeekFrom, Write};
     let mut f = std::fs::File::create(d.join("big.pdf")).unwrap();
     f.write_all(&pdf).unwrap();
@@ -817,7 +817,8 @@ fn print_reads_only_the_ends_of_a_large_pdf() {
     f.write_all(&pdf).unwrap();
     drop(f);
     // Under a 1 GiB address-space limit: reading the whole file could not
-    // succeed.
+    // succeed, so a clear refusal shows it was not read.
+    let started = std::time::Instant::now();
     let o = Command::new("sh")
         .arg("-c")
         .arg(format!(
@@ -827,6 +828,15 @@ fn print_reads_only_the_ends_of_a_large_pdf() {
         .current_dir(d)
         .output()
         .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("read only up to 256 MiB"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(started.elapsed().as_secs_f32() < 2.0);
+    // A card-sized PDF prints as before.
+    let o = stationer(d, &["print", "c.pdf", "--printer", "office", "--dry-run"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stdout(&o).contains("media=Custom.5.5x4.25in"),

@@ -854,3 +854,448 @@ fn prints_through_a_private_cups_at_exact_size() {
     );
     drop(cups);
 }
+
+// ---- Corrections as a Scene transform, preflight, the PDF reader ----
+
+use stationer::export::{pdf::write_pdf, png};
+use stationer::printer::profile::Profile;
+use stationer::scene::{Page, Transform};
+
+/// Percentage of pixels that clearly differ between two pictures (grey,
+/// after a 3x3 blur, by more than 64 of 255), as tests/preview.rs measures
+/// a preview against pdftoppm.
+fn differing_pct(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+    let (w, h) = (
+        a.width().min(b.width()) as i64,
+        a.height().min(b.height()) as i64,
+    );
+    let grey = |img: &image::RgbImage, x: i64, y: i64| {
+        let [r, g, b] = img
+            .get_pixel(x.clamp(0, w - 1) as u32, y.clamp(0, h - 1) as u32)
+            .0;
+        0.299 * r as f32 + 0.587 * g as f32 + 0.114 * b as f32
+    };
+    let blurred = |img: &image::RgbImage, x: i64, y: i64| {
+        let mut sum = 0.0;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                sum += grey(img, x + dx, y + dy);
+            }
+        }
+        sum / 9.0
+    };
+    let mut differ = 0usize;
+    for y in 0..h {
+        for x in 0..w {
+            if (blurred(a, x, y) - blurred(b, x, y)).abs() > 64.0 {
+                differ += 1;
+            }
+        }
+    }
+    100.0 * differ as f64 / (w * h) as f64
+}
+
+/// Page `page` (1-based) of a PDF drawn by pdftoppm at `dpi`.
+fn poppler(pdf: &Path, page: u32, dpi: u32) -> image::RgbImage {
+    let name = pdf.file_stem().unwrap().to_string_lossy();
+    let stem = pdf.with_file_name(format!("{name}-p{page}"));
+    let n = page.to_string();
+    run_tool(
+        "pdftoppm",
+        &[
+            "-r",
+            &dpi.to_string(),
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-png",
+            "-singlefile",
+            s(pdf),
+            s(&stem),
+        ],
+    );
+    image::open(stem.with_file_name(format!("{name}-p{page}.png")))
+        .unwrap()
+        .into_rgb8()
+}
+
+#[test]
+fn a_corrected_preview_shows_where_the_pdf_puts_the_ink() {
+    if !have_tool("pdftoppm") {
+        return;
+    }
+    let dir = tmp();
+    let note = stationer::load_note(Path::new(&sample())).unwrap();
+    let design = stationer::design_for(&note, None).unwrap();
+    let card = stationer::layout_card(&note, &design).unwrap();
+    let mut p = Profile::new("skewed");
+    p.offset_x = stationer::units::Pt::mm(6.0);
+    p.offset_y = stationer::units::Pt::mm(-4.0);
+    p.scale_x = 1.03;
+    p.scale_y = 0.97;
+    let mut corrected = card.scene.clone();
+    p.correct(&mut corrected, false);
+    let options = png::PngOptions {
+        dpi: 100,
+        ..Default::default()
+    };
+    let pdf = dir.path().join("card.pdf");
+    std::fs::write(&pdf, write_pdf(&corrected)).unwrap();
+    let ours = png::render_png(&corrected, 0, &options);
+    let theirs = poppler(&pdf, 1, 100);
+    assert_eq!(ours.dimensions(), theirs.dimensions());
+    let pct = differing_pct(&ours, &theirs);
+    eprintln!("corrected card: {pct:.3}% of pixels differ from pdftoppm");
+    assert!(pct < 0.5, "{pct:.3}% of pixels differ from pdftoppm");
+    // The correction shows: the uncorrected preview is clearly elsewhere.
+    let plain = png::render_png(&card.scene, 0, &options);
+    let moved = differing_pct(&plain, &theirs);
+    assert!(moved > 2.0, "the preview did not move ({moved:.3}%)");
+
+    // The calibration sheet's --preview, corrected, against its PDF.
+    let profiles = dir.path().join("profiles.toml");
+    std::fs::write(
+        &profiles,
+        "[shift]\noffset_x = \"5mm\"\noffset_y = \"3mm\"\nscale_x = 1.02\n",
+    )
+    .unwrap();
+    let o = stationer(
+        dir.path(),
+        &[
+            "calibrate",
+            "-o",
+            "sheet.pdf",
+            "--sheet",
+            "classic-a2",
+            "--profile",
+            "shift",
+            "--profiles",
+            s(&profiles),
+            "--preview",
+            "front.png",
+            "--dpi",
+            "300",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ours = image::open(dir.path().join("front.png"))
+        .unwrap()
+        .into_rgb8();
+    let theirs = poppler(&dir.path().join("sheet.pdf"), 1, 300);
+    assert_eq!(ours.dimensions(), theirs.dimensions());
+    let pct = differing_pct(&ours, &theirs);
+    eprintln!("corrected calibration sheet: {pct:.3}% of pixels differ from pdftoppm");
+    let o = stationer(
+        dir.path(),
+        &[
+            "calibrate",
+            "-o",
+            "plain.pdf",
+            "--sheet",
+            "classic-a2",
+            "--preview",
+            "plain.png",
+            "--dpi",
+            "300",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ours = image::open(dir.path().join("plain.png"))
+        .unwrap()
+        .into_rgb8();
+    let theirs = poppler(&dir.path().join("plain.pdf"), 1, 300);
+    let plain_pct = differing_pct(&ours, &theirs);
+    eprintln!("uncorrected calibration sheet: {plain_pct:.3}% of pixels differ from pdftoppm");
+    assert!(pct < 0.5, "{pct:.3}% of pixels differ from pdftoppm");
+}
+
+#[test]
+fn a_transform_on_the_sheet_as_shown_maps_each_rotation() {
+    // A point of the items, to the sheet as shown (rotation applied, bleed
+    // included): what the on-page transform does there must be the
+    // sheet's transform.
+    let sheet = Transform {
+        scale: [1.05, 0.9],
+        offset: [7.0, -3.0],
+    };
+    for rotate in [0, 90, 180, 270] {
+        let page = Page {
+            bleed: 9.0,
+            rotate,
+            ..Page::blank(400.0, 300.0)
+        };
+        let (w, h) = (418.0f32, 318.0f32);
+        let shown = |[x, y]: [f32; 2]| {
+            let (x, y) = (x + 9.0, y + 9.0);
+            match rotate {
+                90 => [h - y, x],
+                180 => [w - x, h - y],
+                270 => [y, w - x],
+                _ => [x, y],
+            }
+        };
+        let t = sheet.on_page(&page);
+        for p in [[0.0, 0.0], [400.0, 0.0], [123.0, 250.0]] {
+            let got = shown(t.apply(p));
+            let want = sheet.apply(shown(p));
+            assert!(
+                (got[0] - want[0]).abs() < 1e-3 && (got[1] - want[1]).abs() < 1e-3,
+                "rotate {rotate}: {p:?} went to {got:?}, not {want:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_correction_that_moves_the_text_off_the_card_is_refused() {
+    let dir = tmp();
+    let profiles = dir.path().join("profiles.toml");
+    std::fs::write(
+        &profiles,
+        "[far]\noffset_x = \"50mm\"\noffset_y = \"50mm\"\nscale_x = 2\nscale_y = 2\n",
+    )
+    .unwrap();
+    let card = dir.path().join("card.pdf");
+    std::fs::write(&card, b"sentinel").unwrap();
+    let note = sample();
+    let args = [
+        "render",
+        note.as_str(),
+        "-o",
+        s(&card),
+        "--profile",
+        "far",
+        "--profiles",
+        s(&profiles),
+    ];
+    let o = stationer(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    for what in ["the body text", "the printed name", "the signature area"] {
+        assert!(
+            e.lines()
+                .any(|l| l.starts_with(&format!("error: {what} runs "))
+                    && l.contains(" mm off the card at the ")
+                    && l.ends_with("once corrected for printer profile far")),
+            "no error about {what}: {e}"
+        );
+    }
+    assert!(e.contains("hint: to write it all the same (as a warning), add --force"));
+    assert_eq!(
+        std::fs::read(&card).unwrap(),
+        b"sentinel",
+        "nothing written"
+    );
+
+    // --force writes it, and says the same as warnings.
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let o = stationer(dir.path(), &forced);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(!e.contains("error:"), "{e}");
+    assert!(
+        e.contains("warning: the body text runs ") && e.contains("off the card"),
+        "{e}"
+    );
+    assert!(std::fs::read(&card).unwrap().starts_with(b"%PDF-"));
+}
+
+#[test]
+fn a_correction_that_moves_the_text_into_a_margin_is_refused() {
+    let dir = tmp();
+    let profiles = dir.path().join("profiles.toml");
+    let note = sample();
+    // As laid out, the printed name keeps 15.7 mm from the bottom edge
+    // (the warning test reads the report for the distance); a 14 mm margin
+    // is fine, until the correction moves everything 4 mm down.
+    std::fs::write(&profiles, "[low]\nmargin_bottom = \"14mm\"\n").unwrap();
+    let render = |dir: &Path| {
+        stationer(
+            dir,
+            &[
+                "render",
+                &note,
+                "-o",
+                "card.pdf",
+                "--profile",
+                "low",
+                "--profiles",
+                s(&profiles),
+            ],
+        )
+    };
+    let o = render(dir.path());
+    assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+    std::fs::write(
+        &profiles,
+        "[low]\nmargin_bottom = \"14mm\"\noffset_y = \"4mm\"\n",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("card.pdf")).unwrap();
+    let o = render(dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    let line = e
+        .lines()
+        .find(|l| l.starts_with("error: the printed name comes within "))
+        .unwrap_or_else(|| panic!("no error about the printed name: {e}"));
+    assert!(
+        line == "error: the printed name comes within 11.7 mm of the bottom edge; this printer \
+                 cannot print closer than 14 mm",
+        "{line}"
+    );
+    assert!(!dir.path().join("card.pdf").exists());
+}
+
+#[test]
+fn print_reads_page_sizes_of_any_well_formed_pdf() {
+    let dir = tmp();
+    let dry = |file: &str| {
+        let o = stationer(dir.path(), &["print", file, "--dry-run"]);
+        (o.status.code(), stdout(&o), stderr(&o))
+    };
+    let media = |file: &str| {
+        let (code, out, err) = dry(file);
+        assert_eq!(code, Some(0), "{file}: {err}");
+        out.split(" -o ")
+            .find_map(|w| w.strip_prefix("media="))
+            .unwrap_or_else(|| panic!("no media in {out}"))
+            .to_string()
+    };
+    // Stationer's own: a card, a Letter and an A4 calibration sheet.
+    render(dir.path(), "card", &[]);
+    assert_eq!(media("card.pdf"), "Custom.5.5x4.25in");
+    for (sheet, name) in [("letter", "Letter"), ("a4", "A4")] {
+        let file = format!("{sheet}.pdf");
+        let o = stationer(dir.path(), &["calibrate", "-o", &file, "--sheet", sheet]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(media(&file), name);
+    }
+
+    if have_tool("qpdf") {
+        // Objects packed in object streams.
+        run_tool(
+            "qpdf",
+            &[
+                "--object-streams=generate",
+                s(&dir.path().join("card.pdf")),
+                s(&dir.path().join("packed.pdf")),
+            ],
+        );
+        let packed = std::fs::read(dir.path().join("packed.pdf")).unwrap();
+        assert!(
+            packed
+                .windows(10)
+                .any(|w| w == b"/ObjStm /N" || w == b"/Type /Obj"),
+            "qpdf made no object stream"
+        );
+        assert_eq!(media("packed.pdf"), "Custom.5.5x4.25in");
+        // Turned a quarter: the media is the other way round.
+        run_tool(
+            "qpdf",
+            &[
+                "--rotate=+90",
+                s(&dir.path().join("card.pdf")),
+                s(&dir.path().join("turned.pdf")),
+            ],
+        );
+        assert_eq!(media("turned.pdf"), "Custom.4.25x5.5in");
+    }
+
+    // A MediaBox inherited from the page tree, and /Rotate on the page.
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 297.638 419.528] >>",
+        "<< /Type /Page /Parent 2 0 R /Rotate 270 >>",
+    ];
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend(b"xref\n0 4\n0000000000 65535 f \n");
+    for o in offsets {
+        pdf.extend(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend(
+        format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    std::fs::write(dir.path().join("inherited.pdf"), &pdf).unwrap();
+    // A6 turned: landscape; A6 is known by name either way round.
+    assert_eq!(media("inherited.pdf"), "A6");
+
+    // Garbage, a cut-off PDF, a folder: clear errors.
+    std::fs::write(dir.path().join("garbage.pdf"), b"this is not a pdf").unwrap();
+    let (code, _, err) = dry("garbage.pdf");
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with("error: garbage.pdf is not a PDF"), "{err}");
+    let card = std::fs::read(dir.path().join("card.pdf")).unwrap();
+    std::fs::write(dir.path().join("cut.pdf"), &card[..card.len() / 3]).unwrap();
+    let (code, _, err) = dry("cut.pdf");
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: cannot read cut.pdf as a PDF: "),
+        "{err}"
+    );
+    std::fs::create_dir(dir.path().join("folder.pdf")).unwrap();
+    let (code, _, err) = dry("folder.pdf");
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: cannot read folder.pdf: it is a directory, not a regular file"),
+        "{err}"
+    );
+    // Too large: refused by its size, before it is read (a sparse file).
+    let big = std::fs::File::create(dir.path().join("big.pdf")).unwrap();
+    big.set_len(stationer::printer::pdfinfo::MAX_PDF_BYTES + 1)
+        .unwrap();
+    let started = Instant::now();
+    let (code, _, err) = dry("big.pdf");
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: big.pdf is 257 MiB; a PDF to print is read only up to 256 MiB"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn calibration_sheet_text_is_unchanged_in_content() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    // The words of each sheet, in the order the PDF draws them, as the
+    // sheets read before their text went through the one line breaker and
+    // size search (tests/ref/calibrate, made then); a line-continuation `\`
+    // of a wrapped command is not a word.
+    let dir = tmp();
+    let profiles = dir.path().join("p.toml");
+    std::fs::write(
+        &profiles,
+        "[shift]\noffset_x = \"2mm\"\noffset_y = \"-1.5mm\"\nscale_x = 1.01\nback_offset_x = \"1mm\"\n",
+    )
+    .unwrap();
+    for sheet in ["letter", "a4", "classic-a2"] {
+        for check in [false, true] {
+            let mut args = vec!["calibrate", "-o", "sheet.pdf", "--sheet", sheet];
+            if check {
+                args.extend(["--profile", "shift", "--profiles", s(&profiles)]);
+            }
+            let o = stationer(dir.path(), &args);
+            assert!(o.status.success(), "{}", stderr(&o));
+            let text = run_tool(
+                "pdftotext",
+                &["-raw", s(&dir.path().join("sheet.pdf")), "-"],
+            );
+            let words: Vec<&str> = text.split_whitespace().filter(|w| *w != "\\").collect();
+            let name = format!("{sheet}-{}.txt", if check { "check" } else { "plain" });
+            let want =
+                std::fs::read_to_string(root().join("tests/ref/calibrate").join(&name)).unwrap();
+            let want: Vec<&str> = want.split_whitespace().collect();
+            assert_eq!(words, want, "{name}");
+        }
+    }
+}

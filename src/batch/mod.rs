@@ -13,12 +13,12 @@ pub use proof::{contact_sheet, proofs, Proof};
 use crate::batch::impose::{place_card, Duplex, Imposition};
 use crate::batch::merge::{Recipients, Template};
 use crate::diag::{Diagnostic, Error, Result};
-use crate::export::pdf::{PdfOptions, PdfWriter};
+use crate::export::pdf::PdfWriter;
 use crate::export::report::{card_report, CardReport, Report};
 use crate::input::{Design, Note};
 use crate::layout;
 use crate::parallel::{self, map_chunks};
-use crate::scene::Page;
+use crate::scene::{Page, Transform};
 use crate::template;
 use crate::text::shape::WordCache;
 use crate::text::{FontSet, Shaper};
@@ -59,8 +59,10 @@ pub struct BatchOptions {
     pub write: bool,
     /// Also make one PDF per card, named from this template.
     pub split_name: Option<String>,
-    /// How to write the combined PDF (a printer correction; default none).
-    pub pdf_options: PdfOptions,
+    /// Transforms for the pages of the combined PDF, given on the sheet as
+    /// shown (see [`Transform::on_page`]): odd pages, then even pages (the
+    /// backs of two-sided sheets). A printer's correction; default none.
+    pub sheet_transforms: Option<(Transform, Transform)>,
 }
 
 impl Default for BatchOptions {
@@ -78,7 +80,7 @@ impl Default for BatchOptions {
             threads: 0,
             write: true,
             split_name: None,
-            pdf_options: PdfOptions::default(),
+            sheet_transforms: None,
         }
     }
 }
@@ -271,11 +273,8 @@ pub fn run_batch(
 
     let title = format!("Thank-you notes ({} cards)", jobs.len());
     let mut out = Output {
-        writer: options.write.then(|| {
-            let mut w = PdfWriter::new(&fonts.fonts, &title);
-            w.set_options(options.pdf_options);
-            w
-        }),
+        writer: options.write.then(|| PdfWriter::new(&fonts.fonts, &title)),
+        sheet_transforms: options.sheet_transforms,
         fonts: &fonts,
         imposition,
         duplex: options.duplex,
@@ -419,6 +418,7 @@ struct Output<'a> {
     threads: usize,
     report: Vec<CardReport>,
     split: Vec<SplitFile>,
+    sheet_transforms: Option<(Transform, Transform)>,
 }
 
 /// One card's own PDF: file name and bytes.
@@ -496,7 +496,15 @@ impl Output<'_> {
         self.slot = 0;
     }
 
-    fn write(&mut self, page: Page) {
+    fn write(&mut self, mut page: Page) {
+        if let Some((odd, even)) = self.sheet_transforms {
+            let t = if self.pages.is_multiple_of(2) {
+                odd
+            } else {
+                even
+            };
+            page.transform = Some(t.on_page(&page));
+        }
         self.pages += 1;
         if self.writer.is_some() {
             self.pending.push(page);

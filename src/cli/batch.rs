@@ -183,10 +183,7 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         threads: a.threads,
         write: true,
         split_name,
-        pdf_options: profile
-            .as_ref()
-            .map(|p| p.pdf_options(duplex.is_some()))
-            .unwrap_or_default(),
+        sheet_transforms: profile.as_ref().map(|p| p.corrections(duplex.is_some())),
     };
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
     if out.cards.is_empty() {

@@ -1,7 +1,7 @@
 //! The command line: clap definitions, and arguments turned into jobs.
 
 use crate::diag::Error;
-use crate::export::pdf::write_pdf_with;
+use crate::export::pdf::write_pdf;
 use crate::export::write_report;
 use crate::input::{bundled as layouts, design_for, load_note};
 use crate::io::{Commit, Plan};
@@ -93,6 +93,10 @@ Examples:
         /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
         #[arg(long, value_name = "FILE")]
         profiles: Option<PathBuf>,
+        /// Write the PDF even when the profile's correction moves the note's text or the
+        /// signature area off the card or into the printer's unprintable margins (a warning, then).
+        #[arg(long, requires = "profile")]
+        force: bool,
     },
     /// Draw a card as a PNG picture, with optional guides and a background scan.
     #[command(long_about = preview::LONG_ABOUT)]
@@ -159,6 +163,7 @@ fn run(command: Command) -> Result<(), Error> {
             report,
             profile,
             profiles,
+            force,
         } => {
             let mut plan = Plan::new();
             plan.input("the note", &note);
@@ -173,10 +178,14 @@ fn run(command: Command) -> Result<(), Error> {
             let mut commit = Commit::new(plan)?;
             let n = load_note(&note)?;
             let design = design_for(&n, layout.as_deref())?;
-            let card = layout_card(&n, &design)?;
-            let options =
-                print::render_options(&card.scene, profile.as_deref(), profiles.as_deref())?;
-            let pdf = write_pdf_with(&card.scene, &options);
+            let mut card = layout_card(&n, &design)?;
+            print::correct_for_printer(
+                &mut card.scene,
+                profile.as_deref(),
+                profiles.as_deref(),
+                force,
+            )?;
+            let pdf = write_pdf(&card.scene);
             let report_bytes = report.as_ref().map(|_| write_report(&card.scene));
             commit.stage("-o", &output, &pdf)?;
             if let (Some(path), Some(bytes)) = (&report, &report_bytes) {

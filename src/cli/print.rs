@@ -2,11 +2,13 @@
 //! a printer, keep its correction, and send PDFs to it at exact size.
 
 use super::DuplexArg;
-use crate::diag::{Diagnostic, Result};
-use crate::export::pdf::{write_pdf_with, PdfOptions};
+use crate::diag::{Diagnostic, Error, Result, Severity};
+use crate::export::pdf::write_pdf;
+use crate::export::png;
 use crate::io::{Commit, Plan};
 use crate::printer::calibrate::{self, Measurements, Sheet, SheetText};
 use crate::printer::cups::{self as print, Duplex, PrintOptions};
+use crate::printer::preflight::preflight;
 use crate::printer::profile::{self, Profile, ProfileFile};
 use crate::scene::Scene;
 use crate::units::Pt;
@@ -23,7 +25,9 @@ left, crosses 20 mm in from each corner, and instructions: print it at actual
 size, measure from the paper's edges to the crosses with a ruler, and type the
 `stationer profile set` command printed on it. Page 2 is the back, for
 two-sided printing. With --profile the sheet is corrected with that profile, to
-check it: every cross should then land where the sheet says.
+check it: every cross should then land where the sheet says. --preview FILE.png
+also draws the front as a PNG picture, from the same Scene as the PDF (with
+--profile, corrected: where the ink will go).
 
 Examples:
   stationer calibrate -o sheet.pdf
@@ -31,6 +35,7 @@ Examples:
   stationer profile set office --sheet letter --a-left 21.2mm --a-top 19.6mm \\
       --b-left 196.8mm --c-top 259.9mm
   stationer calibrate -o check.pdf --profile office
+  stationer calibrate -o sheet.pdf --preview sheet.png    # and a picture of the front
   stationer calibrate -o card-sheet.pdf --sheet classic-a2   # on A2 card stock";
 
 /// Arguments of `stationer calibrate`.
@@ -48,6 +53,12 @@ pub(crate) struct CalibrateArgs {
     /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
     #[arg(long, value_name = "FILE")]
     profiles: Option<PathBuf>,
+    /// Also draw the sheet's front as a PNG picture, as the PDF prints it (corrected with --profile).
+    #[arg(long, value_name = "FRONT.png")]
+    preview: Option<PathBuf>,
+    /// Resolution of the --preview picture in dots per inch, 10 to 1200.
+    #[arg(long, value_name = "N", default_value_t = png::DEFAULT_DPI, requires = "preview")]
+    dpi: u32,
 }
 
 /// Runs `stationer calibrate`.
@@ -63,25 +74,40 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
             .map(|s| s.as_str()),
     );
     plan.output("-o", &args.output);
+    if let Some(p) = &args.preview {
+        plan.output("--preview", p);
+    }
     let mut commit = Commit::new(plan)?;
     let sheet = Sheet::parse(&args.sheet)?;
-    let options = match &args.profile {
-        Some(name) => profile::load(args.profiles.as_deref(), name)?.pdf_options(true),
-        None => PdfOptions::default(),
+    let correction = match &args.profile {
+        Some(name) => Some(profile::load(args.profiles.as_deref(), name)?),
+        None => None,
     };
     let file_name = args
         .output
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| "sheet.pdf".into());
-    let scene = calibrate::calibration_sheet(
+    let mut scene = calibrate::calibration_sheet(
         &sheet,
         &SheetText {
             file_name: &file_name,
             corrected_by: args.profile.as_deref(),
         },
     )?;
-    commit.stage("-o", &args.output, &write_pdf_with(&scene, &options))?;
+    if let Some(p) = &correction {
+        p.correct(&mut scene, true);
+    }
+    if let Some(path) = &args.preview {
+        png::check_size(&scene.pages[0], args.dpi)?;
+        let options = png::PngOptions {
+            dpi: args.dpi,
+            ..png::PngOptions::default()
+        };
+        let picture = png::encode_png(&png::render_png(&scene, 0, &options));
+        commit.stage("--preview", path, &picture)?;
+    }
+    commit.stage("-o", &args.output, &write_pdf(&scene))?;
     commit.finish()
 }
 
@@ -136,14 +162,34 @@ struct FileArg {
     profiles: Option<PathBuf>,
 }
 
-fn length(s: &str) -> std::result::Result<Pt, String> {
-    s.parse::<Pt>().map_err(|e| e.0)
+/// Why a length given on the command line is refused.
+#[derive(Debug)]
+enum LengthArg {
+    /// Not a length.
+    Bad(crate::units::LengthError),
+    /// A distance from an edge below 0.
+    Negative,
 }
 
-fn measured(s: &str) -> std::result::Result<Pt, String> {
+impl std::fmt::Display for LengthArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LengthArg::Bad(e) => e.fmt(f),
+            LengthArg::Negative => f.write_str("a distance from the paper's edge is not negative"),
+        }
+    }
+}
+
+impl std::error::Error for LengthArg {}
+
+fn length(s: &str) -> std::result::Result<Pt, LengthArg> {
+    s.parse::<Pt>().map_err(LengthArg::Bad)
+}
+
+fn measured(s: &str) -> std::result::Result<Pt, LengthArg> {
     let p = length(s)?;
     if p.0 < 0.0 {
-        return Err("a distance from the paper's edge is not negative".into());
+        return Err(LengthArg::Negative);
     }
     Ok(p)
 }
@@ -301,7 +347,20 @@ fn profile_set(a: SetArgs) -> Result<()> {
                 .hint("give the --sheet the sheet was made with, e.g. --sheet letter (it is printed on the sheet)")
                 .into());
         };
-        calibrate::apply_measurements(&mut p, &Sheet::parse(sheet)?, &m)?;
+        calibrate::apply_measurements(&mut p, &Sheet::parse(sheet)?, &m).map_err(|mut e| {
+            // The flag of the measurement the scale needs beside this one.
+            for d in &mut e.0 {
+                let near = match d.option {
+                    Some("b_left") => "--a-left",
+                    Some("c_top") => "--a-top",
+                    _ => continue,
+                };
+                if d.message.starts_with("needs") {
+                    d.hints.insert(0, format!("give {near} too"));
+                }
+            }
+            e
+        })?;
     } else if a.sheet.is_some() {
         return Err(
             Diagnostic::new("--sheet goes with measurements such as --a-left")
@@ -367,7 +426,7 @@ fn describe(p: &Profile) -> String {
     );
     if p.back_offset_x.is_some() || p.back_offset_y.is_some() {
         let b = p.back_correction();
-        s += &format!("  back {} {}", mm(Pt(b.offset_x)), mm(Pt(b.offset_y)));
+        s += &format!("  back {} {}", mm(Pt(b.offset[0])), mm(Pt(b.offset[1])));
     }
     let m = p.margins;
     if [m.top, m.right, m.bottom, m.left].iter().any(|v| v.0 > 0.0) {
@@ -389,24 +448,38 @@ fn describe(p: &Profile) -> String {
     s
 }
 
-/// PDF options for `render --profile`: the profile's correction, after
-/// warning on stderr about anything its unprintable margins would cut.
-pub(crate) fn render_options(
-    scene: &Scene,
+/// `render --profile`: corrects the card's Scene for the printer, then
+/// checks where things will print (see [`preflight`]). An error there (the
+/// correction moves the note's text or the signature area off the card or
+/// into the unprintable margins) stops the render unless `force`, which
+/// shows it as a warning; warnings go to stderr.
+pub(crate) fn correct_for_printer(
+    scene: &mut Scene,
     profile_name: Option<&str>,
     profiles: Option<&Path>,
-) -> Result<PdfOptions> {
+    force: bool,
+) -> Result<()> {
     let Some(name) = profile_name else {
         if profiles.is_some() {
             return Err(Diagnostic::new("--profiles goes with --profile NAME").into());
         }
-        return Ok(PdfOptions::default());
+        return Ok(());
     };
     let p = profile::load(profiles, name)?;
-    for w in profile::preflight(scene, &p) {
-        eprintln!("warning: {w}");
+    p.correct(scene, false);
+    let mut found = preflight(scene, &p);
+    let stops = found.iter().any(|d| d.severity == Severity::Error);
+    if stops && !force {
+        if let Some(last) = found.iter_mut().rfind(|d| d.severity == Severity::Error) {
+            last.hints
+                .push("to write it all the same (as a warning), add --force".into());
+        }
+        return Err(Error(found));
     }
-    Ok(p.pdf_options(false))
+    for d in found {
+        eprintln!("{}", d.warning());
+    }
+    Ok(())
 }
 
 /// The long help of `stationer print`.
@@ -482,7 +555,7 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
         return Ok(());
     }
     let job = print::submit(&args.file, &options)?;
-    let media = print::read_page_size(&args.file)
+    let media = crate::printer::pdfinfo::read_page_size(&args.file)
         .map(|[w, h]| crate::paper::cups_media(w, h))
         .unwrap_or_default();
     let copies = match options.copies {

@@ -10,7 +10,9 @@
 //! never holds more than one page's Scene: glyph ids are renumbered as they
 //! are first met and each font is subset once, at the end.
 
-use crate::scene::{ImageData, Item, Page, Panel, Picture, PlacedGlyph, Scene, Stroke, TextRun};
+use crate::scene::{
+    ImageData, Item, Page, Panel, Picture, PlacedGlyph, Scene, Stroke, TextRun, Transform,
+};
 use crate::text::Font;
 use miniz_oxide::deflate::core::{
     compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
@@ -29,85 +31,24 @@ const SYSTEM_INFO: SystemInfo = SystemInfo {
 
 /// Writes the Scene as PDF bytes.
 pub fn write_pdf(scene: &Scene) -> Vec<u8> {
-    write_pdf_with(scene, &PdfOptions::default())
-}
-
-/// Writes the Scene as PDF bytes, with options (a printer correction).
-pub fn write_pdf_with(scene: &Scene, options: &PdfOptions) -> Vec<u8> {
     let mut w = PdfWriter::new(&scene.fonts, &scene.title);
-    w.set_options(*options);
     for page in &scene.pages {
         w.add_page(page);
     }
     w.finish()
 }
 
-/// How to write a PDF. The default writes the Scene as it is.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct PdfOptions {
-    /// A printer correction applied to every page's content (default none).
-    /// Page size, boxes and the Scene itself are unchanged.
-    pub correction: Option<Correction>,
-    /// A different correction for even pages (2, 4, …), the backs of sheets
-    /// printed two-sided (default none: even pages use `correction`).
-    pub back_correction: Option<Correction>,
-}
-
-/// A printer correction: page content is scaled and moved so that a printer
-/// which misplaces it puts it where the Scene says. It works in the page as
-/// printed (its `rotate` applied): points, origin at the top-left corner of
-/// the sheet (bleed included), y down; a point `(x, y)` is drawn at
-/// `(x * scale_x + offset_x, y * scale_y + offset_y)`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Correction {
-    /// Horizontal scale; 1 is none.
-    pub scale_x: f32,
-    /// Vertical scale; 1 is none.
-    pub scale_y: f32,
-    /// Horizontal move in points, positive to the right.
-    pub offset_x: f32,
-    /// Vertical move in points, positive downwards.
-    pub offset_y: f32,
-}
-
-impl Correction {
-    /// Where a sheet point `[x, y]` (points, top-left origin, y down) is drawn.
-    pub fn apply(&self, [x, y]: [f32; 2]) -> [f32; 2] {
-        [
-            x * self.scale_x + self.offset_x,
-            y * self.scale_y + self.offset_y,
-        ]
-    }
-
-    /// The correction as a PDF `cm` matrix for a page `w` x `h` points (its
-    /// MediaBox) shown with a clockwise `rotate`: PDF space (origin
-    /// bottom-left, y up) to the sheet as printed, corrected, and back.
-    fn matrix(&self, w: f32, h: f32, rotate: i32) -> [f32; 6] {
-        let (w, h) = (w as f64, h as f64);
-        let r = rotate.rem_euclid(360);
-        let to_sheet = |x: f64, y: f64| match r {
-            90 => (y, x),
-            180 => (w - x, y),
-            270 => (h - y, w - x),
-            _ => (x, h - y),
-        };
-        let from_sheet = |u: f64, v: f64| match r {
-            90 => (v, u),
-            180 => (w - u, v),
-            270 => (w - v, h - u),
-            _ => (u, h - v),
-        };
-        let map = |x: f64, y: f64| {
-            let (u, v) = to_sheet(x, y);
-            let u = u * self.scale_x as f64 + self.offset_x as f64;
-            let v = v * self.scale_y as f64 + self.offset_y as f64;
-            from_sheet(u, v)
-        };
-        let (e, f) = map(0.0, 0.0);
-        let (ax, bx) = map(1.0, 0.0);
-        let (cy, dy) = map(0.0, 1.0);
-        [ax - e, bx - f, cy - e, dy - f, e, f].map(|v| v as f32)
-    }
+/// A page's [`Transform`] as a PDF `cm` matrix for its MediaBox `full_h`
+/// points high, bleed `b`: PDF space (origin bottom-left, y up) to the
+/// page's items (top-left of the trim, y down), transformed, and back.
+fn matrix(t: &Transform, b: f32, full_h: f32) -> [f32; 6] {
+    let (b, h) = (b as f64, full_h as f64);
+    let (sx, sy) = (t.scale[0] as f64, t.scale[1] as f64);
+    let (dx, dy) = (t.offset[0] as f64, t.offset[1] as f64);
+    // X' = sx (X - b) + dx + b;  Y' = h - (sy (h - Y - b) + dy + b).
+    let e = dx + b - sx * b;
+    let f = h - sy * (h - b) - dy - b;
+    [sx, 0.0, 0.0, sy, e, f].map(|v| v as f32)
 }
 
 /// What the file holds of one font so far.
@@ -167,7 +108,6 @@ pub struct PdfWriter<'a> {
     /// Images written so far, in order of first use; page `i` refers to `/Im{i}`.
     images: Vec<ImageObject>,
     title: String,
-    options: PdfOptions,
 }
 
 impl<'a> PdfWriter<'a> {
@@ -202,13 +142,7 @@ impl<'a> PdfWriter<'a> {
             page_ids: Vec::new(),
             images: Vec::new(),
             title: title.to_string(),
-            options: PdfOptions::default(),
         }
-    }
-
-    /// Sets how the pages that follow are written (a printer correction).
-    pub fn set_options(&mut self, options: PdfOptions) {
-        self.options = options;
     }
 
     /// Adds a page: its content is written now, its fonts at the end.
@@ -233,21 +167,12 @@ impl<'a> PdfWriter<'a> {
                 }
             }
         }
-        let first = self.page_ids.len();
-        let (states, images, options) = (&self.states, &self.images[..], self.options);
-        let streams = crate::parallel::map_chunks(pages, threads, |start, chunk| {
+        let (states, images) = (&self.states, &self.images[..]);
+        let streams = crate::parallel::map_chunks(pages, threads, |_, chunk| {
             let mut compressor = CompressorOxide::new(create_comp_flags_from_zip_params(6, 15, 0));
             chunk
                 .iter()
-                .enumerate()
-                .map(|(i, page)| {
-                    let correction = match options.back_correction {
-                        Some(back) if (first + start + i) % 2 == 1 => Some(back),
-                        _ => options.correction,
-                    };
-                    let content = page_content(states, images, page, correction);
-                    deflate_with(&mut compressor, &content)
-                })
+                .map(|page| deflate_with(&mut compressor, &page_content(states, images, page)))
                 .collect()
         });
         for (page, compressed) in pages.iter().zip(streams) {
@@ -554,20 +479,15 @@ fn image_position(images: &[ImageObject], image: &Arc<ImageData>) -> Option<usiz
 /// font, size and colour set only when they change, each line placed
 /// relative to the one before, glyph codes as binary strings. Graphics
 /// (rules, panels, images) each sit in their own `q … Q`.
-fn page_content(
-    states: &[FontState],
-    images: &[ImageObject],
-    page: &Page,
-    correction: Option<Correction>,
-) -> Vec<u8> {
+/// A page's [`Transform`] wraps it all in one `q … cm … Q`.
+fn page_content(states: &[FontState], images: &[ImageObject], page: &Page) -> Vec<u8> {
     let b = page.bleed;
     let full_h = page.height + 2.0 * b;
     let tx = |x: f32| x + b;
     let ty = |y: f32| full_h - (y + b);
     let mut c = Ops::default();
-    if let Some(k) = correction {
-        let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
-        c.op("q").nums(&k.matrix(w, h, page.rotate)).op("cm");
+    if let Some(t) = &page.transform {
+        c.op("q").nums(&matrix(t, b, full_h)).op("cm");
     }
     // Text state: in a text object, the last line's start; font and colour.
     let mut line: Option<[f32; 2]> = None;
@@ -657,7 +577,7 @@ fn page_content(
     if line.is_some() {
         c.op("ET");
     }
-    if correction.is_some() {
+    if page.transform.is_some() {
         c.op("Q");
     }
     c.0

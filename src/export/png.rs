@@ -31,7 +31,9 @@ use crate::diag::{Diagnostic, Result};
 use crate::input::design::{FontChoice, Rgb, Style};
 use crate::input::image::{decode, ImageLimits};
 use crate::layout::run::Setter;
-use crate::scene::{CardBoxes, Item, Page, Panel, Picture, Rect, Scene, Stroke, TextRun};
+use crate::scene::{
+    CardBoxes, Item, Page, Panel, Picture, Rect, Scene, Stroke, TextRun, Transform,
+};
 use crate::text::FontSet;
 use ab_glyph::{point, Font as _, FontRef, Glyph, GlyphId, PxScale};
 use ab_glyph_rasterizer::Rasterizer;
@@ -217,6 +219,11 @@ pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Rgb
     }
     // Fonts that ab_glyph cannot read draw nothing; all fonts in a Scene
     // were validated by ttf-parser, which ab_glyph also uses.
+    let px = Px {
+        t: page.transform,
+        b,
+        k,
+    };
     let fonts: Vec<Option<FontRef>> = scene
         .fonts
         .iter()
@@ -227,10 +234,10 @@ pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Rgb
         if options.background.is_some() && !item.prints() {
             continue;
         }
-        canvas.draw_item(item, scene, &fonts, b, k);
+        canvas.draw_item(item, scene, &fonts, &px);
     }
     if options.guides {
-        canvas.draw_guides(page, k);
+        canvas.draw_guides(page, &px);
     }
     RgbImage::from_raw(w, h, canvas.data).expect("buffer has the image's size")
 }
@@ -253,6 +260,33 @@ pub fn encode_png(image: &RgbImage) -> Vec<u8> {
 /// A box in points (trim coordinates plus bleed offset already applied) to pixels.
 fn to_px(r: Rect, k: f32) -> Rect {
     [r[0] * k, r[1] * k, r[2] * k, r[3] * k]
+}
+
+/// Points of a page's items to pixels: the page's transform (when it has
+/// one), the bleed, the resolution.
+struct Px {
+    t: Option<Transform>,
+    b: f32,
+    k: f32,
+}
+
+impl Px {
+    /// A point of an item, in pixels.
+    fn point(&self, p: [f32; 2]) -> [f32; 2] {
+        let [x, y] = self.t.map_or(p, |t| t.apply(p));
+        [(x + self.b) * self.k, (y + self.b) * self.k]
+    }
+
+    /// A box of an item, in pixels.
+    fn rect(&self, r: Rect) -> Rect {
+        let r = self.t.map_or(r, |t| t.apply_rect(r));
+        r.map(|v| (v + self.b) * self.k)
+    }
+
+    /// The scale across and down (1 without a transform).
+    fn scale(&self) -> [f32; 2] {
+        self.t.map_or([1.0, 1.0], |t| t.scale.map(f32::abs))
+    }
 }
 
 fn rgb8(c: [f32; 3]) -> [u8; 3] {
@@ -293,15 +327,26 @@ impl Canvas {
 
     /// A straight line with butt ends, as PDF strokes it. Lines thinner than
     /// a pixel are drawn one pixel wide and proportionally lighter.
-    fn draw_stroke(&mut self, s: &Stroke, bleed: f32, k: f32) {
-        let a = [(s.from[0] + bleed) * k, (s.from[1] + bleed) * k];
-        let b = [(s.to[0] + bleed) * k, (s.to[1] + bleed) * k];
+    fn draw_stroke(&mut self, s: &Stroke, m: &Px) {
+        let a = m.point(s.from);
+        let b = m.point(s.to);
         let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
         let len = (dx * dx + dy * dy).sqrt();
         if len == 0.0 || s.width <= 0.0 {
             return;
         }
-        let width = s.width * k;
+        // Under a scale the pen's width across the line scales by
+        // |det| / (how much the line's direction stretches).
+        let across = match m.t {
+            None => 1.0,
+            Some(_) => {
+                let [sx, sy] = m.scale();
+                let (ux, uy) = (s.to[0] - s.from[0], s.to[1] - s.from[1]);
+                let n = (ux * ux + uy * uy).sqrt();
+                sx * sy / ((sx * ux / n).powi(2) + (sy * uy / n).powi(2)).sqrt()
+            }
+        };
+        let width = s.width * m.k * across;
         let (half, alpha) = if width < 1.0 {
             (0.5, width)
         } else {
@@ -318,18 +363,18 @@ impl Canvas {
     }
 
     /// One item of the Scene; preview-only items are drawn like the rest.
-    fn draw_item(&mut self, item: &Item, scene: &Scene, fonts: &[Option<FontRef>], b: f32, k: f32) {
+    fn draw_item(&mut self, item: &Item, scene: &Scene, fonts: &[Option<FontRef>], m: &Px) {
         match item {
             Item::Text(run) => {
                 if let Some(font) = &fonts[run.font] {
                     let upem = scene.fonts[run.font].units_per_em as f32;
-                    self.draw_text(font, upem, run, b, k);
+                    self.draw_text(font, upem, run, m);
                 }
             }
-            Item::Stroke(s) => self.draw_stroke(s, b, k),
-            Item::Panel(p) => self.draw_panel(p, b, k),
-            Item::Image(p) => self.draw_picture(p, b, k),
-            Item::Preview(inner) => self.draw_item(inner, scene, fonts, b, k),
+            Item::Stroke(s) => self.draw_stroke(s, m),
+            Item::Panel(p) => self.draw_panel(p, m),
+            Item::Image(p) => self.draw_picture(p, m),
+            Item::Preview(inner) => self.draw_item(inner, scene, fonts, m),
         }
     }
 
@@ -373,21 +418,24 @@ impl Canvas {
     /// A rectangle: its fill, then its outline (mitred corners, as the PDF
     /// draws it). Outlines thinner than a pixel are drawn one pixel wide and
     /// proportionally lighter, like strokes.
-    fn draw_panel(&mut self, p: &Panel, bleed: f32, k: f32) {
-        let [x0, y0, x1, y1] = p.rect.map(|v| (v + bleed) * k);
+    fn draw_panel(&mut self, p: &Panel, m: &Px) {
+        let [x0, y0, x1, y1] = m.rect(p.rect);
+        let [sx, sy] = m.scale();
+        // The outline's half width, across (scaled like x) and down.
         let corners = |d: f32| {
+            let (dx, dy) = (d * sx, d * sy);
             [
-                [x0 - d, y0 - d],
-                [x1 + d, y0 - d],
-                [x1 + d, y1 + d],
-                [x0 - d, y1 + d],
+                [x0 - dx, y0 - dy],
+                [x1 + dx, y0 - dy],
+                [x1 + dx, y1 + dy],
+                [x0 - dx, y1 + dy],
             ]
         };
         if let Some(fill) = p.fill {
             self.fill_contours(&[&corners(0.0)], rgb8(fill.0), 1.0);
         }
         if let Some((color, width)) = p.stroke {
-            let width = width * k;
+            let width = width * m.k;
             if width <= 0.0 {
                 return;
             }
@@ -407,9 +455,9 @@ impl Canvas {
     /// poppler does: enlarged without smoothing, reduced by averaging, with
     /// premultiplied alpha so transparent pixels lend no colour), laid over
     /// the page by its transparency.
-    fn draw_picture(&mut self, p: &Picture, bleed: f32, k: f32) {
+    fn draw_picture(&mut self, p: &Picture, m: &Px) {
         let img = &p.image;
-        let [x0, y0, x1, y1] = p.rect.map(|v| ((v + bleed) * k).round() as i64);
+        let [x0, y0, x1, y1] = m.rect(p.rect).map(|v| v.round() as i64);
         let (w, h) = ((x1 - x0).max(1) as u32, (y1 - y0).max(1) as u32);
         let premultiplied: Vec<u8> = img
             .rgba
@@ -457,16 +505,24 @@ impl Canvas {
     }
 
     /// A run's glyphs at the Scene's exact positions.
-    fn draw_text(&mut self, font: &FontRef, units_per_em: f32, run: &TextRun, bleed: f32, k: f32) {
+    fn draw_text(&mut self, font: &FontRef, units_per_em: f32, run: &TextRun, m: &Px) {
         // PxScale is the ascent−descent height in pixels, not the em.
-        let px_per_em = run.size * k;
-        let scale = PxScale::from(px_per_em * font.height_unscaled() / units_per_em);
+        let px_per_em = run.size * m.k;
+        let mut scale = PxScale::from(px_per_em * font.height_unscaled() / units_per_em);
+        if m.t.is_some() {
+            let [sx, sy] = m.scale();
+            scale = PxScale {
+                x: scale.x * sx,
+                y: scale.y * sy,
+            };
+        }
         let color = rgb8(run.color.0);
         for g in &run.glyphs {
+            let [x, y] = m.point([run.x + g.x, run.y + g.dy]);
             let glyph = Glyph {
                 id: GlyphId(g.id),
                 scale,
-                position: point((bleed + run.x + g.x) * k, (bleed + run.y + g.dy) * k),
+                position: point(x, y),
             };
             if let Some(outline) = font.outline_glyph(glyph) {
                 let min = outline.px_bounds().min;
@@ -528,9 +584,12 @@ impl Canvas {
     }
 
     /// Guides from the page's boxes; none of them is in the Scene.
-    fn draw_guides(&mut self, page: &Page, k: f32) {
-        let b = page.bleed;
+    /// The card's boxes follow the page's transform (they frame the text
+    /// where it is drawn); the trim and bleed edges are the paper's.
+    fn draw_guides(&mut self, page: &Page, m: &Px) {
+        let (b, k) = (page.bleed, m.k);
         let shift = |r: Rect| to_px([r[0] + b, r[1] + b, r[2] + b, r[3] + b], k);
+        let moved = |r: Rect| m.rect(r);
         let line = ((0.5 * k).round() as i64).max(1);
         let dash = Some((
             ((3.0 * k).round() as i64).max(3),
@@ -543,13 +602,13 @@ impl Canvas {
             ..
         }) = page.card
         {
-            let sig = shift(signature_box);
+            let sig = moved(signature_box);
             let [sx0, sy0, sx1, sy1] = sig.map(|v| v.round() as i64);
             self.fill(sx0, sy0, sx1, sy1, GUIDE_SIGNATURE, 0.14);
             self.outline(sig, line, GUIDE_SIGNATURE, None, false);
             self.draw_label(sig, line, k);
-            self.outline(shift(body_box), line, GUIDE_BODY, None, false);
-            self.outline(shift(text_area), line, GUIDE_TEXT_AREA, dash, true);
+            self.outline(moved(body_box), line, GUIDE_BODY, None, false);
+            self.outline(moved(text_area), line, GUIDE_TEXT_AREA, dash, true);
         }
         self.outline(
             shift([0.0, 0.0, page.width, page.height]),
@@ -582,7 +641,7 @@ impl Canvas {
         let baseline = (sig[1] + pad) / k + font.ascent_unscaled() * size / upem;
         let mut run = Setter::new(&set).run(Style::Regular, size, x, baseline, "signature");
         run.color = Rgb([184.0 / 255.0, 98.0 / 255.0, 0.0]);
-        self.draw_text(&font, upem, &run, 0.0, k);
+        self.draw_text(&font, upem, &run, &Px { t: None, b: 0.0, k });
     }
 }
 

@@ -46,6 +46,7 @@ pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSe
         items,
         card: Some(fitted.boxes),
         rotate: 0,
+        transform: None,
     }
 }
 

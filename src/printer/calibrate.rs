@@ -13,7 +13,10 @@
 use crate::diag::{Diagnostic, Result};
 use crate::input::bundled as layouts;
 use crate::input::design::{FontChoice, Rgb, Style};
+use crate::layout::fit::largest_fitting;
+use crate::layout::linebreak::{break_lines, After, Measure, Piece};
 use crate::layout::run::Setter;
+use crate::paper::{self, Use};
 use crate::printer::profile::Profile;
 use crate::scene::{Item, Page, Scene, Stroke};
 use crate::text::FontSet;
@@ -34,6 +37,9 @@ const ARM_MM: f32 = 5.0;
 const BLACK: Rgb = Rgb([0.0, 0.0, 0.0]);
 const HAIRLINE: f32 = 0.3;
 
+/// The sheet sizes (from [`crate::paper`]) a calibration sheet is made for by name.
+pub const SHEET_NAMES: [&str; 2] = ["letter", "a4"];
+
 /// The paper a calibration sheet is printed on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sheet {
@@ -50,10 +56,14 @@ impl Sheet {
     /// bundled design's name or a design file, whose card size (bleed
     /// included) is used.
     pub fn parse(name: &str) -> Result<Sheet> {
-        let (width, height) = match name.to_ascii_lowercase().as_str() {
-            "letter" => (Pt::inches(8.5), Pt::inches(11.0)),
-            "a4" => (Pt::mm(210.0), Pt::mm(297.0)),
-            _ => {
+        let named = SHEET_NAMES
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name.trim()))
+            .then(|| paper::find(Use::Sheet, name))
+            .flatten();
+        let (width, height) = match named {
+            Some(p) => (p.width, p.height),
+            None => {
                 let d = layouts::resolve(name, Path::new(""), None).map_err(|e| {
                     let mut ds = e.0;
                     if let Some(first) = ds.first_mut() {
@@ -152,36 +162,44 @@ impl Measurements {
 /// offsets (cross E) use the front's scale.
 pub fn apply_measurements(profile: &mut Profile, sheet: &Sheet, m: &Measurements) -> Result<()> {
     let k = marks(sheet);
+    // `far` names the measurement (an option of this call, such as
+    // `b_left`); `near` says what it is measured against, in words.
     let scale = |far: Option<Pt>,
                  near: Option<Pt>,
-                 far_name: &str,
-                 near_name: &str,
+                 far_name: &'static str,
+                 near_what: &str,
                  u_far: f32,
                  u_near: f32|
      -> Result<Option<f32>> {
         let Some(far) = far else { return Ok(None) };
         let Some(near) = near else {
-            return Err(
-                Diagnostic::new(format!("--{far_name} needs --{near_name} too"))
-                    .hint("the scale comes from the distance between the two crosses")
-                    .into(),
-            );
+            return Err(Diagnostic::for_option(
+                far_name,
+                format!("needs {near_what} measured too"),
+            )
+            .hint("the scale comes from the distance between the two crosses")
+            .into());
         };
         if far.0 <= near.0 {
-            return Err(Diagnostic::new(format!(
-                "--{far_name} {} mm must be larger than --{near_name} {} mm",
-                mm(far.0),
-                mm(near.0)
-            ))
+            return Err(Diagnostic::for_option(
+                far_name,
+                format!(
+                    "{} mm must be more than the {} mm of {near_what}",
+                    mm(far.0),
+                    mm(near.0)
+                ),
+            )
             .hint("measure both from the same edge of the paper")
             .into());
         }
         Ok(Some((u_far - u_near) / (far.0 - near.0)))
     };
-    if let Some(s) = scale(m.b_left, m.a_left, "b-left", "a-left", k.b[0], k.a[0])? {
+    let across = "cross A from the left edge";
+    if let Some(s) = scale(m.b_left, m.a_left, "b_left", across, k.b[0], k.a[0])? {
         profile.scale_x = s;
     }
-    if let Some(s) = scale(m.c_top, m.a_top, "c-top", "a-top", k.c[1], k.a[1])? {
+    let down = "cross A from the top edge";
+    if let Some(s) = scale(m.c_top, m.a_top, "c_top", down, k.c[1], k.a[1])? {
         profile.scale_y = s;
     }
     if let Some(a) = m.a_left {
@@ -436,15 +454,13 @@ fn cross(page: &mut Page, setter: &mut Setter, label: &str, at: [f32; 2], right:
     page.items.push(Item::Text(run));
 }
 
-/// The title, centred on the line of the top crosses.
+/// The title, centred on the line of the top crosses, at the largest size
+/// from 12pt down to 5pt that fits between them.
 fn title_line(page: &mut Page, setter: &mut Setter, title: &str, y: f32) {
     let room = page.width - 2.0 * (CROSS_INSET_MM + ARM_MM + 3.0) * Pt::PER_MM;
-    let mut size = 12.0;
-    let mut w = setter.width(Style::Bold, size, title);
-    if w > room {
-        size = (size * room / w).max(5.0);
-        w = setter.width(Style::Bold, size, title);
-    }
+    let set = |size: f32| (size, setter.width(Style::Bold, size, title));
+    let (size, w) = largest_fitting(5.0..=12.0, 0.25, set, |&(_, w)| w <= room)
+        .unwrap_or_else(|smallest| smallest);
     let run = setter.run(
         Style::Bold,
         size,
@@ -466,50 +482,52 @@ enum Block {
 }
 
 /// Sets the instructions between the top and bottom rows of crosses, at the
-/// largest size from 11pt down to 5pt that fits; if none does, a one-line
-/// pointer to `stationer calibrate --help`.
+/// largest size from 11pt down to 5pt (in quarter points) that fits, found
+/// by the one size search ([`largest_fitting`]) with each block broken into
+/// lines by the one line breaker ([`break_lines`]); if none fits, a
+/// one-line pointer to `stationer calibrate --help`.
 fn instructions(page: &mut Page, setter: &mut Setter, blocks: &[Block], top: f32, bottom: f32) {
     let p = Pt::PER_MM;
     let x0 = (RULER_MM + 6.0) * p;
     let x1 = page.width - RULER_MM * p;
     let y0 = top + (ARM_MM + 4.0) * p;
     let y1 = bottom - (ARM_MM + 3.0) * p;
-    let mut size = 11.0f32;
-    loop {
-        let leading = size * 1.3;
+    let set = |size: f32| {
         let lines = wrap(setter, blocks, size, x1 - x0);
         let gaps = blocks.len().saturating_sub(1) as f32 * size * 0.5;
-        let height = lines.len() as f32 * leading + gaps;
-        if height <= y1 - y0 || size <= 5.0 {
-            if height > y1 - y0 {
-                if blocks.len() > 1 {
-                    let short = [Block::Text(
-                        "Print at actual size and measure the crosses from the edges of the \
-                         paper: see stationer calibrate --help."
-                            .into(),
-                    )];
-                    instructions(page, setter, &short, top, bottom);
-                }
-                return;
-            }
-            let mut baseline = y0 + size;
-            let mut block = 0;
-            for l in lines {
-                if l.block != block {
-                    // Measurement lines follow each other without a gap.
-                    let both = |b: usize| matches!(blocks[b], Block::Indent(_));
-                    if !(both(block) && both(l.block)) {
-                        baseline += size * 0.5;
-                    }
-                    block = l.block;
-                }
-                let run = setter.run(l.style, size, x0 + l.indent * size, baseline, &l.text);
-                page.items.push(Item::Text(run));
-                baseline += leading;
-            }
-            return;
+        let height = lines
+            .as_ref()
+            .map_or(f32::INFINITY, |l| l.len() as f32 * size * 1.3 + gaps);
+        (size, lines, height)
+    };
+    let Ok((size, Some(lines), _)) =
+        largest_fitting(5.0..=11.0, 0.25, set, |(_, _, height)| *height <= y1 - y0)
+    else {
+        if blocks.len() > 1 {
+            let short = [Block::Text(
+                "Print at actual size and measure the crosses from the edges of the \
+                 paper: see stationer calibrate --help."
+                    .into(),
+            )];
+            instructions(page, setter, &short, top, bottom);
         }
-        size -= 0.25;
+        return;
+    };
+    let leading = size * 1.3;
+    let mut baseline = y0 + size;
+    let mut block = 0;
+    for l in lines {
+        if l.block != block {
+            // Measurement lines follow each other without a gap.
+            let both = |b: usize| matches!(blocks[b], Block::Indent(_));
+            if !(both(block) && both(l.block)) {
+                baseline += size * 0.5;
+            }
+            block = l.block;
+        }
+        let run = setter.run(l.style, size, x0 + l.indent * size, baseline, &l.text);
+        page.items.push(Item::Text(run));
+        baseline += leading;
     }
 }
 
@@ -521,8 +539,12 @@ struct SetLine {
     text: String,
 }
 
-/// Greedy wrapping of the instructions at a size into a width.
-fn wrap(setter: &mut Setter, blocks: &[Block], size: f32, width: f32) -> Vec<SetLine> {
+/// The instructions at a size broken into lines of a width (`None`: a word
+/// is wider than a line). Each block is one paragraph of words, its first
+/// line indented by `first` ems and the others by `rest`; every line is
+/// broken to the narrower, later lines' measure. A command's lines but the
+/// last end in ` \` for the shell, so its measure keeps room for that.
+fn wrap(setter: &mut Setter, blocks: &[Block], size: f32, width: f32) -> Option<Vec<SetLine>> {
     let mut out = Vec::new();
     for (i, b) in blocks.iter().enumerate() {
         let (text, first, rest, style, command) = match b {
@@ -530,42 +552,46 @@ fn wrap(setter: &mut Setter, blocks: &[Block], size: f32, width: f32) -> Vec<Set
             Block::Indent(t) => (t, 1.2, 2.4, Style::Regular, false),
             Block::Command(t) => (t, 1.2, 2.4, Style::Bold, true),
         };
-        let mut line = String::new();
-        let mut indent = first;
-        for word in text.split(' ').filter(|w| !w.is_empty()) {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            let tail = if command { " \\" } else { "" };
-            let w = setter.width(style, size, &format!("{candidate}{tail}"));
-            if w > width - indent * size && !line.is_empty() {
-                if command {
-                    line.push_str(" \\");
-                }
-                out.push(SetLine {
-                    block: i,
-                    indent,
-                    style,
-                    text: std::mem::take(&mut line),
-                });
-                indent = rest;
-                line = word.to_string();
-            } else {
-                line = candidate;
+        let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+        let pieces: Vec<Piece> = words
+            .iter()
+            .enumerate()
+            .map(|(n, w)| Piece {
+                width: setter.width(style, size, w),
+                after: if n + 1 == words.len() {
+                    After::End
+                } else {
+                    After::Space
+                },
+            })
+            .collect();
+        let tail = if command {
+            setter.width(style, size, " \\")
+        } else {
+            0.0
+        };
+        let measure = Measure {
+            width: width - rest * size - tail,
+            space: setter.width(style, size, " "),
+            hyphen: 0.0,
+            justify: false,
+        };
+        let lines = break_lines(&pieces, &measure).ok()?;
+        let count = lines.len();
+        for (n, l) in lines.into_iter().enumerate() {
+            let mut text = words[l.start..l.end].join(" ");
+            if command && n + 1 < count {
+                text.push_str(" \\");
             }
-        }
-        if !line.is_empty() {
             out.push(SetLine {
                 block: i,
-                indent,
+                indent: if n == 0 { first } else { rest },
                 style,
-                text: line,
+                text,
             });
         }
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -666,6 +692,16 @@ mod tests {
         let e = apply_measurements(&mut p, &letter(), &m)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("--b-left needs --a-left"), "{e}");
+        assert!(
+            e.contains("--b-left: needs cross A from the left edge measured too"),
+            "{e}"
+        );
+        // The library says which option, and spells no flag itself.
+        let d = apply_measurements(&mut p, &letter(), &m)
+            .unwrap_err()
+            .0
+            .remove(0);
+        assert_eq!(d.option, Some("b_left"));
+        assert!(!d.message.contains("--") && d.hints.iter().all(|h| !h.contains("--")));
     }
 }

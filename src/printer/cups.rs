@@ -1,13 +1,15 @@
 //! Printing through CUPS: a PDF handed to `lp` at its exact page size, with
 //! scaling turned off, so a card prints where the PDF puts it.
 //!
-//! The media is read from the first page's MediaBox: a standard name
+//! The media is read from the first page's MediaBox (see
+//! [`pdfinfo`](crate::printer::pdfinfo)): a standard name
 //! (`Letter`, `Legal`, `A4`, `A5`, `A6`) when the page is that size either way
 //! round, else `Custom.WxHin` (or `mm`, or points) in the page's own
 //! orientation. `lp` runs with an argument list, never through a shell.
 
 use crate::diag::{Diagnostic, Result};
 use crate::paper;
+use crate::printer::pdfinfo::read_page_size;
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::Path;
@@ -40,162 +42,6 @@ impl Default for PrintOptions {
             tray: None,
         }
     }
-}
-
-/// The size of a PDF's first page in points, `[width, height]`, as it prints
-/// (its `/Rotate` applied), from its MediaBox (inherited from the page tree
-/// where the page has none). Reads PDFs whose objects are not packed in
-/// object streams, as Stationer writes them; `None` when it cannot tell.
-pub fn first_page_size(pdf: &[u8]) -> Option<[f32; 2]> {
-    let trailer_at = find_last(pdf, b"/Root")?;
-    let root = parse_ref(&pdf[trailer_at + 5..])?;
-    let catalog = object(pdf, root)?;
-    let mut node = parse_ref(after_key(catalog, b"/Pages")?)?;
-    let mut media = None;
-    let mut rotate = None;
-    for _ in 0..32 {
-        let dict = object(pdf, node)?;
-        if let Some(v) = after_key(dict, b"/MediaBox") {
-            media = Some(parse_box(v)?);
-        }
-        if let Some(v) = after_key(dict, b"/Rotate") {
-            rotate = parse_number(v).map(|(n, _)| n as i32);
-        }
-        match after_key(dict, b"/Kids") {
-            Some(kids) if is_pages(dict) => {
-                let kids = kids.strip_prefix(b"[")?;
-                node = parse_ref(kids)?;
-            }
-            _ => {
-                let [x0, y0, x1, y1] = media?;
-                let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
-                return Some(match rotate.unwrap_or(0).rem_euclid(180) {
-                    90 => [h, w],
-                    _ => [w, h],
-                });
-            }
-        }
-    }
-    None
-}
-
-/// Whether a dictionary is a page-tree node (`/Type /Pages`).
-fn is_pages(dict: &[u8]) -> bool {
-    after_key(dict, b"/Type").is_some_and(|v| v.starts_with(b"/Pages") && delimited(v, 6))
-}
-
-fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-fn is_delimiter(b: u8) -> bool {
-    b.is_ascii_whitespace() || b"/[]<>()%".contains(&b)
-}
-
-/// Whether `v[at]` ends a name or number (or the text ends there).
-fn delimited(v: &[u8], at: usize) -> bool {
-    v.get(at).is_none_or(|&b| is_delimiter(b))
-}
-
-/// The text of object `num gen`: from after `obj` to `endobj` (the last
-/// definition, as an incremental update would leave it).
-fn object(pdf: &[u8], (num, gen): (u32, u32)) -> Option<&[u8]> {
-    let head = format!("{num} {gen} obj");
-    let head = head.as_bytes();
-    let mut found = None;
-    let mut from = 0;
-    while let Some(i) = pdf[from..].windows(head.len()).position(|w| w == head) {
-        let at = from + i;
-        if (at == 0 || is_delimiter(pdf[at - 1])) && delimited(pdf, at + head.len()) {
-            found = Some(at + head.len());
-        }
-        from = at + 1;
-    }
-    let start = found?;
-    let len = pdf[start..]
-        .windows(6)
-        .position(|w| w == b"endobj")
-        .unwrap_or(pdf.len() - start);
-    Some(&pdf[start..start + len])
-}
-
-/// What follows a key in a dictionary's text, white space skipped.
-fn after_key<'a>(dict: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    let mut from = 0;
-    while let Some(i) = dict[from..].windows(key.len()).position(|w| w == key) {
-        let end = from + i + key.len();
-        if delimited(dict, end) {
-            return Some(skip_ws(&dict[end..]));
-        }
-        from = end;
-    }
-    None
-}
-
-fn skip_ws(v: &[u8]) -> &[u8] {
-    let n = v.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    &v[n..]
-}
-
-/// A number at the start of `v` and what follows it.
-fn parse_number(v: &[u8]) -> Option<(f32, &[u8])> {
-    let v = skip_ws(v);
-    let n = v
-        .iter()
-        .take_while(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
-        .count();
-    let number: f32 = std::str::from_utf8(&v[..n]).ok()?.parse().ok()?;
-    number.is_finite().then_some((number, &v[n..]))
-}
-
-/// An indirect reference `num gen R` at the start of `v`.
-fn parse_ref(v: &[u8]) -> Option<(u32, u32)> {
-    let (num, rest) = parse_number(v)?;
-    let (gen, rest) = parse_number(rest)?;
-    let rest = skip_ws(rest);
-    (rest.first() == Some(&b'R') && num >= 0.0 && gen >= 0.0).then_some((num as u32, gen as u32))
-}
-
-/// A rectangle `[x0 y0 x1 y1]` at the start of `v`.
-fn parse_box(v: &[u8]) -> Option<[f32; 4]> {
-    let mut rest = v.strip_prefix(b"[")?;
-    let mut out = [0.0; 4];
-    for o in &mut out {
-        let (n, r) = parse_number(rest)?;
-        *o = n;
-        rest = r;
-    }
-    skip_ws(rest).starts_with(b"]").then_some(out)
-}
-
-/// How much of the start and of the end of a PDF [`read_page_size`] reads:
-/// Stationer writes the first page near the start, the page tree and the
-/// catalog at the end.
-pub const PAGE_SIZE_WINDOW: u64 = 8 * 1024 * 1024;
-
-/// Reads the first page's size of a PDF file, in points, as it prints. Reads
-/// at most [`PAGE_SIZE_WINDOW`] bytes from each end of the file.
-pub fn read_page_size(pdf: &Path) -> Result<[f32; 2]> {
-    let bytes = crate::io::read_ends(pdf, PAGE_SIZE_WINDOW, PAGE_SIZE_WINDOW, "the PDF")
-        .map_err(|e| Diagnostic::new(format!("cannot read {}: {e}", pdf.display())))?;
-    if !bytes.starts_with(b"%PDF-") {
-        return Err(Diagnostic::new(format!("{} is not a PDF", pdf.display()))
-            .hint("stationer print takes PDFs made by stationer render, batch or calibrate")
-            .into());
-    }
-    first_page_size(&bytes)
-        .filter(|[w, h]| *w >= 1.0 && *h >= 1.0)
-        .ok_or_else(|| {
-            Diagnostic::new(format!(
-                "cannot find the size of the first page of {} (its MediaBox)",
-                pdf.display()
-            ))
-            .hint(
-                "stationer print reads PDFs as stationer writes them; print other PDFs \
-                 with lp -o media=SIZE -o print-scaling=none FILE",
-            )
-            .into()
-        })
 }
 
 /// Checks options that go on `lp`'s command line.
@@ -350,9 +196,12 @@ pub fn resolve_queue(asked: Option<&str>) -> Result<String> {
                 }
             };
             default.ok_or_else(|| {
-                Diagnostic::new("no printer given and there is no default printer")
-                    .hint("name one with --printer QUEUE")
-                    .hint(list())
+                Diagnostic::for_option(
+                    "printer",
+                    "no printer given and there is no default printer",
+                )
+                .hint("name a print queue")
+                .hint(list())
             })?
         }
     };
@@ -430,18 +279,6 @@ mod tests {
         let (w, h) = (100.0 * 72.0 / 25.4, 148.0 * 72.0 / 25.4);
         assert_eq!(paper::cups_media(w, h), "Custom.100x148mm");
         assert_eq!(paper::cups_media(400.3, 300.7), "Custom.400.3x300.7");
-    }
-
-    #[test]
-    fn reads_the_first_page_size() {
-        let pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n\
-            2 0 obj\n<< /Type /Pages /Kids [4 0 R 3 0 R] /Count 2 /MediaBox [0 0 10 20] >>\nendobj\n\
-            3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\n\
-            4 0 obj\n<< /Type /Page /Parent 2 0 R /Rotate 90 >>\nendobj\n\
-            trailer\n<< /Size 5 /Root 1 0 R >>\n%%EOF";
-        // Page 4 is first; it inherits the tree's MediaBox and is turned.
-        assert_eq!(first_page_size(pdf), Some([20.0, 10.0]));
-        assert_eq!(first_page_size(b"%PDF-1.7\nnothing"), None);
     }
 
     #[test]

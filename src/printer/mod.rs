@@ -4,4 +4,6 @@
 
 pub mod calibrate;
 pub mod cups;
+pub mod pdfinfo;
+pub mod preflight;
 pub mod profile;

@@ -18,17 +18,16 @@
 //! tray = "Manual"
 //! ```
 //!
-//! A library user corrects a PDF with [`load`] and [`Profile::pdf_options`]
-//! (or [`Profile::correction`]) handed to
-//! [`write_pdf_with`](crate::export::pdf::write_pdf_with), and checks the
-//! unprintable margins with [`preflight`].
+//! A library user corrects a Scene with [`load`] and [`Profile::correct`]
+//! (which sets each page's [`Page::transform`](crate::scene::Page::transform),
+//! honoured by the PDF and PNG exporters alike), then checks what will be
+//! printed with [`preflight`](crate::printer::preflight::preflight).
 
 use crate::diag::{Diagnostic, Error, Result};
-use crate::export::pdf::{Correction, PdfOptions};
 use crate::input::bundled::read_text_as;
 use crate::input::{at_span, toml_error};
 use crate::io::{Commit, Plan};
-use crate::scene::{Item, Rect, Role, Scene};
+use crate::scene::{Scene, Transform};
 use crate::units::Pt;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -98,35 +97,46 @@ impl Profile {
         }
     }
 
-    /// The correction for the fronts of sheets (and one-sided printing):
-    /// `x' = x * scale_x + offset_x`, `y' = y * scale_y + offset_y`, in points
-    /// from the sheet's top-left corner, y down.
-    pub fn correction(&self) -> Correction {
-        Correction {
-            scale_x: self.scale_x,
-            scale_y: self.scale_y,
-            offset_x: self.offset_x.0,
-            offset_y: self.offset_y.0,
+    /// The correction for the fronts of sheets (and one-sided printing), on
+    /// the sheet as printed (a page's rotation applied): `x' = x * scale_x +
+    /// offset_x`, `y' = y * scale_y + offset_y`, in points from the sheet's
+    /// top-left corner, y down.
+    pub fn correction(&self) -> Transform {
+        Transform {
+            scale: [self.scale_x, self.scale_y],
+            offset: [self.offset_x.0, self.offset_y.0],
         }
     }
 
     /// The correction for the backs of two-sided sheets: the same scale,
     /// the back's offsets (the front's where the back was not measured).
-    pub fn back_correction(&self) -> Correction {
-        Correction {
-            offset_x: self.back_offset_x.unwrap_or(self.offset_x).0,
-            offset_y: self.back_offset_y.unwrap_or(self.offset_y).0,
+    pub fn back_correction(&self) -> Transform {
+        Transform {
+            offset: [
+                self.back_offset_x.unwrap_or(self.offset_x).0,
+                self.back_offset_y.unwrap_or(self.offset_y).0,
+            ],
             ..self.correction()
         }
     }
 
-    /// PDF options that apply this profile: with `two_sided`, even pages
+    /// The corrections for odd and even pages: with `two_sided`, even pages
     /// (the backs) get [`Profile::back_correction`].
-    pub fn pdf_options(&self, two_sided: bool) -> PdfOptions {
-        PdfOptions {
-            correction: Some(self.correction()),
-            back_correction: two_sided.then(|| self.back_correction()),
-        }
+    pub fn corrections(&self, two_sided: bool) -> (Transform, Transform) {
+        let back = if two_sided {
+            self.back_correction()
+        } else {
+            self.correction()
+        };
+        (self.correction(), back)
+    }
+
+    /// Corrects a Scene for this printer: sets every page's transform, so
+    /// that both the PDF and the PNG preview draw the items where the
+    /// printer needs them. With `two_sided`, even pages get the back's offsets.
+    pub fn correct(&self, scene: &mut Scene, two_sided: bool) {
+        let (odd, even) = self.corrections(two_sided);
+        scene.place_on_sheets(odd, even);
     }
 
     /// Checks the values a profile holds (as the file's reader does).
@@ -186,24 +196,35 @@ enum Value {
     Name(String),
 }
 
+/// Why a profile value is refused: the key and the reason, as one message.
+#[derive(Debug, Clone, PartialEq)]
+struct BadValue(String);
+
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Whether a value is acceptable for its key; the reason when not.
-fn check(key: &str, v: Value) -> std::result::Result<(), String> {
+fn check(key: &str, v: Value) -> std::result::Result<(), BadValue> {
+    let bad = |m: String| Err(BadValue(m));
     match v {
-        Value::Offset(p) if p.0.abs() > MAX_OFFSET.0 => Err(format!(
+        Value::Offset(p) if p.0.abs() > MAX_OFFSET.0 => bad(format!(
             "{key}: {} mm is more than a printer is ever off (at most 50 mm either way)",
             mm(p)
         )),
-        Value::Scale(s) if s <= 0.0 || s.is_nan() => Err(format!(
+        Value::Scale(s) if s <= 0.0 || s.is_nan() => bad(format!(
             "{key}: {s} is not a scale; it must be more than 0 (1 is no scaling)"
         )),
-        Value::Scale(s) if !SCALE_RANGE.contains(&(s as f32)) => Err(format!(
+        Value::Scale(s) if !SCALE_RANGE.contains(&(s as f32)) => bad(format!(
             "{key}: {s} is outside 0.5 to 2 (1 is no scaling; 1.01 stretches by 1%)"
         )),
         Value::Margin(p) if p.0 < 0.0 || p.0 > MAX_MARGIN.0 => {
-            Err(format!("{key}: must be between 0 and 50mm"))
+            bad(format!("{key}: must be between 0 and 50mm"))
         }
         Value::Name(n) if n.trim().is_empty() || n.chars().any(char::is_control) => {
-            Err(format!("{key}: \"{n}\" is not a usable name"))
+            bad(format!("{key}: \"{n}\" is not a usable name"))
         }
         _ => Ok(()),
     }
@@ -311,8 +332,12 @@ pub fn default_path() -> Result<PathBuf> {
     let base = var("XDG_CONFIG_HOME")
         .or_else(|| var("HOME").map(|h| h.join(".config")))
         .ok_or_else(|| {
-            Diagnostic::new("cannot find the config folder for printer profiles")
-                .hint("neither XDG_CONFIG_HOME nor HOME is set; give the file with --profiles FILE")
+            Diagnostic::for_option(
+                "profiles",
+                "none given, and neither XDG_CONFIG_HOME nor HOME is set to find the default \
+                 printer profiles file",
+            )
+            .hint("name the profiles file")
         })?;
     Ok(base.join("stationer").join("profiles.toml"))
 }
@@ -472,114 +497,22 @@ impl ProfileFile {
 }
 
 /// Loads one profile by name from a profiles file (`None`: [`default_path`]).
-/// This is what `render --profile` does; `batch` can do the same:
+/// This is what `render --profile` does:
 ///
 /// ```no_run
 /// # fn main() -> stationer::diag::Result<()> {
-/// # let scene: stationer::scene::Scene = unimplemented!();
+/// # let mut scene: stationer::scene::Scene = unimplemented!();
 /// let profile = stationer::printer::profile::load(None, "office")?;
-/// for warning in stationer::printer::profile::preflight(&scene, &profile) {
-///     eprintln!("warning: {warning}");
-/// }
-/// let pdf = stationer::export::pdf::write_pdf_with(&scene, &profile.pdf_options(false));
+/// profile.correct(&mut scene, false);
+/// let found = stationer::printer::preflight::preflight(&scene, &profile);
+/// // `found` holds errors (the correction moves text off the card or into
+/// // the margins) and warnings; show them, and stop on an error.
+/// let pdf = stationer::export::pdf::write_pdf(&scene);
 /// # Ok(()) }
 /// ```
 pub fn load(profiles_path: Option<&Path>, name: &str) -> Result<Profile> {
     let file = ProfileFile::load(profiles_path)?;
     file.get(name).cloned()
-}
-
-/// Checks a Scene against a profile's unprintable margins: text, the
-/// signature area and printed lines (rules, crop marks) that come closer to
-/// an edge of the sheet than the printer can print. One message per thing
-/// and edge, with the closest distance, e.g. "the printed name comes within
-/// 3.2 mm of the bottom edge; this printer cannot print closer than 5 mm".
-/// Positions are the Scene's (intended) ones: corrected, that is where they land.
-pub fn preflight(scene: &Scene, profile: &Profile) -> Vec<String> {
-    let m = profile.margins;
-    let limits = [m.top.0, m.right.0, m.bottom.0, m.left.0];
-    if limits.iter().all(|&l| l <= 0.0) {
-        return Vec::new();
-    }
-    const EDGES: [&str; 4] = ["top", "right", "bottom", "left"];
-    let mut out = Vec::new();
-    for (n, page) in scene.pages.iter().enumerate() {
-        let b = page.bleed;
-        let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
-        // Closest distance to each edge, per thing, in order of first appearance.
-        let mut closest: Vec<(&'static str, [f32; 4])> = Vec::new();
-        let mut note = |what: &'static str, r: Rect| {
-            let r = printed_box([r[0] + b, r[1] + b, r[2] + b, r[3] + b], w, h, page.rotate);
-            let (pw, ph) = if page.rotate.rem_euclid(180) == 90 {
-                (h, w)
-            } else {
-                (w, h)
-            };
-            let d = [r[1], pw - r[2], ph - r[3], r[0]];
-            match closest.iter_mut().find(|c| c.0 == what) {
-                Some(c) => {
-                    for (old, new) in c.1.iter_mut().zip(d) {
-                        *old = old.min(new);
-                    }
-                }
-                None => closest.push((what, d)),
-            }
-        };
-        for item in page.items.iter().filter(|i| i.prints()) {
-            let what = match item {
-                Item::Text(run) => role_name(run.role),
-                Item::Stroke(_) => "a printed line (rule or crop mark)",
-                _ => "a design element",
-            };
-            note(what, item.bbox(&scene.fonts));
-        }
-        if let Some(card) = page.card {
-            note("the signature area", card.signature_box);
-        }
-        for (what, d) in closest {
-            for i in 0..4 {
-                if limits[i] > 0.0 && d[i] < limits[i] - 0.01 {
-                    let page_note = if scene.pages.len() > 1 {
-                        format!("page {}: ", n + 1)
-                    } else {
-                        String::new()
-                    };
-                    let how = if d[i] < 0.0 {
-                        format!("runs {} mm past the {} edge", mm1(Pt(-d[i])), EDGES[i])
-                    } else {
-                        format!("comes within {} mm of the {} edge", mm1(Pt(d[i])), EDGES[i])
-                    };
-                    out.push(format!(
-                        "{page_note}{what} {how}; this printer cannot print closer than {} mm",
-                        mm1(Pt(limits[i]))
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// A box on a page (points, top-left origin, bleed included) as it sits on
-/// the sheet once the page's clockwise rotation is applied.
-fn printed_box(r: Rect, w: f32, h: f32, rotate: i32) -> Rect {
-    let [x0, y0, x1, y1] = r;
-    match rotate.rem_euclid(360) {
-        90 => [h - y1, x0, h - y0, x1],
-        180 => [w - x1, h - y1, w - x0, h - y0],
-        270 => [y0, w - x1, y1, w - x0],
-        _ => r,
-    }
-}
-
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Greeting => "the greeting",
-        Role::Body => "the body text",
-        Role::Closing => "the closing",
-        Role::Signer => "the printed name",
-        _ => "a line of the design",
-    }
 }
 
 /// A length in millimetres, to 0.001 mm, without trailing zeros.
@@ -588,7 +521,7 @@ fn mm(p: Pt) -> String {
 }
 
 /// A length in millimetres, to 0.1 mm, for messages.
-fn mm1(p: Pt) -> String {
+pub(crate) fn mm1(p: Pt) -> String {
     mm_rounded(p, 10.0)
 }
 
@@ -697,16 +630,5 @@ mod tests {
             assert_eq!(a.tray, b.tray);
             assert_eq!(a.margins.bottom.0.round(), b.margins.bottom.0.round());
         }
-    }
-
-    #[test]
-    fn rotated_boxes() {
-        // A 100 x 50 page; a box at its top-left corner.
-        let r = [0.0, 0.0, 10.0, 5.0];
-        assert_eq!(printed_box(r, 100.0, 50.0, 0), r);
-        assert_eq!(printed_box(r, 100.0, 50.0, 180), [90.0, 45.0, 100.0, 50.0]);
-        // Turned clockwise: the top-left corner goes to the top-right.
-        assert_eq!(printed_box(r, 100.0, 50.0, 90), [45.0, 0.0, 50.0, 10.0]);
-        assert_eq!(printed_box(r, 100.0, 50.0, 270), [0.0, 90.0, 5.0, 100.0]);
     }
 }
