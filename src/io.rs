@@ -191,6 +191,14 @@ struct Entry {
 }
 
 impl Entry {
+    fn new(role: impl Into<String>, path: impl AsRef<Path>, update: bool) -> Entry {
+        Entry {
+            role: role.into(),
+            path: path.as_ref().to_path_buf(),
+            update,
+        }
+    }
+
     fn label(&self) -> String {
         format!("{} {}", self.role, self.path.display())
     }
@@ -304,32 +312,20 @@ impl Plan {
 
     /// Adds an input: `role` says what it is ("the note", "the design file").
     pub fn input(&mut self, role: impl Into<String>, path: impl AsRef<Path>) -> &mut Plan {
-        self.inputs.push(Entry {
-            role: role.into(),
-            path: path.as_ref().to_path_buf(),
-            update: false,
-        });
+        self.inputs.push(Entry::new(role, path, false));
         self
     }
 
     /// Adds an output: `role` says how it was asked for ("-o", "--report").
     pub fn output(&mut self, role: impl Into<String>, path: impl AsRef<Path>) -> &mut Plan {
-        self.outputs.push(Entry {
-            role: role.into(),
-            path: path.as_ref().to_path_buf(),
-            update: false,
-        });
+        self.outputs.push(Entry::new(role, path, false));
         self
     }
 
     /// Adds an output that replaces an input of the same path: a file read,
     /// changed and written back (the profiles file).
     pub fn update(&mut self, role: impl Into<String>, path: impl AsRef<Path>) -> &mut Plan {
-        self.outputs.push(Entry {
-            role: role.into(),
-            path: path.as_ref().to_path_buf(),
-            update: true,
-        });
+        self.outputs.push(Entry::new(role, path, true));
         self
     }
 
