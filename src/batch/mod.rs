@@ -270,10 +270,19 @@ pub fn run_batch(
     }
 
     let title = format!("Thank-you notes ({} cards)", jobs.len());
+    // The author is the signer, when every card has the same one.
+    let signer = |j: &Job| j.note.signer.text.trim().to_string();
+    let author = jobs.first().map(signer).unwrap_or_default();
+    let author = if jobs.iter().all(|j| signer(j) == author) {
+        author
+    } else {
+        String::new()
+    };
     let mut out = Output {
         writer: options.write.then(|| {
             let mut w = PdfWriter::new(&fonts.fonts, &title);
             w.set_options(options.pdf_options);
+            w.set_author(&author);
             w
         }),
         fonts: &fonts,
@@ -307,8 +316,13 @@ pub fn run_batch(
                             // is the card rendered on its own.
                             let title = layout::card_title(&job.note);
                             let mut w = PdfWriter::new(&fonts.fonts, &title);
+                            w.set_options(options.pdf_options);
+                            w.set_author(&signer(job));
                             w.add_page(&page);
-                            out.split.push((name.clone(), w.finish()));
+                            match w.try_finish() {
+                                Ok(pdf) => out.split.push((name.clone(), pdf)),
+                                Err(e) => problems.extend(e.0),
+                            }
                         }
                         out.add(page);
                     }
@@ -330,7 +344,7 @@ pub fn run_batch(
     if !problems.is_empty() {
         return Err(Error(problems));
     }
-    let (pdf, report, split) = out.finish();
+    let (pdf, report, split) = out.finish()?;
     Ok(BatchOutput {
         pdf,
         report: Report { cards: report },
@@ -511,10 +525,13 @@ impl Output<'_> {
         self.pending.clear();
     }
 
-    fn finish(mut self) -> (Option<Vec<u8>>, Vec<CardReport>, Vec<SplitFile>) {
+    /// The PDF (or why it cannot meet the standard asked for), the report
+    /// and the split files.
+    fn finish(mut self) -> Result<(Option<Vec<u8>>, Vec<CardReport>, Vec<SplitFile>)> {
         self.flush_sheet();
         self.flush_pages();
-        (self.writer.map(PdfWriter::finish), self.report, self.split)
+        let pdf = self.writer.map(PdfWriter::try_finish).transpose()?;
+        Ok((pdf, self.report, self.split))
     }
 }
 

@@ -108,6 +108,9 @@ pub struct BatchArgs {
     /// The CUPS queue for --print (default: the profile's, then the system default).
     #[arg(long, value_name = "QUEUE", requires = "print")]
     pub printer: Option<String>,
+    /// Write the PDF to a standard: a-1b, a-2b (PDF/A) or x-4 (PDF/X-4); see `stationer render --help`.
+    #[arg(long, value_name = "STANDARD")]
+    pub pdf_standard: Option<super::PdfStandardArg>,
 }
 
 fn usage(msg: String) -> Error {
@@ -183,10 +186,13 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         threads: a.threads,
         write: true,
         split_name,
-        pdf_options: profile
-            .as_ref()
-            .map(|p| p.pdf_options(duplex.is_some()))
-            .unwrap_or_default(),
+        pdf_options: super::with_standard(
+            profile
+                .as_ref()
+                .map(|p| p.pdf_options(duplex.is_some()))
+                .unwrap_or_default(),
+            a.pdf_standard,
+        )?,
     };
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
     if out.cards.is_empty() {

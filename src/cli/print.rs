@@ -3,7 +3,7 @@
 
 use super::DuplexArg;
 use crate::diag::{Diagnostic, Result};
-use crate::export::pdf::{write_pdf_with, PdfOptions};
+use crate::export::pdf::{try_write_pdf, PdfOptions};
 use crate::io::{Commit, Plan};
 use crate::printer::calibrate::{self, Measurements, Sheet, SheetText};
 use crate::printer::cups::{self as print, Duplex, PrintOptions};
@@ -48,6 +48,9 @@ pub(crate) struct CalibrateArgs {
     /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
     #[arg(long, value_name = "FILE")]
     profiles: Option<PathBuf>,
+    /// Write the sheet to a standard: a-1b, a-2b (PDF/A) or x-4 (PDF/X-4).
+    #[arg(long, value_name = "STANDARD")]
+    pdf_standard: Option<super::PdfStandardArg>,
 }
 
 /// Runs `stationer calibrate`.
@@ -69,6 +72,7 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
         Some(name) => profile::load(args.profiles.as_deref(), name)?.pdf_options(true),
         None => PdfOptions::default(),
     };
+    let options = super::with_standard(options, args.pdf_standard)?;
     let file_name = args
         .output
         .file_name()
@@ -81,7 +85,8 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
             corrected_by: args.profile.as_deref(),
         },
     )?;
-    commit.stage("-o", &args.output, &write_pdf_with(&scene, &options))?;
+    let pdf = try_write_pdf(&scene, &options)?;
+    commit.stage("-o", &args.output, &pdf)?;
     commit.finish()
 }
 

@@ -126,6 +126,7 @@ impl Profile {
         PdfOptions {
             correction: Some(self.correction()),
             back_correction: two_sided.then(|| self.back_correction()),
+            ..PdfOptions::default()
         }
     }
 
