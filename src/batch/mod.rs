@@ -416,6 +416,10 @@ fn lay_out_round(
     })
 }
 
+/// What a batch's output holds once finished: the PDF, the report and the
+/// split files.
+type Finished = (Option<Vec<u8>>, Vec<CardReport>, Vec<SplitFile>);
+
 /// Where finished card pages go: straight into the PDF, or onto sheets.
 struct Output<'a> {
     writer: Option<PdfWriter<'a>>,
@@ -527,7 +531,7 @@ impl Output<'_> {
 
     /// The PDF (or why it cannot meet the standard asked for), the report
     /// and the split files.
-    fn finish(mut self) -> Result<(Option<Vec<u8>>, Vec<CardReport>, Vec<SplitFile>)> {
+    fn finish(mut self) -> Result<Finished> {
         self.flush_sheet();
         self.flush_pages();
         let pdf = self.writer.map(PdfWriter::try_finish).transpose()?;
