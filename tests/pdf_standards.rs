@@ -585,3 +585,76 @@ fn source_date_epoch_sets_the_dates() {
         stderr(&bad)
     );
 }
+
+/// pdf.js at verbosity 5 (INFOS): opens a Libertine (CFF) card, a sheet and
+/// the calibration sheet in every standard without a font warning. Optional:
+/// runs when `node` is installed and STATIONER_PDFJS names an installed
+/// `pdfjs-dist` folder (`npm install pdfjs-dist@4`), else skips with a message.
+#[test]
+fn pdfjs_reports_no_font_warning() {
+    let Some(pdfjs) = std::env::var_os("STATIONER_PDFJS").map(PathBuf::from) else {
+        eprintln!("SKIPPED: set STATIONER_PDFJS to a pdfjs-dist folder to run pdf.js");
+        return;
+    };
+    if !have_tool("node") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let module = pdfjs.join("legacy/build/pdf.mjs");
+    let script = dir.path().join("check.mjs");
+    std::fs::write(
+        &script,
+        format!(
+            r#"import {{ getDocument }} from "{}";
+import fs from "fs";
+for (const f of process.argv.slice(2)) {{
+  const doc = await getDocument({{ data: new Uint8Array(fs.readFileSync(f)), verbosity: 5,
+    disableFontFace: true }}).promise;
+  for (let i = 1; i <= doc.numPages; i++) {{
+    const p = await doc.getPage(i);
+    await p.getTextContent();
+    await p.getOperatorList();
+  }}
+  console.log("DONE " + f);
+}}
+"#,
+            module.display()
+        ),
+    )
+    .unwrap();
+    let r = root();
+    let note = r.join("samples/note.toml");
+    let mut files = Vec::new();
+    for standard in ["", "a-1b", "a-2b", "x-4"] {
+        let out = dir.path().join(format!("folded{standard}.pdf"));
+        let mut args = vec![
+            "render",
+            note.to_str().unwrap(),
+            "--layout",
+            "folded-a2",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        if !standard.is_empty() {
+            args.extend(["--pdf-standard", standard]);
+        }
+        ok(dir.path(), &args);
+        files.push(out);
+    }
+    let o = Command::new("node")
+        .arg(&script)
+        .args(&files)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(out.matches("DONE").count(), files.len(), "{out}");
+    let complaints: Vec<&str> = out
+        .lines()
+        .filter(|l| {
+            let l = l.to_lowercase();
+            l.contains("warning") || l.contains("inconsistent") || l.contains("error")
+        })
+        .collect();
+    assert!(complaints.is_empty(), "{}", complaints.join("\n"));
+}
