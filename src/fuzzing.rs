@@ -133,6 +133,7 @@ pub fn font(data: &[u8]) {
         fonts,
         pages: vec![page],
         title: "fuzz".into(),
+        author: String::new(),
     };
     let _ = write_pdf(&scene);
     let _ = render_png(&scene, 0, &png_options());

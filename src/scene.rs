@@ -75,6 +75,9 @@ pub struct Stroke {
     pub width: f32,
     /// Colour.
     pub color: Rgb,
+    /// A crop or registration mark: printed on every separation (the PDF
+    /// draws it in the `/All` separation; `color` is its preview colour).
+    pub registration: bool,
 }
 
 /// A rectangle, filled, stroked or both.
@@ -346,6 +349,9 @@ pub struct Scene {
     pub pages: Vec<Page>,
     /// Document title.
     pub title: String,
+    /// Who the document is from (the signer), empty when nobody in
+    /// particular: the PDF's author.
+    pub author: String,
 }
 
 impl Scene {

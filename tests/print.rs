@@ -1007,7 +1007,23 @@ fn a_corrected_preview_shows_where_the_pdf_puts_the_ink() {
     let theirs = poppler(&dir.path().join("plain.pdf"), 1, 300);
     let plain_pct = differing_pct(&ours, &theirs);
     eprintln!("uncorrected calibration sheet: {plain_pct:.3}% of pixels differ from pdftoppm");
-    assert!(pct < 0.5, "{pct:.3}% of pixels differ from pdftoppm");
+    // The sheet is mostly 0.3 pt ruler ticks in pure black: sub-pixel
+    // lines whose anti-aliasing differs between rasterisers, more so once
+    // scaled by a correction. The limit is 1 % here (cards: 0.5 %); a
+    // preview that did not follow the correction differs by far more.
+    assert!(pct < 1.0, "{pct:.3}% of pixels differ from pdftoppm");
+    assert!(
+        plain_pct < 1.0,
+        "{plain_pct:.3}% of pixels differ from pdftoppm"
+    );
+    let front = image::open(dir.path().join("front.png"))
+        .unwrap()
+        .into_rgb8();
+    let unmoved = differing_pct(&front, &theirs);
+    assert!(
+        unmoved > 2.0,
+        "the sheet's preview did not move ({unmoved:.3}%)"
+    );
 }
 
 #[test]

@@ -236,6 +236,7 @@ impl Imposition {
             to,
             width: CROP_WIDTH,
             color: Rgb([0.0, 0.0, 0.0]),
+            registration: true,
         };
         let mut marks = Vec::new();
         for &y in &ys {

@@ -13,7 +13,7 @@ pub use proof::{contact_sheet, proofs, Proof};
 use crate::batch::impose::{place_card, Duplex, Imposition};
 use crate::batch::merge::{Recipients, Template};
 use crate::diag::{Diagnostic, Error, Result};
-use crate::export::pdf::PdfWriter;
+use crate::export::pdf::{PdfOptions, PdfWriter};
 use crate::export::report::{card_report, CardReport, Report};
 use crate::input::{Design, Note};
 use crate::layout;
@@ -63,6 +63,8 @@ pub struct BatchOptions {
     /// shown (see [`Transform::on_page`]): odd pages, then even pages (the
     /// backs of two-sided sheets). A printer's correction; default none.
     pub sheet_transforms: Option<(Transform, Transform)>,
+    /// How to write the PDFs: a standard, dates (default: plain PDF).
+    pub pdf_options: PdfOptions,
 }
 
 impl Default for BatchOptions {
@@ -81,6 +83,7 @@ impl Default for BatchOptions {
             write: true,
             split_name: None,
             sheet_transforms: None,
+            pdf_options: PdfOptions::default(),
         }
     }
 }
@@ -272,8 +275,21 @@ pub fn run_batch(
     }
 
     let title = format!("Thank-you notes ({} cards)", jobs.len());
+    // The author is the signer, when every card has the same one.
+    let signer = |j: &Job| j.note.signer.text.trim().to_string();
+    let author = jobs.first().map(signer).unwrap_or_default();
+    let author = if jobs.iter().all(|j| signer(j) == author) {
+        author
+    } else {
+        String::new()
+    };
     let mut out = Output {
-        writer: options.write.then(|| PdfWriter::new(&fonts.fonts, &title)),
+        writer: options.write.then(|| {
+            let mut w = PdfWriter::new(&fonts.fonts, &title);
+            w.set_options(options.pdf_options);
+            w.set_author(&author);
+            w
+        }),
         sheet_transforms: options.sheet_transforms,
         fonts: &fonts,
         imposition,
@@ -306,8 +322,13 @@ pub fn run_batch(
                             // is the card rendered on its own.
                             let title = layout::card_title(&job.note);
                             let mut w = PdfWriter::new(&fonts.fonts, &title);
+                            w.set_options(options.pdf_options);
+                            w.set_author(&signer(job));
                             w.add_page(&page);
-                            out.split.push((name.clone(), w.finish()));
+                            match w.try_finish() {
+                                Ok(pdf) => out.split.push((name.clone(), pdf)),
+                                Err(e) => problems.extend(e.0),
+                            }
                         }
                         out.add(page);
                     }
@@ -329,7 +350,7 @@ pub fn run_batch(
     if !problems.is_empty() {
         return Err(Error(problems));
     }
-    let (pdf, report, split) = out.finish();
+    let (pdf, report, split) = out.finish()?;
     Ok(BatchOutput {
         pdf,
         report: Report { cards: report },
@@ -400,6 +421,10 @@ fn lay_out_round(
             .collect()
     })
 }
+
+/// What a batch's output holds once finished: the PDF, the report and the
+/// split files.
+type Finished = (Option<Vec<u8>>, Vec<CardReport>, Vec<SplitFile>);
 
 /// Where finished card pages go: straight into the PDF, or onto sheets.
 struct Output<'a> {
@@ -519,10 +544,13 @@ impl Output<'_> {
         self.pending.clear();
     }
 
-    fn finish(mut self) -> (Option<Vec<u8>>, Vec<CardReport>, Vec<SplitFile>) {
+    /// The PDF (or why it cannot meet the standard asked for), the report
+    /// and the split files.
+    fn finish(mut self) -> Result<Finished> {
         self.flush_sheet();
         self.flush_pages();
-        (self.writer.map(PdfWriter::finish), self.report, self.split)
+        let pdf = self.writer.map(PdfWriter::try_finish).transpose()?;
+        Ok((pdf, self.report, self.split))
     }
 }
 

@@ -116,6 +116,7 @@ pub fn contact_sheet(design: &Design, fonts: &FontSet, proofs: &[Proof]) -> Scen
                 to,
                 width,
                 color,
+                registration: false,
             }));
         };
         line([x, y], [x1, y]);
@@ -140,6 +141,7 @@ pub fn contact_sheet(design: &Design, fonts: &FontSet, proofs: &[Proof]) -> Scen
         fonts: fonts.fonts.clone(),
         pages: vec![page],
         title: "contact sheet".into(),
+        author: String::new(),
     }
 }
 

@@ -108,6 +108,9 @@ pub struct BatchArgs {
     /// The CUPS queue for --print (default: the profile's, then the system default).
     #[arg(long, value_name = "QUEUE", requires = "print")]
     pub printer: Option<String>,
+    /// Write the PDF to a standard: a-1b, a-2b (PDF/A) or x-4 (PDF/X-4); see `stationer render --help`.
+    #[arg(long, value_name = "STANDARD")]
+    pub pdf_standard: Option<super::PdfStandardArg>,
 }
 
 fn usage(msg: String) -> Error {
@@ -184,6 +187,7 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         write: true,
         split_name,
         sheet_transforms: profile.as_ref().map(|p| p.corrections(duplex.is_some())),
+        pdf_options: super::with_standard(Default::default(), a.pdf_standard)?,
     };
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
     if out.cards.is_empty() {

@@ -85,6 +85,9 @@ pub(crate) struct EnvelopesArgs {
     /// empty parts close up.
     #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_CITY_LINE)]
     city_line: String,
+    /// Write the PDF to a standard: a-1b, a-2b (PDF/A) or x-4 (PDF/X-4).
+    #[arg(long, value_name = "STANDARD")]
+    pdf_standard: Option<super::PdfStandardArg>,
 }
 
 /// Runs `stationer envelopes`.
@@ -148,8 +151,10 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
     };
     if let Some(path) = &a.output {
         let mut writer = PdfWriter::new(&scene.fonts, &scene.title);
+        writer.set_options(super::with_standard(Default::default(), a.pdf_standard)?);
+        writer.set_author(&scene.author);
         writer.add_pages(&scene.pages, threads);
-        commit.stage("-o", path, &writer.finish())?;
+        commit.stage("-o", path, &writer.try_finish()?)?;
     }
     for w in &envelopes.warnings {
         eprintln!("{w}");

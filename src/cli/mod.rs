@@ -1,7 +1,7 @@
 //! The command line: clap definitions, and arguments turned into jobs.
 
 use crate::diag::Error;
-use crate::export::pdf::write_pdf;
+use crate::export::pdf::{try_write_pdf, PdfOptions, PdfStandard};
 use crate::export::write_report;
 use crate::input::{bundled as layouts, design_for, load_note};
 use crate::io::{Commit, Plan};
@@ -31,6 +31,45 @@ impl From<DuplexArg> for crate::batch::impose::Duplex {
             DuplexArg::Long => crate::batch::impose::Duplex::Long,
         }
     }
+}
+
+/// `--pdf-standard`: a standard the PDF conforms to (Typst's flag name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PdfStandardArg {
+    /// PDF/A-1b: archival, sRGB output intent, no transparency.
+    #[value(name = "a-1b")]
+    A1b,
+    /// PDF/A-2b: archival, sRGB output intent, transparency allowed.
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/X-4: print exchange, CMYK (FOGRA39) output intent.
+    #[value(name = "x-4")]
+    X4,
+}
+
+/// PDF options with the standard asked for and the date from
+/// `SOURCE_DATE_EPOCH` when it is set (otherwise no date, or the fixed
+/// 1970 epoch where PDF/X-4 needs one): same input, same bytes.
+pub(crate) fn with_standard(
+    mut options: PdfOptions,
+    standard: Option<PdfStandardArg>,
+) -> Result<PdfOptions, Error> {
+    options.standard = standard.map(|s| match s {
+        PdfStandardArg::A1b => PdfStandard::A1b,
+        PdfStandardArg::A2b => PdfStandard::A2b,
+        PdfStandardArg::X4 => PdfStandard::X4,
+    });
+    if let Some(v) = std::env::var_os("SOURCE_DATE_EPOCH") {
+        let v = v.to_string_lossy();
+        let secs: i64 = v.trim().parse().map_err(|_| {
+            crate::diag::Diagnostic::new(format!(
+                "SOURCE_DATE_EPOCH={v}: not a number of seconds since 1970"
+            ))
+            .hint("set it to e.g. $(git log -1 --format=%ct), or unset it")
+        })?;
+        options.date = Some(secs);
+    }
+    Ok(options)
 }
 
 /// Exit status: the input is wrong or a note does not fit.
@@ -97,6 +136,9 @@ Examples:
         /// signature area off the card or into the printer's unprintable margins (a warning, then).
         #[arg(long, requires = "profile")]
         force: bool,
+        /// Write the PDF to a standard: a-1b or a-2b (PDF/A, archival, sRGB), x-4 (PDF/X-4, print shops, CMYK FOGRA39).
+        #[arg(long, value_name = "STANDARD")]
+        pdf_standard: Option<PdfStandardArg>,
     },
     /// Draw a card as a PNG picture, with optional guides and a background scan.
     #[command(long_about = preview::LONG_ABOUT)]
@@ -164,6 +206,7 @@ fn run(command: Command) -> Result<(), Error> {
             profile,
             profiles,
             force,
+            pdf_standard,
         } => {
             let mut plan = Plan::new();
             plan.input("the note", &note);
@@ -185,7 +228,8 @@ fn run(command: Command) -> Result<(), Error> {
                 profiles.as_deref(),
                 force,
             )?;
-            let pdf = write_pdf(&card.scene);
+            let options = with_standard(PdfOptions::default(), pdf_standard)?;
+            let pdf = try_write_pdf(&card.scene, &options)?;
             let report_bytes = report.as_ref().map(|_| write_report(&card.scene));
             commit.stage("-o", &output, &pdf)?;
             if let (Some(path), Some(bytes)) = (&report, &report_bytes) {

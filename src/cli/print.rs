@@ -3,7 +3,7 @@
 
 use super::DuplexArg;
 use crate::diag::{Diagnostic, Error, Result, Severity};
-use crate::export::pdf::write_pdf;
+use crate::export::pdf::{try_write_pdf, PdfOptions};
 use crate::export::png;
 use crate::io::{Commit, Plan};
 use crate::printer::calibrate::{self, Measurements, Sheet, SheetText};
@@ -59,6 +59,9 @@ pub(crate) struct CalibrateArgs {
     /// Resolution of the --preview picture in dots per inch, 10 to 1200.
     #[arg(long, value_name = "N", default_value_t = png::DEFAULT_DPI, requires = "preview")]
     dpi: u32,
+    /// Write the sheet to a standard: a-1b, a-2b (PDF/A) or x-4 (PDF/X-4).
+    #[arg(long, value_name = "STANDARD")]
+    pdf_standard: Option<super::PdfStandardArg>,
 }
 
 /// Runs `stationer calibrate`.
@@ -107,7 +110,9 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
         let picture = png::encode_png(&png::render_png(&scene, 0, &options));
         commit.stage("--preview", path, &picture)?;
     }
-    commit.stage("-o", &args.output, &write_pdf(&scene))?;
+    let options = super::with_standard(PdfOptions::default(), args.pdf_standard)?;
+    let pdf = try_write_pdf(&scene, &options)?;
+    commit.stage("-o", &args.output, &pdf)?;
     commit.finish()
 }
 

@@ -73,7 +73,7 @@ pub struct EnvelopeOptions {
     pub city_line: String,
     /// The sender's address, at the top left (default none).
     pub return_address: Option<Address>,
-    /// Ink colour (default near-black).
+    /// Ink colour (default black).
     pub color: Rgb,
     /// The card that goes into each envelope, long and short side in points
     /// (see [`card_size`]), when known: a warning says when it does not fit
@@ -219,6 +219,10 @@ pub fn make_envelopes(
             fonts: fonts.fonts.clone(),
             pages,
             title: format!("Envelopes ({})", recipients.rows.len()),
+            author: options
+                .return_address
+                .as_ref()
+                .map_or(String::new(), |a| a.name.clone()),
         },
         warnings,
     })

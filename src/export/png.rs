@@ -684,11 +684,13 @@ mod tests {
             to: [62.0, 36.0],
             width: 2.0,
             color: crate::input::design::Rgb([0.0, 0.0, 0.0]),
+            registration: false,
         }));
         let scene = Scene {
             fonts: Vec::new(),
             pages: vec![p],
             title: String::new(),
+            author: String::new(),
         };
         let img = render_png(
             &scene,
@@ -734,6 +736,7 @@ mod tests {
             fonts: Vec::new(),
             pages: vec![p],
             title: String::new(),
+            author: String::new(),
         };
         let o = PngOptions {
             dpi: 72,
@@ -782,6 +785,7 @@ mod tests {
             fonts: Vec::new(),
             pages: vec![p],
             title: String::new(),
+            author: String::new(),
         };
         let mut o = PngOptions {
             dpi: 72,

@@ -160,8 +160,10 @@ impl<'de> Deserialize<'de> for Leading {
 pub struct Rgb(pub [f32; 3]);
 
 impl Rgb {
-    /// Near-black, the default ink.
-    pub const INK: Rgb = Rgb([0.1, 0.1, 0.12]);
+    /// Black, the default ink: the PDF writes it as black ink alone
+    /// (DeviceGray 0), not as a four-colour near-black that a print shop's
+    /// RIP would spread over every plate on a hairline serif.
+    pub const INK: Rgb = Rgb([0.0, 0.0, 0.0]);
 
     fn parse(s: &str) -> Option<Rgb> {
         let hex = s.strip_prefix('#')?;

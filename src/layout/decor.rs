@@ -180,6 +180,7 @@ pub fn element_items(design: &Design, lettering: &[(usize, TextRun)]) -> Vec<Ite
                 to: *to,
                 width: *width,
                 color: *color,
+                registration: false,
             })],
             ElementKind::Panel { rect, fill, stroke } => vec![Item::Panel(Panel {
                 rect: *rect,

@@ -205,6 +205,7 @@ pub fn layout_card(note: &Note, design: &Design) -> Result<Card> {
             fonts: fonts.fonts.clone(),
             pages: vec![page],
             title: card_title(note),
+            author: note.signer.text.trim().to_string(),
         },
         fitted,
     })

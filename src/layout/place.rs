@@ -32,6 +32,7 @@ pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSe
             to: [x1, y1 - 0.5],
             width: 0.4,
             color: GUIDE_GREY,
+            registration: false,
         });
         items.push(if design.preprinted {
             Item::Preview(Box::new(guide))

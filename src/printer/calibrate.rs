@@ -250,6 +250,7 @@ pub fn calibration_sheet(sheet: &Sheet, text: &SheetText) -> Result<Scene> {
         fonts: fonts.fonts.clone(),
         pages: vec![front, back],
         title: format!("Stationer calibration sheet ({})", sheet.name),
+        author: String::new(),
     })
 }
 
@@ -389,6 +390,7 @@ fn rulers(page: &mut Page, setter: &mut Setter) {
             to,
             width: HAIRLINE,
             color: BLACK,
+            registration: false,
         })
     };
     page.items.push(stroke([0.0, line], [w, line]));
@@ -444,6 +446,7 @@ fn cross(page: &mut Page, setter: &mut Setter, label: &str, at: [f32; 2], right:
             to,
             width: HAIRLINE,
             color: BLACK,
+            registration: false,
         }));
     }
     let size = 10.0;

@@ -208,6 +208,7 @@ mod tests {
             fonts: Vec::new(),
             pages: vec![page],
             title: String::new(),
+            author: String::new(),
         }
     }
 

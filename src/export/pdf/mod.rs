@@ -9,7 +9,18 @@
 //! [`PdfWriter`] takes pages one at a time, so a batch of thousands of cards
 //! never holds more than one page's Scene: glyph ids are renumbered as they
 //! are first met and each font is subset once, at the end.
+//!
+//! Every file carries XMP metadata matching `/Info` (title, the signer as
+//! author, tools, dates when known), a `CIDSet` for each subset font, CFF
+//! fonts as bare CFF (`/FontFile3 /Subtype /CIDFontType0C`), pure black as
+//! `0 g` (DeviceGray) and crop and registration marks in the `/All`
+//! separation. [`PdfOptions::standard`] adds what PDF/A-1b, PDF/A-2b or
+//! PDF/X-4 ask for (see [`standards`]).
 
+mod standards;
+
+use crate::diag::{Diagnostic, Result};
+use crate::input::design::Rgb;
 use crate::scene::{
     ImageData, Item, Page, Panel, Picture, PlacedGlyph, Scene, Stroke, TextRun, Transform,
 };
@@ -17,9 +28,13 @@ use crate::text::Font;
 use miniz_oxide::deflate::core::{
     compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
-use pdf_writer::writers::Resources;
+use pdf_writer::types::{
+    CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, TrappingStatus, UnicodeCmap,
+};
+use pdf_writer::writers::{ColorSpace, Resources};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+pub use standards::PdfStandard;
+use standards::{Meta, Moment};
 use std::sync::Arc;
 use subsetter::GlyphRemapper;
 
@@ -31,11 +46,43 @@ const SYSTEM_INFO: SystemInfo = SystemInfo {
 
 /// Writes the Scene as PDF bytes.
 pub fn write_pdf(scene: &Scene) -> Vec<u8> {
+    write_pdf_with(scene, &PdfOptions::default())
+}
+
+/// Writes the Scene as PDF bytes, with options (a standard, dates).
+/// With a [`PdfStandard`] the content cannot meet, the file is written as
+/// near to it as it can be; [`try_write_pdf`] refuses instead.
+pub fn write_pdf_with(scene: &Scene, options: &PdfOptions) -> Vec<u8> {
+    scene_writer(scene, options).finish()
+}
+
+/// Writes the Scene as PDF bytes, with options, or says why the content
+/// cannot meet the standard the options ask for (PDF/A-1b and an image
+/// with transparency over other printed items).
+pub fn try_write_pdf(scene: &Scene, options: &PdfOptions) -> Result<Vec<u8>> {
+    scene_writer(scene, options).try_finish()
+}
+
+fn scene_writer<'a>(scene: &'a Scene, options: &PdfOptions) -> PdfWriter<'a> {
     let mut w = PdfWriter::new(&scene.fonts, &scene.title);
+    w.set_author(&scene.author);
+    w.set_options(*options);
     for page in &scene.pages {
         w.add_page(page);
     }
-    w.finish()
+    w
+}
+
+/// How to write a PDF. The default writes the Scene as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PdfOptions {
+    /// A standard the file conforms to (default none).
+    pub standard: Option<PdfStandard>,
+    /// `CreationDate` and `ModDate`, in seconds since 1970-01-01 UTC
+    /// (default none: no dates, except in PDF/X-4, which requires them and
+    /// is given 1970-01-01T00:00:00Z). Callers wanting reproducible dates
+    /// pass `SOURCE_DATE_EPOCH` here.
+    pub date: Option<i64>,
 }
 
 /// A page's [`Transform`] as a PDF `cm` matrix for its MediaBox `full_h`
@@ -93,6 +140,9 @@ struct ImageObject {
     id: Ref,
 }
 
+/// The name of the `/All` separation in every page's resources.
+const ALL: &str = "All";
+
 /// A PDF built page by page.
 pub struct PdfWriter<'a> {
     fonts: &'a [Arc<Font>],
@@ -108,6 +158,12 @@ pub struct PdfWriter<'a> {
     /// Images written so far, in order of first use; page `i` refers to `/Im{i}`.
     images: Vec<ImageObject>,
     title: String,
+    author: String,
+    options: PdfOptions,
+    /// Whether a page draws in the `/All` separation.
+    uses_all: bool,
+    /// Why the content cannot meet the standard asked for.
+    problems: Vec<Diagnostic>,
 }
 
 impl<'a> PdfWriter<'a> {
@@ -142,7 +198,25 @@ impl<'a> PdfWriter<'a> {
             page_ids: Vec::new(),
             images: Vec::new(),
             title: title.to_string(),
+            author: String::new(),
+            options: PdfOptions::default(),
+            uses_all: false,
+            problems: Vec::new(),
         }
+    }
+
+    /// Sets how the file is written: the standard and dates. Set them
+    /// before the first page.
+    pub fn set_options(&mut self, options: PdfOptions) {
+        self.options = options;
+        let (major, minor) = options.standard.map_or((1, 7), PdfStandard::version);
+        self.pdf.set_version(major, minor);
+    }
+
+    /// Sets the document's author (`/Author` and XMP `dc:creator`): the
+    /// signer. Empty: none.
+    pub fn set_author(&mut self, author: &str) {
+        self.author = author.trim().to_string();
     }
 
     /// Adds a page: its content is written now, its fonts at the end.
@@ -157,12 +231,14 @@ impl<'a> PdfWriter<'a> {
     /// first time a page shows it; later pages refer to the same object.
     pub fn add_pages(&mut self, pages: &[Page], threads: usize) {
         for page in pages {
-            for item in &page.items {
+            for (n, item) in page.items.iter().enumerate() {
                 match item {
                     Item::Text(run) => self.register(run),
                     Item::Image(p) => {
+                        self.check_flattening(page, n, p);
                         self.image_index(&p.image);
                     }
+                    Item::Stroke(s) if s.registration => self.uses_all = true,
                     _ => {}
                 }
             }
@@ -188,7 +264,7 @@ impl<'a> PdfWriter<'a> {
             p.parent(self.tree_id)
                 .media_box(Rect::new(0.0, 0.0, w, h))
                 .trim_box(Rect::new(b, b, page.width + b, page.height + b));
-            if b > 0.0 {
+            if b > 0.0 || self.options.standard == Some(PdfStandard::X4) {
                 p.bleed_box(Rect::new(0.0, 0.0, w, h));
             }
             if page.rotate != 0 {
@@ -200,8 +276,30 @@ impl<'a> PdfWriter<'a> {
         }
     }
 
-    /// Writes the fonts, page tree and trailer.
+    /// Writes the fonts, page tree and trailer, or says why the content
+    /// cannot meet the standard asked for.
+    pub fn try_finish(mut self) -> Result<Vec<u8>> {
+        if !self.problems.is_empty() {
+            return Err(crate::diag::Error(std::mem::take(&mut self.problems)));
+        }
+        Ok(self.finish())
+    }
+
+    /// Writes the fonts, page tree and trailer. Content that cannot meet
+    /// the standard asked for is written as near to it as it can be (an
+    /// image with transparency flattened onto white); [`Self::try_finish`]
+    /// refuses it instead.
     pub fn finish(mut self) -> Vec<u8> {
+        let standard = self.options.standard;
+        let srgb_id = (standard == Some(PdfStandard::X4)).then(|| {
+            let id = self.next.bump();
+            let data = deflate(standards::SRGB_ICC);
+            let mut icc = self.pdf.icc_profile(id, &data);
+            icc.n(3);
+            icc.alternate().device_rgb();
+            icc.filter(Filter::FlateDecode);
+            id
+        });
         for i in 0..self.fonts.len() {
             if self.states[i].used {
                 self.write_font(i);
@@ -222,28 +320,154 @@ impl<'a> PdfWriter<'a> {
             }
             x.finish();
         }
+        if self.uses_all || srgb_id.is_some() {
+            let mut spaces = res.color_spaces();
+            if self.uses_all {
+                // Registration: every plate. Its alternate for a composite
+                // device is black (in gray, which PDF/A takes with an RGB intent).
+                let mut sep = spaces
+                    .insert(Name(ALL.as_bytes()))
+                    .start::<ColorSpace>()
+                    .separation(Name(b"All"));
+                if standard.is_some_and(PdfStandard::is_pdfa) {
+                    sep.alternate_color_space().device_gray();
+                    sep.tint_exponential()
+                        .domain([0.0, 1.0])
+                        .c0([1.0])
+                        .c1([0.0])
+                        .n(1.0);
+                } else {
+                    sep.alternate_color_space().device_cmyk();
+                    sep.tint_exponential()
+                        .domain([0.0, 1.0])
+                        .c0([0.0; 4])
+                        .c1([1.0; 4])
+                        .n(1.0);
+                }
+            }
+            if let Some(id) = srgb_id {
+                // PDF/X-4: the design's RGB is sRGB, not the device's.
+                spaces
+                    .insert(Name(b"DefaultRGB"))
+                    .start::<ColorSpace>()
+                    .icc_based(id);
+            }
+        }
         res.finish();
         self.pdf
             .pages(self.tree_id)
             .kids(self.page_ids.iter().copied())
             .count(self.page_ids.len() as i32);
-        self.pdf.catalog(self.catalog_id).pages(self.tree_id);
-        self.pdf
-            .document_info(self.info_id)
-            .title(TextStr(&self.title))
-            .creator(TextStr("Stationer"))
-            .producer(TextStr(concat!("Stationer ", env!("CARGO_PKG_VERSION"))));
-        // A document id from the content, so the same Scene gives the same bytes.
+
+        let intent_id = standard.map(|s| {
+            let intent = s.intent();
+            let id = self.next.bump();
+            let data = deflate(intent.profile);
+            let mut icc = self.pdf.icc_profile(id, &data);
+            icc.n(intent.components);
+            icc.filter(Filter::FlateDecode);
+            (s, intent, id)
+        });
+        let date = self
+            .options
+            .date
+            .or((standard == Some(PdfStandard::X4)).then_some(0))
+            .map(Moment::from_unix);
+        let producer = concat!("Stationer ", env!("CARGO_PKG_VERSION"));
+        // The document id from the content so far, so the same Scene gives
+        // the same bytes; the XMP says it too.
         let digest = fnv(self.pdf.as_bytes());
         let id = [
             digest.to_be_bytes(),
             fnv(&digest.to_le_bytes()).to_be_bytes(),
         ]
         .concat();
+        let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let xmp = standards::xmp(&Meta {
+            title: &self.title,
+            author: &self.author,
+            creator: "Stationer",
+            producer,
+            date,
+            standard,
+            id: &hex,
+        });
+        let metadata_id = self.next.bump();
+        // Uncompressed, as PDF/A asks, so that any tool can read it.
+        self.pdf.metadata(metadata_id, xmp.as_bytes());
+
+        let mut catalog = self.pdf.catalog(self.catalog_id);
+        catalog.pages(self.tree_id).metadata(metadata_id);
+        if let Some((s, intent, icc_id)) = &intent_id {
+            let mut intents = catalog.output_intents();
+            let mut oi = intents.push();
+            oi.subtype(if s.is_pdfa() {
+                OutputIntentSubtype::PDFA
+            } else {
+                OutputIntentSubtype::PDFX
+            })
+            .output_condition_identifier(TextStr(intent.identifier))
+            .info(TextStr(intent.info))
+            .dest_output_profile(*icc_id);
+            if let Some(r) = intent.registry {
+                oi.registry_name(TextStr(r));
+            }
+        }
+        catalog.finish();
+
+        let mut info = self.pdf.document_info(self.info_id);
+        info.title(TextStr(&self.title));
+        if !self.author.is_empty() {
+            info.author(TextStr(&self.author));
+        }
+        info.creator(TextStr("Stationer"))
+            .producer(TextStr(producer));
+        if let Some(d) = date {
+            info.creation_date(d.pdf()).modified_date(d.pdf());
+        }
+        if standard == Some(PdfStandard::X4) {
+            info.trapped(TrappingStatus::NotTrapped);
+            info.pair(Name(b"GTS_PDFXVersion"), TextStr("PDF/X-4"));
+        }
+        info.finish();
+
         self.pdf.set_file_id((id.clone(), id));
-        // A cross-reference stream: 5 bytes an object instead of 20.
-        let xref_id = self.next.bump();
-        self.pdf.finish_with_xref_stream(xref_id)
+        if standard == Some(PdfStandard::A1b) {
+            // PDF/A-1 (PDF 1.4) forbids cross-reference streams.
+            self.pdf.finish()
+        } else {
+            // A cross-reference stream: 5 bytes an object instead of 20.
+            let xref_id = self.next.bump();
+            self.pdf.finish_with_xref_stream(xref_id)
+        }
+    }
+
+    /// In PDF/A-1b, an image with transparency is flattened onto the white
+    /// card: refused when something printed lies beneath it.
+    fn check_flattening(&mut self, page: &Page, index: usize, picture: &Picture) {
+        let flatten = self
+            .options
+            .standard
+            .is_some_and(|s| !s.allows_transparency());
+        if !flatten || !picture.image.has_alpha || picture.image.jpeg.is_some() {
+            return;
+        }
+        let [x0, y0, x1, y1] = picture.rect;
+        let beneath = page.items[..index].iter().filter(|i| i.prints()).any(|i| {
+            let [a0, b0, a1, b1] = i.bbox(self.fonts);
+            a0 < x1 && x0 < a1 && b0 < y1 && y0 < b1
+        });
+        if beneath {
+            let standard = self.options.standard.map_or("", PdfStandard::title);
+            self.problems.push(
+                Diagnostic::new(format!(
+                    "{}: the image has transparency, which {standard} forbids, and lies over \
+                     other printed items, so it cannot be flattened onto the card",
+                    picture.image.name
+                ))
+                .hint("choose PDF/A-2b or PDF/X-4, which allow transparency, or an image without an alpha channel"),
+            );
+        }
     }
 
     /// The index of an image among those written, writing it on first use.
@@ -267,15 +491,28 @@ impl<'a> PdfWriter<'a> {
                 }
                 x.bits_per_component(8);
             }
-            // Anything else losslessly, with its transparency as a soft mask.
+            // Anything else losslessly, with its transparency as a soft
+            // mask, or flattened onto the white card where the standard
+            // forbids transparency.
             None => {
-                let px = image.rgba.chunks_exact(4);
-                let samples: Vec<u8> = if image.gray {
-                    px.map(|p| p[0]).collect()
-                } else {
-                    px.flat_map(|p| [p[0], p[1], p[2]]).collect()
+                let flatten = self
+                    .options
+                    .standard
+                    .is_some_and(|s| !s.allows_transparency());
+                let over_white = |p: &[u8], c: usize| {
+                    let a = p[3] as u32;
+                    ((p[c] as u32 * a + 255 * (255 - a) + 127) / 255) as u8
                 };
-                let mask = image.has_alpha.then(|| {
+                let px = image.rgba.chunks_exact(4);
+                let samples: Vec<u8> = match (image.gray, flatten) {
+                    (true, false) => px.map(|p| p[0]).collect(),
+                    (false, false) => px.flat_map(|p| [p[0], p[1], p[2]]).collect(),
+                    (true, true) => px.map(|p| over_white(p, 0)).collect(),
+                    (false, true) => px
+                        .flat_map(|p| [over_white(p, 0), over_white(p, 1), over_white(p, 2)])
+                        .collect(),
+                };
+                let mask = (image.has_alpha && !flatten).then(|| {
                     let mask_id = self.next.bump();
                     let alpha: Vec<u8> = image.rgba.chunks_exact(4).map(|p| p[3]).collect();
                     let alpha = deflate(&alpha);
@@ -378,13 +615,33 @@ impl<'a> PdfWriter<'a> {
             Ok(data) => (data, false),
             Err(_) => (font.data().to_vec(), true),
         };
-        let compressed = deflate(&data);
+        // A CFF subset goes in as its bare (CID-keyed) CFF table, as PDF/A
+        // and pdf.js expect; the whole font, should subsetting have failed,
+        // as OpenType.
+        let bare_cff = (font.is_cff && !whole).then(|| cff_table(&data)).flatten();
+        let compressed = deflate(bare_cff.unwrap_or(&data));
         let mut stream = pdf.stream(file_id, &compressed);
         stream.filter(Filter::FlateDecode);
         if font.is_cff {
-            stream.pair(Name(b"Subtype"), Name(b"OpenType"));
+            let subtype = if bare_cff.is_some() {
+                &b"CIDFontType0C"[..]
+            } else {
+                b"OpenType"
+            };
+            stream.pair(Name(b"Subtype"), Name(subtype));
         }
         stream.finish();
+        // Which CIDs the subset holds: all of 0..n.
+        let cid_set_id = (!whole).then(|| {
+            let n = state.remapper.num_gids() as usize;
+            let mut bits = vec![0u8; n.div_ceil(8)];
+            for cid in 0..n {
+                bits[cid / 8] |= 0x80 >> (cid % 8);
+            }
+            let id = self.next.bump();
+            pdf.stream(id, &deflate(&bits)).filter(Filter::FlateDecode);
+            id
+        });
         let gid_map_id = (whole && !font.is_cff).then(|| {
             let id = self.next.bump();
             let map: Vec<u8> = state
@@ -449,6 +706,9 @@ impl<'a> PdfWriter<'a> {
         } else {
             fd.font_file2(file_id);
         }
+        if let Some(id) = cid_set_id {
+            fd.cid_set(id);
+        }
         fd.finish();
 
         let mut cmap = UnicodeCmap::new(Name(b"Stationer-UTF16"), SYSTEM_INFO);
@@ -500,13 +760,18 @@ fn page_content(states: &[FontState], images: &[ImageObject], page: &Page) -> Ve
                 to,
                 width,
                 color,
+                registration,
             }) => {
                 if line.take().is_some() {
                     c.op("ET");
                 }
                 c.op("q");
                 c.num(*width).op("w");
-                c.nums(&color.0).op("RG");
+                if *registration {
+                    c.name(ALL).op("CS").num(1.0).op("SCN");
+                } else {
+                    c.stroke_color(*color);
+                }
                 c.num(tx(from[0])).num(ty(from[1])).op("m");
                 c.num(tx(to[0])).num(ty(to[1])).op("l");
                 c.op("S").op("Q");
@@ -517,11 +782,11 @@ fn page_content(states: &[FontState], images: &[ImageObject], page: &Page) -> Ve
                 }
                 c.op("q");
                 if let Some(f) = fill {
-                    c.nums(&f.0).op("rg");
+                    c.fill_color(*f);
                 }
                 if let Some((color, width)) = stroke {
                     c.num(*width).op("w");
-                    c.nums(&color.0).op("RG");
+                    c.stroke_color(*color);
                 }
                 let [x0, y0, x1, y1] = *rect;
                 c.nums(&[tx(x0), ty(y1), x1 - x0, y1 - y0]).op("re");
@@ -567,7 +832,7 @@ fn page_content(states: &[FontState], images: &[ImageObject], page: &Page) -> Ve
                     font = Some((run.font, run.size));
                 }
                 if fill != Some(run.color.0) {
-                    c.nums(&run.color.0).op("rg");
+                    c.fill_color(run.color);
                     fill = Some(run.color.0);
                 }
                 show_run(&mut c, run, state);
@@ -744,6 +1009,25 @@ impl Ops {
         self
     }
 
+    /// The fill colour: pure black as DeviceGray `0 g` (black ink only,
+    /// never four-colour black), any other as RGB.
+    fn fill_color(&mut self, color: Rgb) -> &mut Self {
+        if color.0 == [0.0; 3] {
+            self.num(0.0).op("g")
+        } else {
+            self.nums(&color.0).op("rg")
+        }
+    }
+
+    /// The stroke colour, as [`Ops::fill_color`] writes it.
+    fn stroke_color(&mut self, color: Rgb) -> &mut Self {
+        if color.0 == [0.0; 3] {
+            self.num(0.0).op("G")
+        } else {
+            self.nums(&color.0).op("RG")
+        }
+    }
+
     fn nums(&mut self, vs: &[f32]) -> &mut Self {
         for &v in vs {
             self.num(v);
@@ -817,6 +1101,12 @@ fn deflate_with(c: &mut CompressorOxide, data: &[u8]) -> Vec<u8> {
 
 fn deflate(data: &[u8]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+}
+
+/// The `CFF ` table of an OpenType font.
+fn cff_table(data: &[u8]) -> Option<&[u8]> {
+    let face = ttf_parser::RawFace::parse(data, 0).ok()?;
+    face.table(ttf_parser::Tag::from_bytes(b"CFF "))
 }
 
 /// 64-bit FNV-1a: a stable hash for subset tags and the document id.
