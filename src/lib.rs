@@ -28,6 +28,7 @@ pub mod scene;
 pub mod export;
 
 pub mod batch;
+pub mod check;
 pub mod envelope;
 pub mod printer;
 
@@ -38,6 +39,10 @@ pub mod printer;
 pub mod cli;
 #[doc(hidden)]
 pub mod fuzzing;
+/// The live preview server (the `serve` feature, on by default):
+/// `stationer serve`, a page on 127.0.0.1 that redraws the card as it is typed.
+#[cfg(feature = "serve")]
+pub mod serve;
 
 pub use input::{design_for, load_note};
 pub use layout::{layout_card, Card};

@@ -35,8 +35,7 @@ use crate::scene::{CardBoxes, Item, Page, Panel, Picture, Rect, Scene, Stroke, T
 use crate::text::FontSet;
 use ab_glyph::{point, Font as _, FontRef, Glyph, GlyphId, PxScale};
 use ab_glyph_rasterizer::Rasterizer;
-use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::{DynamicImage, ImageEncoder, RgbImage};
+use image::{DynamicImage, RgbImage};
 use std::path::Path;
 
 /// The resolution of a preview when none is given, in dots per inch.
@@ -162,9 +161,10 @@ pub fn pixel_size(page: &Page, dpi: u32) -> (u32, u32) {
 /// Returns the size in pixels.
 pub fn check_size(page: &Page, dpi: u32) -> Result<(u32, u32)> {
     if !(MIN_DPI..=MAX_DPI).contains(&dpi) {
-        return Err(Diagnostic::new(format!(
-            "--dpi {dpi} is out of range; it must be between {MIN_DPI} and {MAX_DPI}"
-        ))
+        return Err(Diagnostic::for_option(
+            "dpi",
+            format!("{dpi} is out of range; it must be between {MIN_DPI} and {MAX_DPI}"),
+        )
         .hint(format!("{DEFAULT_DPI} is a good size for a screen"))
         .into());
     }
@@ -172,11 +172,14 @@ pub fn check_size(page: &Page, dpi: u32) -> Result<(u32, u32)> {
     let pixels = w as u64 * h as u64;
     if pixels > MAX_PREVIEW_PIXELS {
         let fit = (dpi as f64 * (MAX_PREVIEW_PIXELS as f64 / pixels as f64).sqrt()).floor();
-        return Err(Diagnostic::new(format!(
-            "a preview at {dpi} dpi would be {w} x {h} pixels; the limit is {} megapixels",
-            MAX_PREVIEW_PIXELS / 1_000_000
-        ))
-        .hint(format!("use --dpi {} or less", fit.max(MIN_DPI as f64)))
+        return Err(Diagnostic::for_option(
+            "dpi",
+            format!(
+                "a preview at {dpi} dpi would be {w} x {h} pixels; the limit is {} megapixels",
+                MAX_PREVIEW_PIXELS / 1_000_000
+            ),
+        )
+        .hint(format!("use {} dpi or less", fit.max(MIN_DPI as f64)))
         .into());
     }
     Ok((w, h))
@@ -225,18 +228,32 @@ pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Rgb
     RgbImage::from_raw(w, h, canvas.data).expect("buffer has the image's size")
 }
 
-/// Encodes a picture as PNG bytes, with fast compression (a preview is
-/// written once and looked at; speed matters more than the last kilobytes).
-pub fn encode_png(image: &RgbImage) -> Vec<u8> {
+/// Encodes a picture drawn at `dpi` as PNG bytes, with fast compression (a
+/// preview is written once and looked at; speed matters more than the last
+/// kilobytes). The file records its resolution (a `pHYs` chunk, in pixels
+/// per metre, so a 150-dpi preview opens at its printed size) and that its
+/// colours are sRGB (an `sRGB` chunk, perceptual intent).
+pub fn encode_png(image: &RgbImage, dpi: u32) -> Vec<u8> {
     let mut out = Vec::new();
-    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
-        .write_image(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            image::ExtendedColorType::Rgb8,
-        )
+    let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Adaptive);
+    let per_metre = (dpi as f64 / 0.0254).round() as u32;
+    encoder.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: per_metre,
+        yppu: per_metre,
+        unit: png::Unit::Meter,
+    }));
+    encoder.set_source_srgb(png::SrgbRenderingIntent::Perceptual);
+    let mut writer = encoder
+        .write_header()
         .expect("encoding into memory cannot fail");
+    writer
+        .write_image_data(image.as_raw())
+        .expect("encoding into memory cannot fail");
+    writer.finish().expect("encoding into memory cannot fail");
     out
 }
 

@@ -62,9 +62,14 @@ pub fn resolve(reference: &str, base: &Path, named_in: Option<&Place>) -> Result
         return parse_design(DesignSource::File(path), &text);
     }
     let message = format!("unknown layout \"{reference}\"");
+    // Named by the caller (`--layout`), not in a file: an option's value.
     let d = match named_in {
         Some(p) => Diagnostic::at(p.clone(), message),
-        None => Diagnostic::new(message),
+        None => Diagnostic::for_option("layout", message),
+    };
+    let d = match crate::diag::closest(reference, names()) {
+        Some(near) => d.hint(format!("did you mean \"{near}\"?")),
+        None => d,
     };
     Err(d
         .hint(format!("available designs: {}", names().join(", ")))
