@@ -140,7 +140,9 @@ fn header(name: &str, value: &str) -> Header {
 type Reply = Response<std::io::Cursor<Vec<u8>>>;
 
 fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
+    // A whole body with its length, never chunked: every reply is in memory.
     Response::from_data(body)
+        .with_chunked_threshold(usize::MAX)
         .with_status_code(status)
         .with_header(header("Content-Type", content_type))
         .with_header(header("Cache-Control", "no-store"))
