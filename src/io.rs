@@ -185,7 +185,10 @@ pub fn read_bounded(
 /// (at most `limit + 1`).
 pub fn read_bounded_stdin(limit: u64) -> std::result::Result<Vec<u8>, ReadError> {
     let mut data = Vec::new();
-    std::io::stdin().lock().take(limit + 1).read_to_end(&mut data)?;
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut data)?;
     if data.len() as u64 > limit {
         return Err(ReadError::TooLarge(limit));
     }

@@ -64,7 +64,13 @@ impl Serve {
     }
 
     fn request(&self, method: &str, target: &str, body: &[u8]) -> Reply {
-        self.raw(method, target, &format!("127.0.0.1:{}", self.port), "", body)
+        self.raw(
+            method,
+            target,
+            &format!("127.0.0.1:{}", self.port),
+            "",
+            body,
+        )
     }
 }
 
@@ -126,7 +132,9 @@ fn page_is_self_contained_and_names_its_fields() {
     assert_eq!(r.status, 200);
     assert!(r.content_type().starts_with("text/html"));
     let page = String::from_utf8(r.body).unwrap();
-    for id in ["greeting", "body", "closing", "signer", "design", "guides", "pdf", "save", "status"] {
+    for id in [
+        "greeting", "body", "closing", "signer", "design", "guides", "pdf", "save", "status",
+    ] {
         assert!(page.contains(&format!("id=\"{id}\"")), "the page has #{id}");
     }
     // No external URL: nothing loaded from another host.
@@ -143,7 +151,13 @@ fn layouts_lists_the_bundled_designs() {
     let r = s.request("GET", "/layouts", b"");
     assert_eq!(r.status, 200);
     assert_eq!(r.content_type(), "application/json");
-    let names: Vec<String> = r.json().as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap().to_string())
+        .collect();
     let listed = common::stdout(&common::stationer(dir.path(), &["layouts"]));
     for line in listed.lines() {
         let name = line.split_whitespace().next().unwrap();
@@ -156,7 +170,9 @@ fn layouts_lists_the_bundled_designs() {
 fn layouts_include_the_notes_own_design() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mine.toml"), "extends = \"portrait-a6\"\n").unwrap();
-    let note = String::from_utf8(sample()).unwrap().replace("layout = \"classic-a2\"", "layout = \"mine.toml\"");
+    let note = String::from_utf8(sample())
+        .unwrap()
+        .replace("layout = \"classic-a2\"", "layout = \"mine.toml\"");
     std::fs::write(dir.path().join("note.toml"), note).unwrap();
     let s = Serve::start(dir.path(), Some(Path::new("note.toml")));
     let list = s.request("GET", "/layouts", b"").json();
@@ -165,7 +181,10 @@ fn layouts_include_the_notes_own_design() {
     let r = s.request("POST", "/preview?layout=mine.toml&dpi=72", &sample());
     assert_eq!(r.status, 200);
     let img = image::load_from_memory(&r.body).unwrap();
-    assert!(img.height() > img.width(), "portrait A6, from the note's own design");
+    assert!(
+        img.height() > img.width(),
+        "portrait A6, from the note's own design"
+    );
     // Any other file is not read on a request's word.
     let r = s.request("POST", "/preview?layout=..%2Fother.toml", &sample());
     assert_eq!(r.status, 422);
@@ -182,7 +201,11 @@ fn preview_gives_a_png_at_the_asked_resolution() {
     let img = image::load_from_memory(&r.body).unwrap();
     // 5.5 x 4.25 in at 100 dpi (no bleed on classic-a2).
     assert_eq!((img.width(), img.height()), (550, 425));
-    let guides = s.request("POST", "/preview?layout=classic-a2&dpi=100&guides=1", &sample());
+    let guides = s.request(
+        "POST",
+        "/preview?layout=classic-a2&dpi=100&guides=1",
+        &sample(),
+    );
     assert_eq!(guides.status, 200);
     assert_ne!(guides.body, r.body, "guides change the picture");
     let other = s.request("POST", "/preview?layout=portrait-a6&dpi=100", &sample());
@@ -210,7 +233,10 @@ fn preview_refuses_a_bad_note_with_diagnostics() {
     assert_eq!(r.json()["diagnostics"][0]["option"], "dpi");
     let r = s.request("POST", "/preview?layout=clasic-a2", &sample());
     assert_eq!(r.status, 422);
-    assert!(r.json()["diagnostics"][0]["hints"][0].as_str().unwrap().contains("classic-a2"));
+    assert!(r.json()["diagnostics"][0]["hints"][0]
+        .as_str()
+        .unwrap()
+        .contains("classic-a2"));
 }
 
 #[test]
@@ -238,7 +264,10 @@ fn check_route_matches_check_format_json() {
         let r = s.request("POST", "/check?layout=portrait-a6", &body);
         assert_eq!(r.status, 200);
         let mut served = r.json();
-        let o = common::stationer(dir.path(), &["check", file, "--format", "json", "--layout", "portrait-a6"]);
+        let o = common::stationer(
+            dir.path(),
+            &["check", file, "--format", "json", "--layout", "portrait-a6"],
+        );
         let mut cli: Value = serde_json::from_slice(&o.stdout).unwrap();
         // The file names differ (note.toml here, n.toml there).
         for v in [&mut served, &mut cli] {
@@ -267,7 +296,10 @@ fn save_writes_the_note_file_only() {
     let r = s.request("POST", "/save", b"body = ");
     assert_eq!(r.status, 422);
     assert_eq!(std::fs::read(dir.path().join("note.toml")).unwrap(), new);
-    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(left.len(), 1, "no temporary file left: {left:?}");
     // Without a note file there is nothing to save to.
     let other = tempfile::tempdir().unwrap();
@@ -282,17 +314,41 @@ fn requests_for_another_host_or_from_another_site_are_refused() {
     std::fs::write(dir.path().join("note.toml"), sample()).unwrap();
     let s = Serve::start(dir.path(), Some(Path::new("note.toml")));
     let port = s.port;
-    for host in ["evil.example", &format!("evil.example:{port}"), "127.0.0.1", &format!("127.0.0.1:{}", port + 1)] {
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "127.0.0.1",
+        &format!("127.0.0.1:{}", port + 1),
+    ] {
         let r = s.raw("GET", "/", host, "", b"");
         assert_eq!(r.status, 403, "Host: {host}");
         let r = s.raw("POST", "/preview", host, "", &sample());
         assert_eq!(r.status, 403, "Host: {host}");
     }
-    assert_eq!(s.raw("GET", "/", &format!("localhost:{port}"), "", b"").status, 200);
-    let r = s.raw("POST", "/save", &format!("127.0.0.1:{port}"), "Origin: http://evil.example\r\n", b"body = \"x\"\nsigner = \"y\"\n");
+    assert_eq!(
+        s.raw("GET", "/", &format!("localhost:{port}"), "", b"")
+            .status,
+        200
+    );
+    let r = s.raw(
+        "POST",
+        "/save",
+        &format!("127.0.0.1:{port}"),
+        "Origin: http://evil.example\r\n",
+        b"body = \"x\"\nsigner = \"y\"\n",
+    );
     assert_eq!(r.status, 403);
-    assert_eq!(std::fs::read(dir.path().join("note.toml")).unwrap(), sample());
-    let r = s.raw("POST", "/check", &format!("127.0.0.1:{port}"), &format!("Origin: http://127.0.0.1:{port}\r\n"), &sample());
+    assert_eq!(
+        std::fs::read(dir.path().join("note.toml")).unwrap(),
+        sample()
+    );
+    let r = s.raw(
+        "POST",
+        "/check",
+        &format!("127.0.0.1:{port}"),
+        &format!("Origin: http://127.0.0.1:{port}\r\n"),
+        &sample(),
+    );
     assert_eq!(r.status, 200);
 }
 
@@ -308,7 +364,10 @@ fn oversized_bodies_are_refused() {
     write!(t, "POST /check HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n", s.port).unwrap();
     for _ in 0..80 {
         let chunk = vec![b'#'; 4096];
-        if write!(t, "{:x}\r\n", chunk.len()).is_err() || t.write_all(&chunk).is_err() || t.write_all(b"\r\n").is_err() {
+        if write!(t, "{:x}\r\n", chunk.len()).is_err()
+            || t.write_all(&chunk).is_err()
+            || t.write_all(b"\r\n").is_err()
+        {
             break;
         }
     }
@@ -390,7 +449,9 @@ impl Cdp {
         if let Some(s) = &self.session {
             msg["sessionId"] = json!(s);
         }
-        self.ws.send(tungstenite::Message::text(msg.to_string())).unwrap();
+        self.ws
+            .send(tungstenite::Message::text(msg.to_string()))
+            .unwrap();
         loop {
             let m = self.ws.read().expect("DevTools message");
             let Ok(text) = m.to_text() else { continue };
@@ -424,7 +485,10 @@ impl Cdp {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        panic!("timed out waiting for {what}: {expr}; status: {}", self.eval("document.getElementById('status').textContent"));
+        panic!(
+            "timed out waiting for {what}: {expr}; status: {}",
+            self.eval("document.getElementById('status').textContent")
+        );
     }
 }
 
@@ -443,7 +507,14 @@ impl Drop for Browser {
 fn start_chromium() -> (Browser, String) {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new("chromium")
-        .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0", "--no-first-run", "--window-size=1280,800"])
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--remote-debugging-port=0",
+            "--no-first-run",
+            "--window-size=1280,800",
+        ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("about:blank")
         .stdout(Stdio::null())
@@ -459,8 +530,16 @@ fn start_chromium() -> (Browser, String) {
             }
         }
     });
-    let url = rx.recv_timeout(Duration::from_secs(60)).expect("chromium's DevTools address");
-    (Browser { child, _profile: profile }, url)
+    let url = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("chromium's DevTools address");
+    (
+        Browser {
+            child,
+            _profile: profile,
+        },
+        url,
+    )
 }
 
 #[test]
@@ -475,7 +554,11 @@ fn the_page_in_a_real_browser() {
     std::fs::create_dir(&downloads).unwrap();
     let (_browser, ws_url) = start_chromium();
     let (ws, _) = tungstenite::connect(ws_url.as_str()).expect("connect to DevTools");
-    let mut cdp = Cdp { ws, next: 0, session: None };
+    let mut cdp = Cdp {
+        ws,
+        next: 0,
+        session: None,
+    };
     cdp.call(
         "Browser.setDownloadBehavior",
         json!({"behavior": "allow", "downloadPath": downloads.display().to_string()}),
@@ -488,8 +571,14 @@ fn the_page_in_a_real_browser() {
     cdp.session = Some(session["sessionId"].as_str().unwrap().to_string());
 
     // The first picture and the fit status.
-    cdp.wait_for("!!window.stationer && window.stationer.previews >= 1", "the first preview");
-    cdp.wait_for("document.getElementById('status').textContent.includes('Fits')", "a fit status");
+    cdp.wait_for(
+        "!!window.stationer && window.stationer.previews >= 1",
+        "the first preview",
+    );
+    cdp.wait_for(
+        "document.getElementById('status').textContent.includes('Fits')",
+        "a fit status",
+    );
     let first_src = cdp.eval("document.getElementById('preview').src");
     let first_w = cdp.eval("document.getElementById('preview').naturalWidth");
     assert!(first_w.as_u64().unwrap() > 100);
@@ -498,24 +587,45 @@ fn the_page_in_a_real_browser() {
     cdp.eval("(() => { const b = document.getElementById('body'); b.focus(); b.setSelectionRange(b.value.length, b.value.length); return true; })()");
     let before = cdp.eval("window.stationer.previews").as_u64().unwrap();
     cdp.call("Input.insertText", json!({"text": " Thank you again."}));
-    cdp.wait_for(&format!("window.stationer.previews > {before}"), "a preview after typing");
+    cdp.wait_for(
+        &format!("window.stationer.previews > {before}"),
+        "a preview after typing",
+    );
     let src = cdp.eval("document.getElementById('preview').src");
     assert_ne!(src, first_src, "the picture changed");
-    assert!(cdp.eval("document.getElementById('body').value.endsWith('Thank you again.')") == json!(true));
+    assert!(
+        cdp.eval("document.getElementById('body').value.endsWith('Thank you again.')")
+            == json!(true)
+    );
     let latency = cdp.eval("window.stationer.latency");
     eprintln!("keystroke to new picture: {latency} ms (debounce included)");
 
     // Too long: the status says how much to cut.
-    cdp.call("Input.insertText", json!({"text": " We could not have done it without you.".repeat(40)}));
-    cdp.wait_for("/cut \\d+ lines?, about \\d+ words/.test(document.getElementById('status').textContent)", "how much to cut");
-    assert_eq!(cdp.eval("document.getElementById('preview').classList.contains('stale')"), json!(true));
+    cdp.call(
+        "Input.insertText",
+        json!({"text": " We could not have done it without you.".repeat(40)}),
+    );
+    cdp.wait_for(
+        "/cut \\d+ lines?, about \\d+ words/.test(document.getElementById('status').textContent)",
+        "how much to cut",
+    );
+    assert_eq!(
+        cdp.eval("document.getElementById('preview').classList.contains('stale')"),
+        json!(true)
+    );
 
     // Back to a short note, and another design.
     cdp.eval("(() => { const b = document.getElementById('body'); b.value = 'Thank you for the lovely dinner.'; b.dispatchEvent(new Event('input')); return true; })()");
-    cdp.wait_for("document.getElementById('status').textContent.includes('Fits')", "fits again");
+    cdp.wait_for(
+        "document.getElementById('status').textContent.includes('Fits')",
+        "fits again",
+    );
     let before = cdp.eval("window.stationer.previews").as_u64().unwrap();
     cdp.eval("(() => { const d = document.getElementById('design'); d.value = 'portrait-a6'; d.dispatchEvent(new Event('change')); return true; })()");
-    cdp.wait_for(&format!("window.stationer.previews > {before}"), "a preview of the other design");
+    cdp.wait_for(
+        &format!("window.stationer.previews > {before}"),
+        "a preview of the other design",
+    );
     cdp.wait_for("(() => { const i = document.getElementById('preview'); return i.naturalHeight > i.naturalWidth; })()", "a portrait picture");
 
     // Download the PDF and check it with pdfinfo: portrait A6.
@@ -523,7 +633,10 @@ fn the_page_in_a_real_browser() {
     let pdf = downloads.join("card.pdf");
     let start = Instant::now();
     while !(pdf.is_file() && std::fs::metadata(&pdf).unwrap().len() > 0) {
-        assert!(start.elapsed() < Duration::from_secs(30), "the PDF was downloaded");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the PDF was downloaded"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     std::thread::sleep(Duration::from_millis(200));
@@ -536,8 +649,14 @@ fn the_page_in_a_real_browser() {
     };
     assert_eq!(field("Pages:"), "1", "{info}");
     // Portrait ISO A6, 105 x 148 mm.
-    let size: Vec<f64> = field("Page size:").split_whitespace().filter_map(|w| w.parse().ok()).collect();
-    assert!((size[0] - 297.64).abs() < 0.1 && (size[1] - 419.53).abs() < 0.1, "{info}");
+    let size: Vec<f64> = field("Page size:")
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(
+        (size[0] - 297.64).abs() < 0.1 && (size[1] - 419.53).abs() < 0.1,
+        "{info}"
+    );
     let text = run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
     assert!(text.contains("lovely dinner"), "{text}");
 
@@ -551,7 +670,10 @@ fn the_page_in_a_real_browser() {
             assert!(saved.contains("layout = \"portrait-a6\""), "{saved}");
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "the note was saved");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the note was saved"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

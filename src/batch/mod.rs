@@ -158,7 +158,10 @@ pub fn run_batch(
             )
             .hint(
                 match crate::diag::closest(name, recipients.headers.iter().map(String::as_str)) {
-                    Some(near) => format!("did you mean \"{near}\"? columns: {}", recipients.headers.join(", ")),
+                    Some(near) => format!(
+                        "did you mean \"{near}\"? columns: {}",
+                        recipients.headers.join(", ")
+                    ),
                     None => format!("columns: {}", recipients.headers.join(", ")),
                 },
             )

@@ -319,10 +319,7 @@ pub fn check(note_path: &Path, layout: Option<&str>, data: &Path, json: bool) ->
 
 /// `check --data --format json`: every card's row, size, lines and
 /// fullness, or why the batch is refused; on standard output either way.
-fn check_json(
-    design: &crate::input::Design,
-    out: Result<BatchOutput, Error>,
-) -> Result<(), Error> {
+fn check_json(design: &crate::input::Design, out: Result<BatchOutput, Error>) -> Result<(), Error> {
     use crate::check::diagnostics_json;
     let (cards, diagnostics, fits) = match &out {
         Ok(o) => (

@@ -16,9 +16,11 @@ pub(crate) fn init(path: &Path) -> Result<()> {
         return Ok(());
     }
     if path.symlink_metadata().is_ok() {
-        return Err(Diagnostic::new(format!("{} already exists", path.display()))
-            .hint("give another name, e.g. stationer init thanks.toml")
-            .into());
+        return Err(
+            Diagnostic::new(format!("{} already exists", path.display()))
+                .hint("give another name, e.g. stationer init thanks.toml")
+                .into(),
+        );
     }
     crate::io::write_atomic(path, text.as_bytes())?;
     eprintln!(
@@ -58,7 +60,10 @@ pub(crate) fn serve(note: Option<&Path>, port: u16, open: bool) -> Result<()> {
     let _ = writeln!(out, "{url}");
     let _ = out.flush();
     match note {
-        Some(n) => eprintln!("live preview of {} (Save writes to it); Ctrl-C to stop", n.display()),
+        Some(n) => eprintln!(
+            "live preview of {} (Save writes to it); Ctrl-C to stop",
+            n.display()
+        ),
         None => eprintln!("live preview of a starter note; Ctrl-C to stop"),
     }
     if open {

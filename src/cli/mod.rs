@@ -308,7 +308,12 @@ fn run(command: Command) -> Result<(), Error> {
         Command::Serve { note, port, open } => extra::serve(note.as_deref(), port, open),
         Command::Init { note } => extra::init(&note),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "stationer", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "stationer",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
         Command::Man => {
@@ -354,8 +359,11 @@ fn render(args: &RenderArgs) -> Result<(), Error> {
     let n = load_note(&args.note)?;
     let design = design_for(&n, args.layout.as_deref())?;
     let card = layout_card(&n, &design)?;
-    let options =
-        print::render_options(&card.scene, args.profile.as_deref(), args.profiles.as_deref())?;
+    let options = print::render_options(
+        &card.scene,
+        args.profile.as_deref(),
+        args.profiles.as_deref(),
+    )?;
     let pdf = write_pdf_with(&card.scene, &options);
     let report_bytes = args.report.as_ref().map(|_| write_report(&card.scene));
     commit.stage("-o", &args.output, &pdf)?;

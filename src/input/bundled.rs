@@ -102,7 +102,11 @@ pub fn parse_design_file(path: PathBuf, text: &str) -> Result<Design> {
     while let Some(value) = table.remove("extends") {
         let here = Place::file(&current);
         let Some(reference) = value.as_str().map(str::to_string) else {
-            return Err(Diagnostic::at(here, "extends: give a design's name or a path, as a string").into());
+            return Err(Diagnostic::at(
+                here,
+                "extends: give a design's name or a path, as a string",
+            )
+            .into());
         };
         layers.push(std::mem::take(&mut table));
         if layers.len() > MAX_EXTENDS {
@@ -123,9 +127,12 @@ pub fn parse_design_file(path: PathBuf, text: &str) -> Result<Design> {
         if let Some(c) = &canonical {
             if seen.contains(c) {
                 chain.push(base.display().to_string());
-                return Err(Diagnostic::at(here, "extends: the designs extend one another in a circle")
-                    .hint(format!("the chain: {}", chain.join(" -> ")))
-                    .into());
+                return Err(Diagnostic::at(
+                    here,
+                    "extends: the designs extend one another in a circle",
+                )
+                .hint(format!("the chain: {}", chain.join(" -> ")))
+                .into());
             }
             seen.push(c.clone());
         }
@@ -136,7 +143,9 @@ pub fn parse_design_file(path: PathBuf, text: &str) -> Result<Design> {
                 Some(near) => d.hint(format!("did you mean \"{near}\"?")),
                 None => d,
             };
-            return Err(d.hint(format!("available designs: {}", names().join(", "))).into());
+            return Err(d
+                .hint(format!("available designs: {}", names().join(", ")))
+                .into());
         }
         let base_text = read_text_as(&base, Some(&here), "the design file")?;
         table = parse(&base, &base_text)?;

@@ -53,7 +53,8 @@ pub const STDIN_NAME: &str = "<standard input>";
 pub fn load_note(path: &Path) -> crate::diag::Result<Note> {
     if path.as_os_str() == "-" {
         let name = Path::new(STDIN_NAME);
-        let fail = |why: String| Diagnostic::at(Place::file(name), format!("cannot read the note: {why}"));
+        let fail =
+            |why: String| Diagnostic::at(Place::file(name), format!("cannot read the note: {why}"));
         let bytes = crate::io::read_bounded_stdin(bundled::MAX_TEXT_BYTES)
             .map_err(|e| fail(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|e| {

@@ -78,11 +78,7 @@ impl Server {
             Diagnostic::for_option("port", format!("cannot listen on 127.0.0.1:{port}: {e}"))
                 .hint("choose another port, or 0 for any free one")
         })?;
-        let port = http
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .unwrap_or(port);
+        let port = http.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
         Ok(Server {
             http: Arc::new(http),
             state: Arc::new(State {
@@ -154,7 +150,11 @@ fn json_reply(status: u16, v: &Value) -> Reply {
 }
 
 fn text_reply(status: u16, text: &str) -> Reply {
-    reply(status, "text/plain; charset=utf-8", format!("{text}\n").into_bytes())
+    reply(
+        status,
+        "text/plain; charset=utf-8",
+        format!("{text}\n").into_bytes(),
+    )
 }
 
 fn diagnostics_reply(status: u16, e: &crate::diag::Error) -> Reply {
@@ -226,12 +226,13 @@ impl State {
             }
         }
         match (method, path) {
-            (Method::Get, "/") => reply(200, "text/html; charset=utf-8", PAGE.into())
-                .with_header(header(
+            (Method::Get, "/") => {
+                reply(200, "text/html; charset=utf-8", PAGE.into()).with_header(header(
                     "Content-Security-Policy",
                     "default-src 'none'; img-src 'self' blob: data:; style-src 'unsafe-inline'; \
                      script-src 'unsafe-inline'; connect-src 'self'",
-                )),
+                ))
+            }
             (Method::Get, "/layouts") => json_reply(200, &self.layouts()),
             (Method::Get, "/note") => json_reply(200, &self.note()),
             (Method::Post, "/preview" | "/pdf" | "/check" | "/save") => {
@@ -327,7 +328,8 @@ impl State {
             .map(|(_, v)| v.as_str())
             .or(note_layout)
             .unwrap_or(bundled::DEFAULT);
-        let allowed = bundled::names().contains(&asked) || self.own_layout.as_deref() == Some(asked);
+        let allowed =
+            bundled::names().contains(&asked) || self.own_layout.as_deref() == Some(asked);
         if !allowed {
             let mut names = bundled::names();
             names.extend(self.own_layout.as_deref());
