@@ -597,8 +597,24 @@ fn the_page_in_a_real_browser() {
         cdp.eval("document.getElementById('body').value.endsWith('Thank you again.')")
             == json!(true)
     );
-    let latency = cdp.eval("window.stationer.latency");
-    eprintln!("keystroke to new picture: {latency} ms (debounce included)");
+    // Keystroke to new picture, a few times (printed; the 100 ms goal holds
+    // for a release build on an idle machine, not asserted here).
+    let mut latencies = Vec::new();
+    for word in [" Truly", ".", " Thanks", "!", " Yes", "."] {
+        let before = cdp.eval("window.stationer.previews").as_u64().unwrap();
+        cdp.call("Input.insertText", json!({"text": word}));
+        cdp.wait_for(
+            &format!("window.stationer.previews > {before}"),
+            "a preview after typing",
+        );
+        latencies.push(cdp.eval("window.stationer.latency").as_f64().unwrap());
+    }
+    latencies.sort_by(f64::total_cmp);
+    eprintln!(
+        "keystroke to new picture: median {:.0} ms of {:?} (30 ms debounce included)",
+        latencies[latencies.len() / 2],
+        latencies.iter().map(|l| l.round()).collect::<Vec<_>>()
+    );
 
     // Too long: the status says how much to cut.
     cdp.call(

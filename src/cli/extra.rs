@@ -51,6 +51,14 @@ pub(crate) fn show_layout(name: &str) -> Result<()> {
     }
 }
 
+/// The note of `serve`: a file, never `-` (it is saved back to).
+pub(crate) fn note_file(s: &str) -> std::result::Result<PathBuf, String> {
+    if s == "-" {
+        return Err("serve saves to its note: give a file, not -".into());
+    }
+    Ok(PathBuf::from(s))
+}
+
 /// `stationer serve`: binds, prints the URL first on standard output, then
 /// answers until interrupted.
 pub(crate) fn serve(note: Option<&Path>, port: u16, open: bool) -> Result<()> {

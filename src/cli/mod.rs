@@ -111,6 +111,7 @@ Examples:
     Serve {
         /// The note to start from and to save to (created on the first save
         /// if it does not exist); without one, a starter note and no saving.
+        #[arg(value_parser = extra::note_file)]
         note: Option<PathBuf>,
         /// The port on 127.0.0.1 (0: any free port).
         #[arg(long, value_name = "N", default_value_t = 0)]
