@@ -349,7 +349,7 @@ fn check_json(design: &crate::input::Design, out: Result<BatchOutput, Error>) ->
     println!("{v:#}");
     match out {
         Ok(_) => Ok(()),
-        Err(e) if e.diagnostics().iter().any(|d| d.option.is_some()) => Err(e),
+        Err(e) if super::exit_status(&e) == super::EXIT_USAGE => Err(e),
         Err(_) => Err(Error(Vec::new())),
     }
 }

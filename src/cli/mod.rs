@@ -213,9 +213,19 @@ struct RenderArgs {
 }
 
 /// The exit status for an error: 2 when it is about a command-line option's
-/// value (a diagnostic naming an option), else 1.
+/// value (a diagnostic naming an option and no file: a file's content that
+/// does not suit an option, such as a list without the column `--column`
+/// expects, is the input's), else 1.
+/// Options whose diagnostics are about what the input holds, not a value
+/// that is wrong in itself: a list over `--max-cards`, `--from` past the
+/// batch's last card, `--duplex` with a flat design. Exit 1.
+const INPUT_LIMITS: &[&str] = &["max_cards", "from", "duplex"];
+
 fn exit_status(e: &Error) -> i32 {
-    if e.diagnostics().iter().any(|d| d.option.is_some()) {
+    if e.diagnostics()
+        .iter()
+        .any(|d| d.place.is_none() && d.option.is_some_and(|o| !INPUT_LIMITS.contains(&o)))
+    {
         EXIT_USAGE
     } else {
         EXIT_INPUT
