@@ -117,12 +117,12 @@ fn main() {
         std::hint::black_box(render_png(&card.scene, 0, &options));
     });
     let encode = stage(&mut || {
-        std::hint::black_box(encode_png(&image));
+        std::hint::black_box(encode_png(&image, options.dpi));
     });
     println!(
         "in-process medians: layout {layout:.2} ms, rasterise {raster:.2} ms, encode {encode:.2} ms \
          ({} bytes)",
-        encode_png(&image).len()
+        encode_png(&image, options.dpi).len()
     );
 
     // A contact sheet of 100 cards (the sample recipients, repeated).

@@ -216,6 +216,20 @@ impl<T> Warned<T> {
     }
 }
 
+/// The candidate closest to a misspelt `word`, when one is close enough to
+/// suggest ("did you mean classic-a2?"): equal but for case, or within an
+/// edit distance of a third of the word's length (at least 1).
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|&(d, c)| d <= limit && c != word)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +240,15 @@ mod tests {
         assert_eq!(line_col(s, 0), (1, 1));
         assert_eq!(line_col(s, 6), (2, 1));
         assert_eq!(line_col(s, 11), (2, 5));
+    }
+
+    #[test]
+    fn closest_suggests_near_misses_only() {
+        let names = ["classic-a2", "portrait-a6", "folded-a2"];
+        assert_eq!(closest("clasic-a2", names), Some("classic-a2"));
+        assert_eq!(closest("Classic-A2", names), Some("classic-a2"));
+        assert_eq!(closest("portrait-a7", names), Some("portrait-a6"));
+        assert_eq!(closest("envelope", names), None);
+        assert_eq!(closest("bdy", ["body", "signer"]), Some("body"));
     }
 }

@@ -180,6 +180,21 @@ pub fn read_bounded(
     Ok(data)
 }
 
+/// Reads standard input to its end, at most `limit` bytes (the note given as
+/// `-`). Like [`read_bounded`], the limit counts the bytes actually read
+/// (at most `limit + 1`).
+pub fn read_bounded_stdin(limit: u64) -> std::result::Result<Vec<u8>, ReadError> {
+    let mut data = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut data)?;
+    if data.len() as u64 > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    Ok(data)
+}
+
 /// One input or output of a [`Plan`].
 #[derive(Debug, Clone)]
 struct Entry {

@@ -55,6 +55,7 @@ pub mod scene;
 pub mod export;
 
 pub mod batch;
+pub mod check;
 pub mod envelope;
 pub mod printer;
 
@@ -65,6 +66,10 @@ pub mod printer;
 pub mod cli;
 #[doc(hidden)]
 pub mod fuzzing;
+/// The live preview server (the `serve` feature, on by default):
+/// `stationer serve`, a page on 127.0.0.1 that redraws the card as it is typed.
+#[cfg(feature = "serve")]
+pub mod serve;
 
 pub use diag::{Diagnostic, Error, Result, Severity, Warned};
 pub use export::png::PngOptions;
@@ -108,11 +113,8 @@ pub fn render_pdf(note: &Note, options: &CardOptions) -> Result<Warned<Vec<u8>>>
 pub fn render_png(note: &Note, options: &CardOptions, png: &PngOptions) -> Result<Vec<u8>> {
     let card = card(note, options)?;
     export::png::check_size(&card.scene.pages[0], png.dpi)?;
-    Ok(export::png::encode_png(&export::png::render_png(
-        &card.scene,
-        0,
-        png,
-    )))
+    let image = export::png::render_png(&card.scene, 0, png);
+    Ok(export::png::encode_png(&image, png.dpi))
 }
 
 /// Checks that a note fits its design, writing nothing: the size chosen,

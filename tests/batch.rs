@@ -846,7 +846,8 @@ fn split_names_follow_the_template_rule() {
     assert_eq!(files, ["{1} Dr. Ann.pdf", "{2} Dr. anon.pdf"]);
     // Errors name the option, as the command line spells it.
     let o = split("{row}-{nmae}");
-    assert_eq!(o.status.code(), Some(1));
+    // A command-line mistake: exit 2.
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
         err.contains("--split-name: {nmae} names no column"),

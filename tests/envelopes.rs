@@ -528,14 +528,14 @@ fn city_lines_take_escapes_optional_parts_and_defaults() {
         dir.path(),
         &["-o", "bad.pdf", "--city-line", "{zip} {city}"],
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a command-line mistake");
     let err = stderr(&o);
     assert!(
         err.contains("--city-line: unknown placeholder {zip}; use {city}, {region} and {postcode}"),
         "{err}"
     );
     let o = envelopes(dir.path(), &["-o", "bad.pdf", "--city-line", "{city} }"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("write }} for a literal brace"),
         "{}",
@@ -681,6 +681,6 @@ fn a_preview_alone_writes_one_picture_per_envelope_at_its_size() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     // A resolution out of range is refused before anything is written.
     let o = envelopes(dir.path(), &["--preview", "hi", "--dpi", "5000"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a command-line mistake");
     assert!(!dir.path().join("hi").exists());
 }

@@ -204,8 +204,9 @@ fn dpi_out_of_range_is_refused() {
     for dpi in ["5", "5000"] {
         let r = stationer(&["preview", s(&sample()), "--dpi", dpi, "-o", s(&out)]);
         let err = String::from_utf8_lossy(&r.stderr);
-        assert_eq!(r.status.code(), Some(1), "{err}");
-        assert!(err.contains("--dpi") && err.contains("between"), "{err}");
+        // A command-line mistake: exit 2, refused by the argument parser.
+        assert_eq!(r.status.code(), Some(2), "{err}");
+        assert!(err.contains("--dpi") && err.contains("10..=1200"), "{err}");
         assert!(!out.exists());
     }
 }

@@ -370,7 +370,8 @@ fn calibration_sheets() {
         dir.path(),
         &["calibrate", "-o", "x.pdf", "--sheet", "tabloid"],
     );
-    assert_eq!(o.status.code(), Some(1));
+    // A value the option does not take is a command-line mistake.
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("a sheet is letter, a4, or a card design"),
         "{}",

@@ -246,6 +246,14 @@ impl Template {
                         continue;
                     }
                     problems.extend(unknown.into_iter().map(|f| {
+                        let columns = format!("columns: {}", recipients.headers.join(", "));
+                        let hint = match crate::diag::closest(
+                            &f.name,
+                            recipients.headers.iter().map(String::as_str),
+                        ) {
+                            Some(near) => format!("did you mean {{{near}}}? {columns}"),
+                            None => columns,
+                        };
                         at(
                             f.offset,
                             format!(
@@ -253,7 +261,7 @@ impl Template {
                                 f.name,
                                 recipients.path.display()
                             ),
-                            format!("columns: {}", recipients.headers.join(", ")),
+                            hint,
                         )
                     }));
                 }

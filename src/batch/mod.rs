@@ -161,7 +161,15 @@ pub fn run_batch(
                 "copies_column",
                 format!("{} has no column \"{name}\"", recipients.path.display()),
             )
-            .hint(format!("columns: {}", recipients.headers.join(", ")))
+            .hint(
+                match crate::diag::closest(name, recipients.headers.iter().map(String::as_str)) {
+                    Some(near) => format!(
+                        "did you mean \"{near}\"? columns: {}",
+                        recipients.headers.join(", ")
+                    ),
+                    None => format!("columns: {}", recipients.headers.join(", ")),
+                },
+            )
         })?),
         None => None,
     };

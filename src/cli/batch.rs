@@ -287,7 +287,7 @@ fn with_progress<T>(work: impl FnOnce(&(dyn Fn(usize, usize) + Sync)) -> T) -> T
 
 /// Runs `stationer check NOTE --data CSV`: the per-row findings and each
 /// card's size, writing nothing.
-pub fn check(note_path: &Path, layout: Option<&str>, data: &Path) -> Result<(), Error> {
+pub fn check(note_path: &Path, layout: Option<&str>, data: &Path, json: bool) -> Result<(), Error> {
     let note = load_note(note_path)?;
     let design = design_for(&note, layout)?;
     let recipients = read_csv(data)?;
@@ -295,7 +295,11 @@ pub fn check(note_path: &Path, layout: Option<&str>, data: &Path) -> Result<(), 
         write: false,
         ..BatchOptions::default()
     };
-    let out = with_progress(|p| run_batch(&note, &design, &recipients, &options, p))?;
+    let out = with_progress(|p| run_batch(&note, &design, &recipients, &options, p));
+    if json {
+        return check_json(&design, out);
+    }
+    let out = out?;
     for w in &out.warnings {
         eprintln!("{w}");
     }
@@ -312,4 +316,41 @@ pub fn check(note_path: &Path, layout: Option<&str>, data: &Path) -> Result<(), 
     }
     println!("{} cards fit", out.cards.len());
     Ok(())
+}
+
+/// `check --data --format json`: every card's row, size, lines and
+/// fullness, or why the batch is refused; on standard output either way.
+fn check_json(design: &crate::input::Design, out: Result<BatchOutput, Error>) -> Result<(), Error> {
+    use crate::check::diagnostics_json;
+    let (cards, diagnostics, fits) = match &out {
+        Ok(o) => (
+            o.cards
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "row": c.row,
+                        "copy": c.copy,
+                        "font_size": (c.size * 10.0).round() / 10.0,
+                        "lines": c.lines,
+                        "fullness": (c.fullness * 1000.0).round() / 1000.0,
+                    })
+                })
+                .collect(),
+            diagnostics_json(&o.warnings),
+            true,
+        ),
+        Err(e) => (Vec::new(), diagnostics_json(e.diagnostics()), false),
+    };
+    let v = serde_json::json!({
+        "fits": fits,
+        "design": crate::check::design_name(design),
+        "cards": cards,
+        "diagnostics": diagnostics,
+    });
+    println!("{v:#}");
+    match out {
+        Ok(_) => Ok(()),
+        Err(e) if super::exit_status(&e) == super::EXIT_USAGE => Err(e),
+        Err(_) => Err(Error(Vec::new())),
+    }
 }

@@ -28,5 +28,5 @@ pub fn run(note_path: &Path, layout: Option<&str>, data: &Path, dpi: u32) -> Res
         background: None,
     };
     let image = png::render_png(&scene, 0, &options);
-    Ok(png::encode_png(&image))
+    Ok(png::encode_png(&image, dpi))
 }

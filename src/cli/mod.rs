@@ -6,12 +6,13 @@ use crate::export::write_report;
 use crate::input::{bundled as layouts, design_for, load_note};
 use crate::io::{Commit, Plan};
 use crate::layout::layout_card;
-use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use clap::{CommandFactory, Parser, Subcommand};
+use std::path::{Path, PathBuf};
 
 mod batch;
 mod contact;
 mod envelopes;
+mod extra;
 mod preview;
 mod print;
 
@@ -86,8 +87,10 @@ card design, and Stationer sets the note at the largest size that fits above a
 blank signature area, then writes a PDF at the card's exact size.
 
 Examples:
+  stationer init note.toml
   stationer render samples/note.toml -o card.pdf
   stationer check samples/note.toml --layout portrait-a6
+  stationer serve samples/note.toml          # live preview in the browser
   stationer layouts
 
 Exit status: 0 done; 1 the input is wrong or the note does not fit (nothing is
@@ -114,32 +117,7 @@ all: an existing file at the output path is only replaced on success.
 Examples:
   stationer render samples/note.toml -o card.pdf --report card.json
   stationer render samples/note.toml -o card.pdf --profile office   # corrected for a printer")]
-    Render {
-        /// The note (TOML: greeting, body, closing, signer, optional layout).
-        note: PathBuf,
-        /// Where to write the PDF.
-        #[arg(short, long, value_name = "CARD.pdf")]
-        output: PathBuf,
-        /// A bundled design's name (see `stationer layouts`) or a design file; overrides the note's `layout`.
-        #[arg(long, value_name = "NAME|FILE")]
-        layout: Option<String>,
-        /// Also write a JSON report of sizes, boxes and lines (points, top-left origin).
-        #[arg(long, value_name = "REPORT.json")]
-        report: Option<PathBuf>,
-        /// Correct the PDF for a printer with this profile (see `stationer profile`); the report keeps the intended positions.
-        #[arg(long, value_name = "NAME")]
-        profile: Option<String>,
-        /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
-        #[arg(long, value_name = "FILE")]
-        profiles: Option<PathBuf>,
-        /// Write the PDF even when the profile's correction moves the note's text or the
-        /// signature area off the card or into the printer's unprintable margins (a warning, then).
-        #[arg(long, requires = "profile")]
-        force: bool,
-        /// Write the PDF to a standard: a-1b or a-2b (PDF/A, archival, sRGB), x-4 (PDF/X-4, print shops, CMYK FOGRA39).
-        #[arg(long, value_name = "STANDARD")]
-        pdf_standard: Option<PdfStandardArg>,
-    },
+    Render(RenderArgs),
     /// Draw a card as a PNG picture, with optional guides and a background scan.
     #[command(long_about = preview::LONG_ABOUT)]
     Preview(preview::PreviewArgs),
@@ -148,8 +126,11 @@ Examples:
     Batch(Box<batch::BatchArgs>),
     /// Check that a note fits, and how: size chosen, lines, how full. Writes nothing.
     Check {
-        /// The note (TOML).
+        /// The note (TOML; `-`: standard input).
         note: PathBuf,
+        /// `text` for people, `json` for scripts (the fields are listed in the README).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         /// Check every row of a recipient list (CSV) merged into the note.
         #[arg(long, value_name = "RECIPIENTS.csv")]
         data: Option<PathBuf>,
@@ -157,8 +138,47 @@ Examples:
         #[arg(long, value_name = "NAME|FILE")]
         layout: Option<String>,
     },
-    /// List the bundled designs: name, card size, description.
-    Layouts,
+    /// List the bundled designs: name, card size, description; or print one's TOML.
+    Layouts {
+        /// Print this bundled design's TOML (a starting point for your own, or
+        /// to `extends` from).
+        #[arg(long, value_name = "NAME")]
+        show: Option<String>,
+    },
+    /// A live preview in the browser: a page on 127.0.0.1 that redraws the card as you type.
+    #[command(long_about = SERVE_ABOUT)]
+    Serve {
+        /// The note to start from and to save to (created on the first save
+        /// if it does not exist); without one, a starter note and no saving.
+        #[arg(value_parser = extra::note_file)]
+        note: Option<PathBuf>,
+        /// The port on 127.0.0.1 (0: any free port).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        port: u16,
+        /// Open the page in the default browser (xdg-open).
+        #[arg(long)]
+        open: bool,
+    },
+    /// Write a commented starter note to edit.
+    Init {
+        /// Where to write it (`-`: standard output); an existing file is never replaced.
+        #[arg(default_value = "note.toml")]
+        note: PathBuf,
+    },
+    /// Print a shell completion script, generated from this command line.
+    #[command(long_about = "\
+Print a shell completion script, generated from this command line.
+
+Examples:
+  stationer completions bash > ~/.local/share/bash-completion/completions/stationer
+  stationer completions zsh > ~/.zfunc/_stationer
+  stationer completions fish > ~/.config/fish/completions/stationer.fish")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output: `stationer man | man -l -`.
+    Man,
     /// Write a calibration sheet to measure a printer with (see `stationer profile`).
     #[command(long_about = print::CALIBRATE_ABOUT)]
     Calibrate(print::CalibrateArgs),
@@ -171,6 +191,91 @@ Examples:
     /// Address one envelope per recipient of a CSV list, to go with the cards.
     #[command(long_about = envelopes::LONG_ABOUT)]
     Envelopes(envelopes::EnvelopesArgs),
+}
+
+/// Output of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Lines for people.
+    Text,
+    /// One JSON document (see the README).
+    Json,
+}
+
+const SERVE_ABOUT: &str = "\
+A live preview in the browser: a page on 127.0.0.1 that redraws the card as you type.
+
+The page has fields for the greeting, message, closing and name, a design
+picker and a guides toggle; the picture follows typing, with how the note
+fits (size and how full the card is, or how much to cut). It can download the
+PDF and, when started with a note file, save the note back to that file
+(atomically; comments in the file are not kept). The URL is printed as the
+first line on standard output. The page needs no network: it loads nothing
+from outside. Only requests that name 127.0.0.1 or localhost as their Host
+are answered.
+
+Routes, for scripts (the note's TOML is the request body):
+  GET  /                          the page
+  GET  /layouts                   the designs, JSON
+  POST /preview?layout=NAME&dpi=N&guides=1   image/png, or 422 and JSON diagnostics
+  POST /pdf?layout=NAME           application/pdf, or 422
+  POST /check?layout=NAME         JSON, as check --format json
+
+Examples:
+  stationer serve samples/note.toml --open
+  stationer serve --port 8421";
+
+/// Arguments of `stationer render`.
+#[derive(clap::Args, Debug)]
+struct RenderArgs {
+    /// The note (TOML: greeting, body, closing, signer, optional layout; `-`: standard input).
+    note: PathBuf,
+    /// Where to write the PDF (`-`: standard output).
+    #[arg(short, long, value_name = "CARD.pdf")]
+    output: PathBuf,
+    /// A bundled design's name (see `stationer layouts`) or a design file; overrides the note's `layout`.
+    #[arg(long, value_name = "NAME|FILE")]
+    layout: Option<String>,
+    /// Also write a JSON report of sizes, boxes and lines (points, top-left origin).
+    #[arg(long, value_name = "REPORT.json")]
+    report: Option<PathBuf>,
+    /// Correct the PDF for a printer with this profile (see `stationer profile`); the report keeps the intended positions.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
+    #[arg(long, value_name = "FILE")]
+    profiles: Option<PathBuf>,
+    /// Write the PDF even when the profile's correction moves the note's text or the
+    /// signature area off the card or into the printer's unprintable margins (a warning, then).
+    #[arg(long, requires = "profile")]
+    force: bool,
+    /// Write the PDF to a standard: a-1b or a-2b (PDF/A, archival, sRGB), x-4 (PDF/X-4, print shops, CMYK FOGRA39).
+    #[arg(long, value_name = "STANDARD")]
+    pdf_standard: Option<PdfStandardArg>,
+    /// Keep running: render again whenever the note or its design file
+    /// changes (errors are printed, and watching goes on).
+    #[arg(long)]
+    watch: bool,
+}
+
+/// The exit status for an error: 2 when it is about a command-line option's
+/// value (a diagnostic naming an option and no file: a file's content that
+/// does not suit an option, such as a list without the column `--column`
+/// expects, is the input's), else 1.
+/// Options whose diagnostics are about what the input holds, not a value
+/// that is wrong in itself: a list over `--max-cards`, `--from` past the
+/// batch's last card, `--duplex` with a flat design. Exit 1.
+const INPUT_LIMITS: &[&str] = &["max_cards", "from", "duplex"];
+
+fn exit_status(e: &Error) -> i32 {
+    if e.diagnostics()
+        .iter()
+        .any(|d| d.place.is_none() && d.option.is_some_and(|o| !INPUT_LIMITS.contains(&o)))
+    {
+        EXIT_USAGE
+    } else {
+        EXIT_INPUT
+    }
 }
 
 /// Runs the command line; returns the exit status.
@@ -189,64 +294,41 @@ pub fn main() -> i32 {
     }
     match run(cli.command) {
         Ok(()) => 0,
+        Err(e) if e.0.is_empty() => EXIT_INPUT,
         Err(e) => {
             eprintln!("{e}");
-            EXIT_INPUT
+            exit_status(&e)
         }
     }
 }
 
 fn run(command: Command) -> Result<(), Error> {
     match command {
-        Command::Render {
-            note,
-            output,
-            layout,
-            report,
-            profile,
-            profiles,
-            force,
-            pdf_standard,
-        } => {
-            let mut plan = Plan::new();
-            plan.input("the note", &note);
-            plan_design(&mut plan, layout.as_deref());
-            if let Some(p) = &profiles {
-                plan.input("the profiles file", p);
-            }
-            plan.output("-o", &output);
-            if let Some(r) = &report {
-                plan.output("--report", r);
-            }
-            let mut commit = Commit::new(plan)?;
-            let n = load_note(&note)?;
-            let design = design_for(&n, layout.as_deref())?;
-            let mut card = layout_card(&n, &design)?;
-            print::correct_for_printer(
-                &mut card.scene,
-                profile.as_deref(),
-                profiles.as_deref(),
-                force,
-            )?;
-            let options = with_standard(PdfOptions::default(), pdf_standard)?;
-            let pdf = try_write_pdf(&card.scene, &options)?;
-            let report_bytes = report.as_ref().map(|_| write_report(&card.scene));
-            commit.stage("-o", &output, &pdf)?;
-            if let (Some(path), Some(bytes)) = (&report, &report_bytes) {
-                commit.stage("--report", path, bytes)?;
-            }
-            commit.finish()
+        Command::Render(args) if args.watch => {
+            let layout = args.layout.clone();
+            extra::watch(&args.note, layout.as_deref(), &[], &args.output, || {
+                render(&args)
+            })
         }
+        Command::Render(args) => render(&args),
         Command::Preview(args) => preview::run(args),
         Command::Batch(args) => batch::run(*args),
         Command::Check {
             note,
             layout,
+            format,
             data: Some(data),
-        } => batch::check(&note, layout.as_deref(), &data),
+        } => batch::check(&note, layout.as_deref(), &data, format == Format::Json),
         Command::Check {
             note,
             layout,
+            format: Format::Json,
+            data: None,
+        } => check_json(&note, layout.as_deref()),
+        Command::Check {
+            note,
+            layout,
+            format: Format::Text,
             data: None,
         } => {
             let n = load_note(&note)?;
@@ -279,7 +361,28 @@ fn run(command: Command) -> Result<(), Error> {
         Command::Profile(args) => print::profile(args),
         Command::Print(args) => print::print(args),
         Command::Envelopes(args) => envelopes::run(args),
-        Command::Layouts => {
+        Command::Layouts { show: Some(name) } => extra::show_layout(&name),
+        Command::Serve { note, port, open } => extra::serve(note.as_deref(), port, open),
+        Command::Init { note } => extra::init(&note),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "stationer",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .expect("writing into memory cannot fail");
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(&out);
+            Ok(())
+        }
+        Command::Layouts { show: None } => {
             for (name, _) in layouts::BUNDLED {
                 let d = layouts::bundled(name).expect("bundled name")?;
                 println!(
@@ -294,6 +397,59 @@ fn run(command: Command) -> Result<(), Error> {
             }
             Ok(())
         }
+    }
+}
+
+/// `stationer render`: one card, its PDF and optional report.
+fn render(args: &RenderArgs) -> Result<(), Error> {
+    let mut plan = Plan::new();
+    plan.input("the note", &args.note);
+    plan_design(&mut plan, args.layout.as_deref());
+    if let Some(p) = &args.profiles {
+        plan.input("the profiles file", p);
+    }
+    plan.output("-o", &args.output);
+    if let Some(r) = &args.report {
+        plan.output("--report", r);
+    }
+    let mut commit = Commit::new(plan)?;
+    let n = load_note(&args.note)?;
+    let design = design_for(&n, args.layout.as_deref())?;
+    let mut card = layout_card(&n, &design)?;
+    print::correct_for_printer(
+        &mut card.scene,
+        args.profile.as_deref(),
+        args.profiles.as_deref(),
+        args.force,
+    )?;
+    let options = with_standard(PdfOptions::default(), args.pdf_standard)?;
+    let pdf = try_write_pdf(&card.scene, &options)?;
+    let report_bytes = args.report.as_ref().map(|_| write_report(&card.scene));
+    commit.stage("-o", &args.output, &pdf)?;
+    if let (Some(path), Some(bytes)) = (&args.report, &report_bytes) {
+        commit.stage("--report", path, bytes)?;
+    }
+    commit.finish()
+}
+
+/// `stationer check --format json`: the JSON on standard output whether
+/// the note fits or not; exit 1 when it does not.
+fn check_json(note: &Path, layout: Option<&str>) -> Result<(), Error> {
+    let result = load_note(note).and_then(|n| {
+        let design = design_for(&n, layout)?;
+        let card = layout_card(&n, &design);
+        Ok((design, card))
+    });
+    let json = match &result {
+        Ok((design, card)) => crate::check::check_json(design, card),
+        Err(e) => crate::check::failure_json(e),
+    };
+    println!("{json:#}");
+    match result {
+        Ok((_, Ok(_))) => Ok(()),
+        // Already in the JSON; an option's mistake still exits 2.
+        Ok((_, Err(e))) | Err(e) if exit_status(&e) == EXIT_USAGE => Err(e),
+        _ => Err(Error(Vec::new())),
     }
 }
 

@@ -26,7 +26,7 @@ Examples:
 /// Arguments of `stationer preview`.
 #[derive(Args, Debug)]
 pub(crate) struct PreviewArgs {
-    /// The note (TOML: greeting, body, closing, signer, optional layout).
+    /// The note (TOML: greeting, body, closing, signer, optional layout; `-`: standard input).
     note: PathBuf,
     /// Where to write the PNG (`-`: standard output).
     #[arg(short, long, value_name = "CARD.png")]
@@ -35,7 +35,8 @@ pub(crate) struct PreviewArgs {
     #[arg(long, value_name = "NAME|FILE")]
     layout: Option<String>,
     /// Resolution in dots per inch, 10 to 1200.
-    #[arg(long, value_name = "N", default_value_t = png::DEFAULT_DPI)]
+    #[arg(long, value_name = "N", default_value_t = png::DEFAULT_DPI,
+          value_parser = clap::value_parser!(u32).range(png::MIN_DPI as i64..=png::MAX_DPI as i64))]
     dpi: u32,
     /// Draw guides that never print: trim edge (magenta), bleed edge (cyan), text area (dashed
     /// green), body box (blue) and the signature area (shaded orange, labelled).
@@ -49,10 +50,26 @@ pub(crate) struct PreviewArgs {
     /// as a labelled thumbnail, cards that do not fit marked in red.
     #[arg(long, value_name = "RECIPIENTS.csv", conflicts_with_all = ["guides", "background"])]
     data: Option<PathBuf>,
+    /// Keep running: draw again whenever the note or its design file changes
+    /// (errors are printed, and watching goes on).
+    #[arg(long)]
+    watch: bool,
 }
 
-/// Runs `stationer preview`.
+/// Runs `stationer preview` (again on each change, with `--watch`).
 pub(crate) fn run(args: PreviewArgs) -> Result<()> {
+    if args.watch {
+        let mut more: Vec<PathBuf> = args.background.iter().cloned().collect();
+        more.extend(args.data.iter().cloned());
+        let layout = args.layout.clone();
+        return super::extra::watch(&args.note, layout.as_deref(), &more, &args.output, || {
+            draw(&args)
+        });
+    }
+    draw(&args)
+}
+
+fn draw(args: &PreviewArgs) -> Result<()> {
     let mut plan = Plan::new();
     plan.input("the note", &args.note);
     super::plan_design(&mut plan, args.layout.as_deref());
@@ -84,6 +101,6 @@ pub(crate) fn run(args: PreviewArgs) -> Result<()> {
         background,
     };
     let image = png::render_png(&card.scene, 0, &options);
-    commit.stage("-o", &args.output, &png::encode_png(&image))?;
+    commit.stage("-o", &args.output, &png::encode_png(&image, args.dpi))?;
     commit.finish()
 }

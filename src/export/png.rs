@@ -37,8 +37,7 @@ use crate::scene::{
 use crate::text::FontSet;
 use ab_glyph::{point, Font as _, FontRef, Glyph, GlyphId, PxScale};
 use ab_glyph_rasterizer::Rasterizer;
-use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::{DynamicImage, ImageEncoder, RgbImage};
+use image::{DynamicImage, RgbImage};
 use std::path::Path;
 
 /// The resolution of a preview when none is given, in dots per inch.
@@ -242,18 +241,32 @@ pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Rgb
     RgbImage::from_raw(w, h, canvas.data).expect("buffer has the image's size")
 }
 
-/// Encodes a picture as PNG bytes, with fast compression (a preview is
-/// written once and looked at; speed matters more than the last kilobytes).
-pub fn encode_png(image: &RgbImage) -> Vec<u8> {
+/// Encodes a picture drawn at `dpi` as PNG bytes, with fast compression (a
+/// preview is written once and looked at; speed matters more than the last
+/// kilobytes). The file records its resolution (a `pHYs` chunk, in pixels
+/// per metre, so a 150-dpi preview opens at its printed size) and that its
+/// colours are sRGB (an `sRGB` chunk, perceptual intent).
+pub fn encode_png(image: &RgbImage, dpi: u32) -> Vec<u8> {
     let mut out = Vec::new();
-    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
-        .write_image(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            image::ExtendedColorType::Rgb8,
-        )
+    let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Adaptive);
+    let per_metre = (dpi as f64 / 0.0254).round() as u32;
+    encoder.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: per_metre,
+        yppu: per_metre,
+        unit: png::Unit::Meter,
+    }));
+    encoder.set_source_srgb(png::SrgbRenderingIntent::Perceptual);
+    let mut writer = encoder
+        .write_header()
         .expect("encoding into memory cannot fail");
+    writer
+        .write_image_data(image.as_raw())
+        .expect("encoding into memory cannot fail");
+    writer.finish().expect("encoding into memory cannot fail");
     out
 }
 

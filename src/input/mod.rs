@@ -23,6 +23,13 @@ pub(crate) fn toml_error(path: &Path, source: &str, err: &toml::de::Error) -> Di
     let message = err.message().trim().replace('\n', " ");
     let mut d = Diagnostic::at(place, message.clone());
     if message.starts_with("unknown field") {
+        // "unknown field `bdy`, expected one of `layout`, `greeting`, ..."
+        let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+        if let Some((key, expected)) = quoted.split_first() {
+            if let Some(near) = crate::diag::closest(key, expected.iter().copied()) {
+                d = d.hint(format!("did you mean `{near}`?"));
+            }
+        }
         d = d.hint("check the key's spelling; the keys this table takes are listed above");
     }
     d
@@ -38,8 +45,26 @@ pub(crate) fn at_span(
     Diagnostic::at(Place::at_offset(path, source, span.start), message)
 }
 
-/// Reads and validates a note file.
+/// How a note read from standard input (`-`) is named in messages.
+pub const STDIN_NAME: &str = "<standard input>";
+
+/// Reads and validates a note file; `-` reads standard input (its relative
+/// paths, such as a `layout` file, are then relative to the current folder).
 pub fn load_note(path: &Path) -> crate::diag::Result<Note> {
+    if path.as_os_str() == "-" {
+        let name = Path::new(STDIN_NAME);
+        let fail =
+            |why: String| Diagnostic::at(Place::file(name), format!("cannot read the note: {why}"));
+        let bytes = crate::io::read_bounded_stdin(bundled::MAX_TEXT_BYTES)
+            .map_err(|e| fail(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            fail(format!(
+                "it is not UTF-8 text (bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        return note::parse_note(name, &text);
+    }
     let text = bundled::read_text_as(path, None, "the note")?;
     note::parse_note(path, &text)
 }

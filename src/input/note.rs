@@ -10,6 +10,10 @@ use toml::Spanned;
 /// note is a few hundred words; this bounds work on hostile input.
 pub const MAX_NOTE_BYTES: usize = 20_000;
 
+/// A commented starter note (`stationer init`, and the live preview when it
+/// is started without a note): every key explained, ready to edit.
+pub const STARTER_NOTE: &str = include_str!("starter-note.toml");
+
 /// One text field of the note, with where it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
