@@ -68,6 +68,9 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 fn cases() -> Vec<Case> {
+    let subsetter_crasher =
+        std::fs::read(root().join("fuzz/regressions/font/font-subsetter-name-overflow.bin"))
+            .unwrap();
     let real_png = std::fs::read(root().join("tests/ref/classic-a2.png")).unwrap();
     let big_csv = {
         let mut s = String::from("name\n");
@@ -247,6 +250,19 @@ fn cases() -> Vec<Case> {
             ],
             &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
             &["notes.ttf", "not a usable"],
+        ),
+        case(
+            "design: font whose name table overflows the subsetter",
+            vec![
+                ("n.toml", text(NOTE)),
+                ("name.ttf", subsetter_crasher.clone()),
+                (
+                    "d.toml",
+                    text(&design_with("font = \"caladea\"", "font = \"name.ttf\"")),
+                ),
+            ],
+            &["render", "n.toml", "--layout", "./d.toml", "-o", "out.pdf"],
+            &["d.toml", "name.ttf", "broken name table"],
         ),
         case(
             "design: missing font file",
