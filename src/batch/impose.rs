@@ -40,24 +40,31 @@ pub fn parse_sheet(s: &str) -> std::result::Result<(f32, f32), String> {
             .or_else(|_| format!("{a}{unit}").parse::<Pt>());
         if let Ok(w) = w {
             if w.0 < 72.0 || h.0 < 72.0 {
-                return Err(format!("sheet \"{s}\" is smaller than 1in a side"));
+                return Err(format!(
+                    "sheet {} is smaller than 1in a side",
+                    crate::diag::quote(s)
+                ));
             }
             return Ok((w.0, h.0));
         }
     }
     Err(format!(
-        "unknown sheet \"{s}\": use letter, legal, a4, a5, tabloid, or WxH such as 8.5x11in"
+        "unknown sheet {}: use letter, legal, a4, a5, tabloid, or WxH such as 8.5x11in",
+        crate::diag::quote(s)
     ))
 }
 
 /// Parses a grid `COLSxROWS`, e.g. `2x4`.
 pub fn parse_grid(s: &str) -> std::result::Result<(usize, usize), String> {
-    let bad = || format!("grid \"{s}\" is not COLSxROWS, e.g. 2x4");
+    let bad = || format!("grid {} is not COLSxROWS, e.g. 2x4", crate::diag::quote(s));
     let (c, r) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
     let c: usize = c.trim().parse().map_err(|_| bad())?;
     let r: usize = r.trim().parse().map_err(|_| bad())?;
     if c == 0 || r == 0 || c * r > 100 {
-        return Err(format!("grid \"{s}\" must hold 1 to 100 cards"));
+        return Err(format!(
+            "grid {} must hold 1 to 100 cards",
+            crate::diag::quote(s)
+        ));
     }
     Ok((c, r))
 }

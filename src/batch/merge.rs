@@ -2,7 +2,7 @@
 //! `{column}` placeholders become one note per row, with every problem
 //! reported by row and column.
 
-use crate::diag::{Diagnostic, Place, Result};
+use crate::diag::{quote, Diagnostic, Place, Result};
 use crate::input::note::Field;
 use crate::input::Note;
 use std::path::{Path, PathBuf};
@@ -101,7 +101,13 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
     };
     let csv_error = |e: csv::Error| {
         let line = e.position().map_or(1, |p| p.line());
-        at_line(line, format!("malformed CSV: {e}"))
+        at_line(
+            line,
+            format!(
+                "malformed CSV: {}",
+                crate::diag::foreign_message(&e.to_string())
+            ),
+        )
     };
     let Some(header) = records.next() else {
         return Err(Diagnostic::at(
@@ -120,7 +126,7 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
             return Err(at_line(1, format!("header column {} has no name", i + 1)).into());
         }
         if headers.contains(&h) {
-            return Err(at_line(1, format!("the header names column \"{h}\" twice")).into());
+            return Err(at_line(1, format!("the header names column {} twice", quote(&h))).into());
         }
         headers.push(h);
     }
@@ -175,7 +181,10 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
                     problems.push(
                         at_line(
                             line,
-                            format!("row {number}, column \"{}\": not UTF-8 text", headers[i]),
+                            format!(
+                                "row {number}, column {}: not UTF-8 text",
+                                quote(&headers[i])
+                            ),
                         )
                         .hint("save the file as UTF-8 (CSV UTF-8 in a spreadsheet)"),
                     );
@@ -294,8 +303,9 @@ impl Template {
                                 Diagnostic::at(
                                     recipients.place(row),
                                     format!(
-                                        "row {}, column \"{}\": empty, but the note's {key} uses it",
-                                        row.number, recipients.headers[*c]
+                                        "row {}, column {}: empty, but the note's {key} uses it",
+                                        row.number,
+                                        quote(&recipients.headers[*c])
                                     ),
                                 )
                                 .hint("fill in the value, or remove the row"),
@@ -373,10 +383,14 @@ fn segments(
                     return Err((
                         i,
                         format!(
-                            "the placeholder {{{name}}} names no column of {}",
-                            recipients.path.display()
+                            "the placeholder {} names no column of {}",
+                            quote(&format!("{{{name}}}")),
+                            crate::diag::path(&recipients.path)
                         ),
-                        format!("columns: {}", recipients.headers.join(", ")),
+                        format!(
+                            "columns: {}",
+                            crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
+                        ),
                     ));
                 };
                 if !lit.is_empty() {

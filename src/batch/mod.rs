@@ -126,10 +126,14 @@ pub fn run_batch(
     let copies_col = match &options.copies_column {
         Some(name) => Some(recipients.column(name).ok_or_else(|| {
             Diagnostic::new(format!(
-                "--copies-column: {} has no column \"{name}\"",
-                recipients.path.display()
+                "--copies-column: {} has no column {}",
+                crate::diag::path(&recipients.path),
+                crate::diag::quote(name)
             ))
-            .hint(format!("columns: {}", recipients.headers.join(", ")))
+            .hint(format!(
+                "columns: {}",
+                crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
+            ))
         })?),
         None => None,
     };
@@ -154,8 +158,10 @@ pub fn run_batch(
                     problems.push(Diagnostic::at(
                         recipients.place(row),
                         format!(
-                            "row {}, column \"{}\": \"{}\" is not a number of copies (0 to 100)",
-                            row.number, recipients.headers[c], row.values[c]
+                            "row {}, column {}: {} is not a number of copies (0 to 100)",
+                            row.number,
+                            crate::diag::quote(&recipients.headers[c]),
+                            crate::diag::quote(&row.values[c])
                         ),
                     ));
                     continue;
@@ -493,7 +499,8 @@ impl SplitNames {
         while let Some(i) = rest.find('{') {
             let Some(j) = rest[i..].find('}') else {
                 return Err(Diagnostic::new(format!(
-                    "--split-name: a '{{' is never closed in \"{template}\""
+                    "--split-name: a '{{' is never closed in {}",
+                    crate::diag::quote(template)
                 ))
                 .into());
             };

@@ -257,11 +257,12 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<()> {
 
 fn profile_set(a: SetArgs) -> Result<()> {
     if !profile::valid_name(&a.name) {
-        return Err(
-            Diagnostic::new(format!("\"{}\" cannot name a profile", a.name))
-                .hint("use letters, digits, '-' and '_', e.g. office or home-inkjet")
-                .into(),
-        );
+        return Err(Diagnostic::new(format!(
+            "{} cannot name a profile",
+            crate::diag::quote(&a.name)
+        ))
+        .hint("use letters, digits, '-' and '_', e.g. office or home-inkjet")
+        .into());
     }
     let mut file = ProfileFile::load(a.file.profiles.as_deref())?;
     let mut p = file

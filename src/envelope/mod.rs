@@ -101,7 +101,8 @@ pub fn parse_size(s: &str) -> std::result::Result<EnvelopeSize, String> {
     let names: Vec<&str> = SIZES.iter().map(|z| z.0).collect();
     let bad = || {
         format!(
-            "--size: \"{s}\" is not an envelope size; give one of {} or WxH with a unit, e.g. 6x6in",
+            "--size: {} is not an envelope size; give one of {} or WxH with a unit, e.g. 6x6in",
+            crate::diag::quote(s),
             names.join(", ")
         )
     };
@@ -304,7 +305,8 @@ pub fn check_city_line(template: &str) -> std::result::Result<(), String> {
     while let Some(i) = rest.find('{') {
         let Some(j) = rest[i..].find('}') else {
             return Err(format!(
-                "--city-line: a '{{' is never closed in \"{template}\""
+                "--city-line: a '{{' is never closed in {}",
+                crate::diag::quote(template)
             ));
         };
         let name = &rest[i + 1..i + j];
@@ -349,7 +351,9 @@ fn field_columns(recipients: &Recipients, options: &EnvelopeOptions) -> Result<V
         if !FIELDS.iter().any(|f| f.0 == field) {
             problems.push(
                 Diagnostic::new(format!(
-                    "--column {field}=…: there is no address field \"{field}\""
+                    "--column {}=…: there is no address field {}",
+                    crate::diag::escape(field, crate::diag::QUOTE_MAX_CHARS),
+                    crate::diag::quote(field)
                 ))
                 .hint(format!(
                     "the fields are {}",
@@ -377,9 +381,15 @@ fn field_columns(recipients: &Recipients, options: &EnvelopeOptions) -> Result<V
             problems.push(
                 Diagnostic::at(
                     Place::file(&recipients.path),
-                    format!("the recipient list has no column \"{column}\" {why}"),
+                    format!(
+                        "the recipient list has no column {} {why}",
+                        crate::diag::quote(column)
+                    ),
                 )
-                .hint(format!("columns: {}", recipients.headers.join(", ")))
+                .hint(format!(
+                    "columns: {}",
+                    crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
+                ))
                 .hint(format!(
                     "name the column that holds it with --column {field}=COLUMN"
                 )),
@@ -430,8 +440,11 @@ pub fn make_envelopes(
                 let set = set_text(&mut shaper, fonts, regular, &line, RETURN_SIZE, 0.0)
                     .map_err(|m| {
                         Diagnostic::new(format!(
-                            "return address: the character '{}' (U+{:04X}) in \"{line}\" is not in the font {}",
-                            m.ch, m.ch as u32, font.family
+                            "return address: the character '{}' (U+{:04X}) in {} is not in the font {}",
+                            crate::diag::escape(&m.ch.to_string(), 8),
+                            m.ch as u32,
+                            crate::diag::quote(&line),
+                            font.family
                         ))
                     })?;
                 block.runs.push(run(
@@ -545,8 +558,9 @@ impl Addressing<'_> {
                 problems.push(Diagnostic::at(
                     place.clone(),
                     format!(
-                        "row {}, column \"{}\": empty, but an envelope needs the {field}",
-                        row.number, recipients.headers[*c]
+                        "row {}, column {}: empty, but an envelope needs the {field}",
+                        row.number,
+                        crate::diag::quote(&recipients.headers[*c])
                     ),
                 ));
             }
@@ -576,8 +590,12 @@ impl Addressing<'_> {
                 Diagnostic::at(
                     place.clone(),
                     format!(
-                        "row {}: the character '{}' (U+{:04X}) in \"{line}\" is not in the font {}",
-                        row.number, m.ch, m.ch as u32, font.family
+                        "row {}: the character '{}' (U+{:04X}) in {} is not in the font {}",
+                        row.number,
+                        crate::diag::escape(&m.ch.to_string(), 8),
+                        m.ch as u32,
+                        crate::diag::quote(line),
+                        font.family
                     ),
                 )
             })?;

@@ -61,7 +61,7 @@ pub fn resolve(reference: &str, base: &Path, named_in: Option<&Place>) -> Result
         let text = read_text(&path, named_in)?;
         return parse_design(DesignSource::File(path), &text);
     }
-    let message = format!("unknown layout \"{reference}\"");
+    let message = format!("unknown layout {}", crate::diag::quote(reference));
     let d = match named_in {
         Some(p) => Diagnostic::at(p.clone(), message),
         None => Diagnostic::new(message),
@@ -76,7 +76,7 @@ pub fn resolve(reference: &str, base: &Path, named_in: Option<&Place>) -> Result
 pub fn read_text(path: &Path, named_in: Option<&Place>) -> Result<String> {
     let limit = 1024 * 1024;
     let fail = |why: String| {
-        let d = Diagnostic::new(format!("cannot read {}: {why}", path.display()));
+        let d = Diagnostic::new(format!("cannot read {}: {why}", crate::diag::path(path)));
         match named_in {
             Some(p) => Diagnostic {
                 place: Some(p.clone()),

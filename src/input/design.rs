@@ -601,7 +601,10 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
             else {
                 return Err(err(
                     name.span(),
-                    format!("card.size: unknown size \"{}\"", name.get_ref()),
+                    format!(
+                        "card.size: unknown size {}",
+                        crate::diag::quote(name.get_ref())
+                    ),
                 )
                 .hint(format!(
                     "named sizes: {}; or give card.width and card.height",
@@ -615,7 +618,10 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         (None, Some(w), Some(h)) => (*w.get_ref(), *h.get_ref()),
         _ => {
             return Err(Diagnostic::at(
-                Place::file(&path),
+                Place {
+                    line: Some(super::key_line(text, "card").unwrap_or(1)),
+                    ..Place::file(&path)
+                },
                 "card: give either `size` (a named size) or both `width` and `height`",
             )
             .hint(format!("named sizes: {}", size_names().join(", ")))
@@ -638,7 +644,8 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
                 return Err(err(
                     o.span(),
                     format!(
-                        "card.orientation: \"{other}\" is neither \"landscape\" nor \"portrait\""
+                        "card.orientation: {} is neither \"landscape\" nor \"portrait\"",
+                        crate::diag::quote(other)
                     ),
                 )
                 .into())
@@ -768,7 +775,10 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         Some(c) => Rgb::parse(c.get_ref()).ok_or_else(|| {
             err(
                 c.span(),
-                format!("body.color: \"{}\" is not a colour", c.get_ref()),
+                format!(
+                    "body.color: {} is not a colour",
+                    crate::diag::quote(c.get_ref())
+                ),
             )
             .hint("write colours as \"#rrggbb\"")
         })?,
@@ -886,7 +896,10 @@ fn resolve_font(path: &Path, text: &str, b: &RawBody) -> Result<FontChoice> {
                     path,
                     text,
                     s.span(),
-                    format!("body.{key}: \"{}\" is not a .ttf or .otf file", s.get_ref()),
+                    format!(
+                        "body.{key}: {} is not a .ttf or .otf file",
+                        crate::diag::quote(s.get_ref())
+                    ),
                 )
                 .into()),
                 Some(s) => Ok(Some(base.join(s.get_ref()))),
@@ -904,7 +917,7 @@ fn resolve_font(path: &Path, text: &str, b: &RawBody) -> Result<FontChoice> {
             path,
             text,
             font.span(),
-            format!("body.font: unknown font \"{name}\""),
+            format!("body.font: unknown font {}", crate::diag::quote(name)),
         )
         .hint(format!(
             "bundled fonts: {}; or give the path of a .ttf or .otf file",
@@ -939,7 +952,7 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
             Some(c) => Ok(Rgb::parse(c.get_ref()).ok_or_else(|| {
                 err(
                     c.span(),
-                    format!("{key}: \"{}\" is not a colour", c.get_ref()),
+                    format!("{key}: {} is not a colour", crate::diag::quote(c.get_ref())),
                 )
                 .hint("write colours as \"#rrggbb\"")
             })?),
@@ -1122,7 +1135,10 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
             Some((other, s)) => {
                 return Err(err(
                     s,
-                    format!("border.style: \"{other}\" is neither \"single\" nor \"double\""),
+                    format!(
+                        "border.style: {} is neither \"single\" nor \"double\"",
+                        crate::diag::quote(other)
+                    ),
                 )
                 .into())
             }

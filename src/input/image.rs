@@ -49,8 +49,12 @@ pub struct Decoded {
 /// messages ("cannot use {what} FILE: ..."). Missing, damaged or oversized
 /// files are refused; nothing is read or decoded past `limits`.
 pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> {
-    let fail =
-        |why: String| Diagnostic::new(format!("cannot use {what} {}: {why}", path.display()));
+    let fail = |why: String| {
+        Diagnostic::new(format!(
+            "cannot use {what} {}: {why}",
+            crate::diag::path(path)
+        ))
+    };
     let meta = std::fs::metadata(path).map_err(|e| fail(io_reason(&e)))?;
     if meta.is_dir() {
         return Err(fail("it is a folder".into()).into());

@@ -205,7 +205,9 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
             }
             Err(e) => {
                 let (w, _) = origin[e.piece];
-                overfull.get_or_insert_with(|| format!("the word \"{}\"", words[w].shaped.text));
+                overfull.get_or_insert_with(|| {
+                    format!("the word {}", crate::diag::quote(&words[w].shaped.text))
+                });
                 *baseline += leading;
                 1
             }
@@ -251,7 +253,11 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
             if width > text_w + 1e-3 {
                 let text: Vec<&str> = words.iter().map(|w| w.shaped.text.as_str()).collect();
                 overfull.get_or_insert_with(|| {
-                    format!("the {} \"{}\"", role_name(role), text.join(" "))
+                    format!(
+                        "the {} {}",
+                        role_name(role),
+                        crate::diag::quote(&text.join(" "))
+                    )
                 });
             }
             let x = if sx0 + width <= x1 {

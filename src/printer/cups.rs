@@ -244,25 +244,51 @@ fn check_options(options: &PrintOptions) -> Result<()> {
         return Err(Diagnostic::new(format!("{} copies: give 1 to 999", options.copies)).into());
     }
     if let Some(p) = &options.printer {
-        let bad = |c: char| c.is_whitespace() || c.is_control() || "/#\\".contains(c);
-        if p.is_empty() || p.len() > 127 || p.starts_with('-') || p.chars().any(bad) {
-            return Err(
-                Diagnostic::new(format!("\"{p}\" is not a printer queue name"))
-                    .hint("queue names have no spaces, '/', '#' or '\\'; `lpstat -e` lists them")
-                    .into(),
-            );
-        }
+        check_queue_name(p)?;
     }
     if let Some(t) = &options.tray {
-        let bad = |c: char| c.is_whitespace() || c.is_control() || c == '=';
-        if t.is_empty() || t.chars().any(bad) {
-            return Err(Diagnostic::new(format!("\"{t}\" is not a tray name"))
+        check_tray_name(t)?;
+    }
+    Ok(())
+}
+
+/// Checks a printer queue name as CUPS takes it: `QUEUE` or `QUEUE/INSTANCE`
+/// (an instance is a queue with saved options), each part 1 to 127
+/// printable characters without spaces, `/`, `#`, `\\`, quotes or a
+/// leading `-`. The one check for `print --printer` and a profile's
+/// `printer`.
+pub fn check_queue_name(p: &str) -> Result<()> {
+    let bad =
+        |c: char| c.is_whitespace() || crate::diag::is_hidden_char(c) || "/#\\'\"".contains(c);
+    let part_ok =
+        |s: &str| !s.is_empty() && s.len() <= 127 && !s.starts_with('-') && !s.chars().any(bad);
+    let ok = match p.split_once('/') {
+        Some((queue, instance)) => part_ok(queue) && part_ok(instance),
+        None => part_ok(p),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(Diagnostic::new(format!(
+        "{} is not a printer queue name",
+        crate::diag::quote(p)
+    ))
+    .hint("queue names have no spaces, '#', '\\' or quotes (QUEUE/INSTANCE names an instance); `lpstat -e` lists them")
+    .into())
+}
+
+/// Checks a tray name: a PPD InputSlot keyword, without spaces or `=`.
+pub fn check_tray_name(t: &str) -> Result<()> {
+    let bad = |c: char| c.is_whitespace() || crate::diag::is_hidden_char(c) || c == '=';
+    if t.is_empty() || t.len() > 127 || t.chars().any(bad) {
+        return Err(
+            Diagnostic::new(format!("{} is not a tray name", crate::diag::quote(t)))
                 .hint(
                     "trays are PPD InputSlot keywords without spaces, such as Tray2 or Manual; \
                      `lpoptions -p QUEUE -l` lists a queue's",
                 )
-                .into());
-        }
+                .into(),
+        );
     }
     Ok(())
 }
@@ -399,9 +425,11 @@ pub fn resolve_queue(asked: Option<&str>) -> Result<String> {
     // A class or an instance (`queue/instance`) is known by its queue name.
     let base = chosen.split('/').next().unwrap_or(&chosen);
     if !known.iter().any(|k| k == base || k == &chosen) {
-        return Err(Diagnostic::new(format!("no printer queue \"{chosen}\""))
-            .hint(list())
-            .into());
+        return Err(
+            Diagnostic::new(format!("no printer queue {}", crate::diag::quote(&chosen)))
+                .hint(list())
+                .into(),
+        );
     }
     Ok(chosen)
 }

@@ -126,7 +126,7 @@ impl Font {
                 format!("cannot read font {}: {}", path.display(), io_reason(&e)),
             )
         })?;
-        let origin = format!("font {}", path.display());
+        let origin = format!("font {}", crate::diag::path(path));
         let font =
             Font::from_data(Cow::Owned(data), &origin).map_err(|m| Diagnostic::at(place(), m))?;
         // The PDF embeds a subset; a font the subsetter cannot read is refused now.
@@ -297,7 +297,7 @@ impl FontSet {
                 let faces = bundled_faces(family).ok_or_else(|| {
                     Diagnostic::at(
                         Place::file(design_path),
-                        format!("unknown font \"{family}\""),
+                        format!("unknown font {}", crate::diag::quote(family)),
                     )
                     .hint(format!("bundled fonts: {}", BUNDLED_FAMILIES.join(", ")))
                 })?;
