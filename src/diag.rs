@@ -264,7 +264,7 @@ pub struct Diagnostic {
     pub place: Option<Place>,
     /// The option of the call this is about (`"dpi"`, `"sheet"`), when it is
     /// about one; the command line shows it as the flag `--dpi`.
-    pub option: Option<String>,
+    pub option: Option<&'static str>,
     /// What is wrong: short, lower-case.
     pub message: String,
     /// What to do about it.
@@ -292,9 +292,9 @@ impl Diagnostic {
     }
 
     /// A problem with the value given for an option (`"dpi"`).
-    pub fn for_option(option: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn for_option(option: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            option: Some(option.to_string()),
+            option: Some(option),
             ..Diagnostic::new(message)
         }
     }

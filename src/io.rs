@@ -1,45 +1,727 @@
-//! Writing output files whole or not at all: write beside the target, then
-//! rename over it, so a failed run leaves an existing file untouched.
+//! The one place that knows every path a run reads and writes.
+//!
+//! - [`read_bounded`] reads an input: a regular file only (checked before it
+//!   is opened, so a FIFO is never opened and a device never read), at most a
+//!   limit of bytes actually read. Every file it reads is remembered, with its
+//!   role, so that no output can be written over it.
+//! - [`Plan`] lists a run's inputs and outputs and refuses an output that is
+//!   an input or another output — by canonical path and by file identity
+//!   (device and inode), so symbolic and hard links do not hide it — and an
+//!   output path that holds anything but a regular file (a symbolic link
+//!   included: Stationer never writes through one).
+//! - [`Commit`] writes every output to a temporary file beside its target
+//!   (`.stationer-*.tmp`) and renames them all only when every one is
+//!   complete; dropped before [`Commit::finish`], it removes them all.
+//!   [`remove_temps_on_signal`] makes SIGINT and SIGTERM do the same.
+//! - [`lock_beside`] takes an exclusive lock for a read-modify-write.
+//!
+//! An output path of `-` is standard output, written when the run commits.
 
 use crate::diag::{Diagnostic, Result};
-use std::io::Write;
-use std::path::Path;
+use crate::text::fonts::io_reason;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fs::{File, Metadata};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
-/// Writes `data` to `path` atomically.
-pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
-    let fail = |why: String| Diagnostic::new(format!("cannot write {}: {why}", path.display()));
-    if path.is_dir() {
-        return Err(fail("it is a directory".into())
-            .hint("give a file name, e.g. -o card.pdf")
-            .into());
+/// Why an input could not be read (see [`read_bounded`]).
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    Io(std::io::Error),
+    /// It is not a regular file: what it is ("a FIFO (named pipe)").
+    NotRegular(&'static str),
+    /// It holds more than the limit (in bytes).
+    TooLarge(u64),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => f.write_str(&io_reason(e)),
+            ReadError::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            ReadError::TooLarge(limit) => {
+                write!(f, "it is larger than the {} limit", size_text(*limit))
+            }
+        }
     }
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+/// A size in the unit it is a whole number of: "50 MiB", "1 KiB", "700 bytes".
+pub fn size_text(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{} {name}", bytes / unit);
+        }
+    }
+    for (unit, name) in UNITS {
+        if bytes >= unit {
+            return format!("{:.1} {name}", bytes as f64 / unit as f64);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// What a file is, for messages: "a directory", "a FIFO (named pipe)" ...
+pub fn kind_of(meta: &Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_file() {
+        return "a regular file";
+    }
+    if t.is_dir() {
+        return "a directory";
+    }
+    if t.is_symlink() {
+        return "a symbolic link";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    "not a regular file"
+}
+
+/// Device and inode: the same file under any name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FileId(u64, u64);
+
+fn file_id(meta: &Metadata) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId(meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
+/// A file read by this process, for [`Plan::check`].
+#[derive(Debug, Clone)]
+struct ReadRecord {
+    role: String,
+    path: PathBuf,
+    canonical: Option<PathBuf>,
+    id: Option<FileId>,
+}
+
+static READS: Mutex<Vec<ReadRecord>> = Mutex::new(Vec::new());
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Reads a whole input file, at most `limit` bytes. `role` names what it is
+/// ("the font", "the recipient list") in messages that refuse to write over
+/// it. Only a regular file is read (a symbolic link to one is followed); its
+/// type is checked before it is opened, so a FIFO is never opened and a
+/// device never read, and the limit counts the bytes actually read (at most
+/// `limit + 1`), not the length the file reports.
+pub fn read_bounded(
+    path: &Path,
+    limit: u64,
+    role: &str,
+) -> std::result::Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(&meta)));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Should the path change into a FIFO after the check, opening it
+        // still does not wait for a writer.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let opened = file.metadata()?;
+    if !opened.is_file() {
+        return Err(ReadError::NotRegular(kind_of(&opened)));
+    }
+    let mut data = Vec::with_capacity(opened.len().min(limit) as usize + 1);
+    file.take(limit + 1).read_to_end(&mut data)?;
+    if data.len() as u64 > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    lock(&READS).push(ReadRecord {
+        role: role.to_string(),
+        path: path.to_path_buf(),
+        canonical: path.canonicalize().ok(),
+        id: file_id(&opened),
+    });
+    Ok(data)
+}
+
+/// Reads the first `head` and the last `tail` bytes of a regular file (the
+/// whole file when it is no longer), joined: what a reader that needs only
+/// the start and the end of a large file (a PDF's first page and trailer)
+/// reads. The same checks as [`read_bounded`].
+pub fn read_ends(
+    path: &Path,
+    head: u64,
+    tail: u64,
+    role: &str,
+) -> std::result::Result<Vec<u8>, ReadError> {
+    use std::io::{Seek, SeekFrom};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(&meta)));
+    }
+    if meta.len() <= head + tail {
+        return read_bounded(path, head + tail, role);
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    let opened = file.metadata()?;
+    if !opened.is_file() {
+        return Err(ReadError::NotRegular(kind_of(&opened)));
+    }
+    let mut data = Vec::new();
+    (&mut file).take(head).read_to_end(&mut data)?;
+    file.seek(SeekFrom::Start(opened.len().saturating_sub(tail)))?;
+    file.take(tail).read_to_end(&mut data)?;
+    lock(&READS).push(ReadRecord {
+        role: role.to_string(),
+        path: path.to_path_buf(),
+        canonical: path.canonicalize().ok(),
+        id: file_id(&opened),
+    });
+    Ok(data)
+}
+
+/// One input or output of a [`Plan`].
+#[derive(Debug, Clone)]
+struct Entry {
+    /// "the note", "-o", "--report", "the profiles file".
+    role: String,
+    path: PathBuf,
+    /// An output that replaces an input at the same path (a read-modify-write).
+    update: bool,
+}
+
+impl Entry {
+    fn label(&self) -> String {
+        format!("{} {}", self.role, self.path.display())
+    }
+}
+
+/// Every path a run reads and writes, checked before anything is written.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    inputs: Vec<Entry>,
+    outputs: Vec<Entry>,
+}
+
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Where a path points when its last part is taken as it is (not followed).
+fn canonical_target(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if !dir.is_dir() {
-        return Err(fail(format!("the folder {} does not exist", dir.display())).into());
+    Some(dir.canonicalize().ok()?.join(name))
+}
+
+/// What identifies an input: its canonical path and device and inode.
+struct Identity {
+    canonical: Option<PathBuf>,
+    id: Option<FileId>,
+}
+
+impl Identity {
+    fn of_input(path: &Path) -> Identity {
+        Identity {
+            canonical: path.canonicalize().ok(),
+            id: std::fs::metadata(path).ok().as_ref().and_then(file_id),
+        }
     }
-    let io = |e: std::io::Error| fail(crate::text::fonts::io_reason(&e));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".stationer-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    tmp.write_all(data).map_err(io)?;
-    // A temporary file is private (0600); give the result the permissions of
-    // the file it replaces, or the usual 0644 for a new one.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(io)?;
+
+    fn of_output(path: &Path) -> Identity {
+        Identity {
+            canonical: canonical_target(path),
+            id: std::fs::symlink_metadata(path)
+                .ok()
+                .as_ref()
+                .and_then(file_id),
+        }
     }
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
+
+    /// `Some(true)`: the same path; `Some(false)`: the same file by another
+    /// name (a link); `None`: different files.
+    fn same(&self, other: &Identity) -> Option<bool> {
+        if self.canonical.is_some() && self.canonical == other.canonical {
+            return Some(true);
+        }
+        (self.id.is_some() && self.id == other.id).then_some(false)
+    }
+}
+
+/// Why an output path cannot be written, if it cannot: only a missing file
+/// or a regular file (not a link) in an existing folder is.
+fn refuse_target(label: &str, path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(Diagnostic::new(format!(
+            "the output {label} is a symbolic link; Stationer does not write through links"
+        ))
+        .hint("give the path of the file itself, or remove the link")
+        .into()),
+        Ok(m) if m.is_dir() => Err(Diagnostic::new(format!(
+            "the output {label} is a directory"
+        ))
+        .hint("give a file name, e.g. -o card.pdf")
+        .into()),
+        Ok(m) if !m.is_file() => Err(Diagnostic::new(format!(
+            "the output {label} is {}; only a regular file is replaced",
+            kind_of(&m)
+        ))
+        .hint("give the path of a new or regular file; `-` writes to standard output where a command allows it")
+        .into()),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            match std::fs::metadata(dir) {
+                Ok(m) if m.is_dir() => Ok(()),
+                Ok(_) => Err(Diagnostic::new(format!(
+                    "cannot write {label}: {} is not a folder",
+                    dir.display()
+                ))
+                .into()),
+                Err(_) => Err(Diagnostic::new(format!(
+                    "cannot write {label}: the folder {} does not exist",
+                    dir.display()
+                ))
+                .hint("make the folder first, or write somewhere else")
+                .into()),
+            }
+        }
+        Err(e) => Err(Diagnostic::new(format!("cannot write {label}: {}", io_reason(&e))).into()),
+    }
+}
+
+impl Plan {
+    /// An empty plan.
+    pub fn new() -> Plan {
+        Plan::default()
+    }
+
+    /// Adds an input: `role` says what it is ("the note", "the design file").
+    pub fn input(&mut self, role: impl Into<String>, path: impl AsRef<Path>) -> &mut Plan {
+        self.inputs.push(Entry {
+            role: role.into(),
+            path: path.as_ref().to_path_buf(),
+            update: false,
+        });
+        self
+    }
+
+    /// Adds an output: `role` says how it was asked for ("-o", "--report").
+    pub fn output(&mut self, role: impl Into<String>, path: impl AsRef<Path>) -> &mut Plan {
+        self.outputs.push(Entry {
+            role: role.into(),
+            path: path.as_ref().to_path_buf(),
+            update: false,
+        });
+        self
+    }
+
+    /// Adds an output that replaces an input of the same path: a file read,
+    /// changed and written back (the profiles file).
+    pub fn update(&mut self, role: impl Into<String>, path: impl AsRef<Path>) -> &mut Plan {
+        self.outputs.push(Entry {
+            role: role.into(),
+            path: path.as_ref().to_path_buf(),
+            update: true,
+        });
+        self
+    }
+
+    /// Refuses an output that is an input (those added and every file
+    /// [`read_bounded`] has read) or another output, compared by canonical
+    /// path and by device and inode, and an output path that holds anything
+    /// but a regular file.
+    pub fn check(&self) -> Result<()> {
+        let mut problems = Vec::new();
+        let mut inputs: Vec<(String, Identity)> = self
+            .inputs
+            .iter()
+            .filter(|e| !is_stdout(&e.path))
+            .map(|e| (e.label(), Identity::of_input(&e.path)))
+            .collect();
+        for r in lock(&READS).iter() {
+            inputs.push((
+                format!("{} {}", r.role, r.path.display()),
+                Identity {
+                    canonical: r.canonical.clone(),
+                    id: r.id,
+                },
+            ));
+        }
+        // Outputs by canonical path and by identity: linear in their number.
+        let mut by_path: HashMap<PathBuf, String> = HashMap::new();
+        let mut by_id: HashMap<FileId, String> = HashMap::new();
+        let mut stdout: Option<String> = None;
+        for out in &self.outputs {
+            let label = out.label();
+            if is_stdout(&out.path) {
+                if let Some(first) = &stdout {
+                    problems.push(Diagnostic::new(format!(
+                        "the outputs {first} and {label} both go to standard output"
+                    )));
+                }
+                stdout = Some(label);
+                continue;
+            }
+            if let Err(e) = refuse_target(&label, &out.path) {
+                problems.extend(e.0);
+                continue;
+            }
+            let me = Identity::of_output(&out.path);
+            let clash = inputs.iter().find_map(|(what, id)| match me.same(id) {
+                Some(true) if out.update => None,
+                Some(same_name) => Some((what, same_name)),
+                None => None,
+            });
+            if let Some((what, same_name)) = clash {
+                let how = if same_name { "" } else { " (by a link)" };
+                problems.push(
+                    Diagnostic::new(format!(
+                        "the output {label} is {what}{how}; refusing to write over it"
+                    ))
+                    .hint("write the output to another file"),
+                );
+                continue;
+            }
+            let earlier = match (&me.canonical, me.id) {
+                (Some(c), _) if by_path.contains_key(c) => Some((by_path[c].clone(), true)),
+                (_, Some(id)) if by_id.contains_key(&id) => Some((by_id[&id].clone(), false)),
+                _ => None,
+            };
+            if let Some((what, same_name)) = earlier {
+                let how = if same_name { "" } else { " (by a link)" };
+                problems.push(
+                    Diagnostic::new(format!(
+                        "the outputs {what} and {label} are the same file{how}"
+                    ))
+                    .hint("give each output its own file name"),
+                );
+                continue;
+            }
+            if let Some(c) = me.canonical {
+                by_path.insert(c, label.clone());
+            }
+            if let Some(id) = me.id {
+                by_id.insert(id, label);
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::diag::Error(problems))
+        }
+    }
+}
+
+/// Temporary files alive in this process, removed on SIGINT or SIGTERM.
+struct Live {
+    paths: Vec<PathBuf>,
+    dying: bool,
+}
+
+static LIVE: Mutex<Live> = Mutex::new(Live {
+    paths: Vec::new(),
+    dying: false,
+});
+
+fn forget(live: &mut Live, path: &Path) {
+    live.paths.retain(|p| p != path);
+}
+
+/// Removes every live temporary file and keeps new ones from being made;
+/// returns how many were removed. Called on a signal, before exit.
+pub fn remove_temps() -> usize {
+    clear(&mut lock(&LIVE))
+}
+
+fn clear(live: &mut Live) -> usize {
+    live.dying = true;
+    let n = live.paths.len();
+    for p in live.paths.drain(..) {
+        let _ = std::fs::remove_file(p);
+    }
+    n
+}
+
+/// Makes SIGINT and SIGTERM remove every temporary file, then exit with
+/// 128 + the signal's number (130, 143). A commit in progress finishes
+/// its renames first: outputs are then all replaced, or none.
+pub fn remove_temps_on_signal() -> Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+        .map_err(|e| Diagnostic::new(format!("cannot handle signals: {}", io_reason(&e))))?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // Holding the lock until exit keeps a commit from
+                // starting its renames, and new temporary files from
+                // being made.
+                let mut live = lock(&LIVE);
+                clear(&mut live);
+                std::process::exit(128 + signal);
+            }
+        })
+        .map_err(|e| Diagnostic::new(format!("cannot handle signals: {}", io_reason(&e))))?;
     Ok(())
+}
+
+/// A complete output waiting to be renamed over its target.
+struct Staged {
+    temp: Option<tempfile::TempPath>,
+    target: PathBuf,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(t) = self.temp.take() {
+            let mut live = lock(&LIVE);
+            forget(&mut live, &t);
+            drop(t);
+        }
+    }
+}
+
+/// A run's outputs, written all or none: [`Commit::stage`] writes each to a
+/// temporary file beside its target; [`Commit::finish`] renames them all.
+/// Dropped without finishing (an error on the way), it removes them all and
+/// leaves every existing file as it was.
+pub struct Commit {
+    plan: Plan,
+    planned: HashSet<PathBuf>,
+    staged: Vec<Staged>,
+    stdout: Vec<Vec<u8>>,
+}
+
+impl Commit {
+    /// Starts a commit for a plan, after [`Plan::check`].
+    pub fn new(plan: Plan) -> Result<Commit> {
+        plan.check()?;
+        let planned = plan.outputs.iter().map(|o| o.path.clone()).collect();
+        Ok(Commit {
+            plan,
+            planned,
+            staged: Vec::new(),
+            stdout: Vec::new(),
+        })
+    }
+
+    /// Adds outputs known only now (the files of a split batch) to the
+    /// plan, and checks it again.
+    pub fn add_outputs<P: AsRef<Path>>(
+        &mut self,
+        role: &str,
+        paths: impl IntoIterator<Item = P>,
+    ) -> Result<()> {
+        for p in paths {
+            self.planned.insert(p.as_ref().to_path_buf());
+            self.plan.output(role, p);
+        }
+        self.plan.check()
+    }
+
+    /// Writes one output to a temporary file beside `path` (`-`: kept for
+    /// standard output). An output not in the plan is added to it (`role`
+    /// says how it was asked for) and checked.
+    pub fn stage(&mut self, role: &str, path: &Path, data: &[u8]) -> Result<()> {
+        if !self.planned.contains(path) {
+            self.add_outputs(role, [path])?;
+        }
+        if is_stdout(path) {
+            self.stdout.push(data.to_vec());
+            return Ok(());
+        }
+        let label = format!("{role} {}", path.display());
+        refuse_target(&label, path)?;
+        let fail = |e: std::io::Error| {
+            Diagnostic::new(format!(
+                "cannot write {}: {}",
+                path.display(),
+                io_reason(&e)
+            ))
+        };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let temp = {
+            let mut live = lock(&LIVE);
+            if live.dying {
+                return Err(Diagnostic::new("interrupted").into());
+            }
+            let t = tempfile::Builder::new()
+                .prefix(".stationer-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(fail)?;
+            live.paths.push(t.path().to_path_buf());
+            t
+        };
+        let (mut file, temp) = temp.into_parts();
+        let staged = Staged {
+            temp: Some(temp),
+            target: path.to_path_buf(),
+        };
+        // From here, dropping `staged` removes the file.
+        file.write_all(data).map_err(fail)?;
+        // A temporary file is private (0600); give the result the
+        // permissions of the file it replaces, or 0644 for a new one.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+            file.set_permissions(std::fs::Permissions::from_mode(mode))
+                .map_err(fail)?;
+        }
+        file.sync_all().map_err(fail)?;
+        self.staged.push(staged);
+        Ok(())
+    }
+
+    /// Checks the plan again (with every file read since it started), then
+    /// renames every staged file over its target and writes what goes to
+    /// standard output.
+    pub fn finish(mut self) -> Result<()> {
+        self.plan.check()?;
+        {
+            let mut live = lock(&LIVE);
+            if live.dying {
+                return Err(Diagnostic::new("interrupted").into());
+            }
+            let mut dirs: Vec<PathBuf> = Vec::new();
+            for s in &mut self.staged {
+                let Some(temp) = s.temp.take() else { continue };
+                let temp_path = temp.to_path_buf();
+                match temp.persist(&s.target) {
+                    Ok(()) => forget(&mut live, &temp_path),
+                    Err(e) => {
+                        forget(&mut live, &temp_path);
+                        return Err(Diagnostic::new(format!(
+                            "cannot write {}: {}",
+                            s.target.display(),
+                            io_reason(&e.error)
+                        ))
+                        .into());
+                    }
+                }
+                let dir = match s.target.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                if !dirs.contains(&dir) {
+                    dirs.push(dir);
+                }
+            }
+            for d in dirs {
+                // Make the renames themselves durable (not possible everywhere).
+                if let Ok(f) = File::open(&d) {
+                    let _ = f.sync_all();
+                }
+            }
+        }
+        if !self.stdout.is_empty() {
+            let mut out = std::io::stdout().lock();
+            for data in &self.stdout {
+                out.write_all(data)
+                    .and_then(|()| out.flush())
+                    .map_err(|e| {
+                        Diagnostic::new(format!(
+                            "cannot write to standard output: {}",
+                            io_reason(&e)
+                        ))
+                    })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes one output whole or not at all (a [`Plan`] of one output).
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    let mut plan = Plan::new();
+    plan.output("the output", path);
+    let mut commit = Commit::new(plan)?;
+    commit.stage("the output", path, data)?;
+    commit.finish()
+}
+
+/// An exclusive lock on a lock file beside a file; released when dropped.
+#[derive(Debug)]
+pub struct FileLock {
+    _file: File,
+}
+
+/// Takes an exclusive lock on `.NAME.lock` beside `path`, waiting for
+/// another process that holds it. The lock file stays (it is empty).
+pub fn lock_beside(path: &Path) -> Result<FileLock> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "stationer".into(), |n| n.to_string_lossy().into_owned());
+    let lock_path = path.with_file_name(format!(".{name}.lock"));
+    let fail = |e: std::io::Error| {
+        Diagnostic::new(format!(
+            "cannot lock {}: {}",
+            lock_path.display(),
+            io_reason(&e)
+        ))
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(fail)?;
+    file.lock().map_err(fail)?;
+    Ok(FileLock { _file: file })
 }
 
 /// Makes a folder and its parents, with a clear message when that fails.
@@ -48,8 +730,50 @@ pub fn create_dir(dir: &Path) -> Result<()> {
         Diagnostic::new(format!(
             "cannot make the folder {}: {}",
             dir.display(),
-            crate::text::fonts::io_reason(&e)
+            io_reason(&e)
         ))
         .into()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_given_in_their_unit() {
+        assert_eq!(size_text(50 * 1024 * 1024), "50 MiB");
+        assert_eq!(size_text(1024 * 1024), "1 MiB");
+        assert_eq!(size_text(64 * 1024), "64 KiB");
+        assert_eq!(size_text(700), "700 bytes");
+        assert_eq!(size_text(1536 * 1024), "1536 KiB");
+        assert_eq!(size_text(1536 * 1024 + 1), "1.5 MiB");
+    }
+
+    #[test]
+    fn a_failed_commit_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = dir.path().join("keep.pdf");
+        std::fs::write(&keep, "old").unwrap();
+        let mut plan = Plan::new();
+        plan.output("-o", &keep);
+        let mut c = Commit::new(plan).unwrap();
+        c.stage("-o", &keep, b"new").unwrap();
+        let err = c.stage("--report", &dir.path().join("no/r.json"), b"{}");
+        assert!(err.is_err());
+        drop(c);
+        assert_eq!(std::fs::read(&keep).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn two_outputs_of_one_file_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.pdf");
+        let mut plan = Plan::new();
+        plan.output("-o", &a)
+            .output("--report", dir.path().join(".").join("a.pdf"));
+        let e = plan.check().unwrap_err().to_string();
+        assert!(e.contains("are the same file"), "{e}");
+    }
 }

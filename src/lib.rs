@@ -6,10 +6,17 @@
 //! The products are built on that path: [`batch`] (mail merge and
 //! imposition), [`envelope`] and [`printer`] (profiles, calibration, CUPS).
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+// A diagnostic (place, option, message, hints) is a little over clippy's
+// 128-byte line for an error type; errors are the cold path, so it is not
+// boxed.
+#![allow(clippy::result_large_err)]
 
 pub mod diag;
 pub mod io;
+pub mod paper;
 pub mod parallel;
+pub mod template;
 pub mod units;
 
 pub mod input;
@@ -24,6 +31,10 @@ pub mod batch;
 pub mod envelope;
 pub mod printer;
 
+/// The command line (the `cli` feature, on by default): clap definitions and
+/// arguments turned into library calls; the only code that prints.
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]
 pub mod fuzzing;

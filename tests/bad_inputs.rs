@@ -400,13 +400,13 @@ fn cases() -> Vec<Case> {
             "output: same as the input",
             vec![("n.toml", text(NOTE))],
             &["render", "n.toml", "-o", "n.toml"],
-            &["one of the inputs"],
+            &["is the note", "refusing to write over it"],
         ),
         case(
             "output: report same as the input",
             vec![("n.toml", text(NOTE))],
             &["render", "n.toml", "-o", "c.pdf", "--report", "n.toml"],
-            &["one of the inputs"],
+            &["is the note", "refusing to write over it"],
         ),
         case(
             "output: batch over its CSV",

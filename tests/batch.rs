@@ -568,3 +568,386 @@ fn contact_sheet_shows_every_card_and_marks_the_ones_that_do_not_fit() {
         "the others are not: {red:?}"
     );
 }
+
+/// A note with the values of one row put in by hand (TOML-quoted), for
+/// comparing a batch's card with `render` of the same note.
+fn merged_by_hand(template: &str, headers: &[&str], values: &[&str]) -> String {
+    let mut note = template.to_string();
+    for (h, v) in headers.iter().zip(values) {
+        note = note.replace(&format!("{{{h}}}"), v);
+    }
+    note
+}
+
+const CHAIN_HEADERS: [&str; 5] = ["name", "title", "company", "position", "detail"];
+
+fn chain_rows() -> Vec<[String; 5]> {
+    let sentence = "Our talk about the spring catalogue and the reader surveys and the new \
+                    imprint stayed with me all week. ";
+    (1..=5)
+        .map(|i| {
+            [
+                format!("Person {i}"),
+                ["Dr.", "Ms.", "Mr."][i % 3].to_string(),
+                format!("Company {}", "X".repeat(i * 3)),
+                format!("role {i}"),
+                // Rows 2 and 4 are long enough to be set smaller.
+                match i {
+                    2 => sentence.repeat(4),
+                    4 => sentence.repeat(6),
+                    _ => "Thanks again.".to_string(),
+                },
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn every_card_of_a_batch_is_the_card_render_makes_of_the_same_note() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    let rows = chain_rows();
+    let mut csv = CHAIN_HEADERS.join(",") + "\n";
+    for r in &rows {
+        csv.push_str(&(r.join(",") + "\n"));
+    }
+    write(dir.path(), "r.csv", csv.as_bytes());
+    let o = stationer(
+        dir.path(),
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "all.pdf",
+            "--report",
+            "all.json",
+            "--split",
+            "split",
+            "--split-name",
+            "{row}",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let batch: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("all.json")).unwrap()).unwrap();
+    let cards = batch["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), rows.len());
+    let mut sizes = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let values: Vec<&str> = r.iter().map(String::as_str).collect();
+        let name = format!("card{}.toml", i + 1);
+        write(
+            dir.path(),
+            &name,
+            merged_by_hand(TEMPLATE, &CHAIN_HEADERS, &values).as_bytes(),
+        );
+        let (pdf, json) = (format!("card{}.pdf", i + 1), format!("card{}.json", i + 1));
+        let o = stationer(
+            dir.path(),
+            &["render", &name, "-o", &pdf, "--report", &json],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let single: Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join(&json)).unwrap()).unwrap();
+        let (b, s) = (&cards[i], &single["cards"][0]);
+        for key in [
+            "font_size",
+            "body_box",
+            "signature_box",
+            "lines",
+            "width",
+            "height",
+        ] {
+            assert_eq!(b[key], s[key], "card {}: {key} differs", i + 1);
+        }
+        assert!(!s["lines"].as_array().unwrap().is_empty());
+        sizes.push(s["font_size"].as_f64().unwrap());
+        // The card's own PDF from the batch is the PDF `render` makes.
+        let split = std::fs::read(dir.path().join(format!("split/{}.pdf", i + 1))).unwrap();
+        let rendered = std::fs::read(dir.path().join(&pdf)).unwrap();
+        assert!(split == rendered, "card {}: PDF bytes differ", i + 1);
+    }
+    // The rows were chosen to be set at different sizes: the comparison
+    // covers more than one fit.
+    sizes.dedup();
+    assert!(sizes.len() > 1, "{sizes:?}");
+}
+
+#[test]
+fn contact_sheet_cards_are_the_cards_layout_card_makes() {
+    use stationer::batch::{contact_sheet, merge::parse_csv, proofs};
+    use stationer::input::note::parse_note;
+    let rows = chain_rows();
+    let mut csv = CHAIN_HEADERS.join(",") + "\n";
+    for r in &rows {
+        csv.push_str(&(r.join(",") + "\n"));
+    }
+    let recipients = parse_csv(Path::new("r.csv"), csv.as_bytes()).unwrap();
+    let note = parse_note(Path::new("note.toml"), TEMPLATE).unwrap();
+    let design = stationer::design_for(&note, None).unwrap();
+    let (fonts, proofs) = proofs(&note, &design, &recipients, 2).unwrap();
+    assert_eq!(proofs.len(), rows.len());
+    for (proof, r) in proofs.iter().zip(&rows) {
+        let values: Vec<&str> = r.iter().map(String::as_str).collect();
+        let by_hand = parse_note(
+            Path::new("card.toml"),
+            &merged_by_hand(TEMPLATE, &CHAIN_HEADERS, &values),
+        )
+        .unwrap();
+        let card = stationer::layout_card(&by_hand, &design).unwrap();
+        assert!(
+            proof.card.as_ref().unwrap() == &card.scene.pages[0],
+            "row {}: the proof's page differs from layout_card's",
+            proof.row
+        );
+        assert_eq!(proof.name, r[0]);
+    }
+    // The sheet holds every card and one label per card.
+    let sheet = contact_sheet(&design, &fonts, &proofs);
+    assert_eq!(sheet.pages.len(), 1);
+    let labels = sheet.pages[0]
+        .items
+        .iter()
+        .filter(|i| matches!(i, stationer::scene::Item::Text(t) if t.text.starts_with(|c: char| c.is_ascii_digit())))
+        .count();
+    assert_eq!(labels, rows.len());
+}
+
+fn run_template(dir: &Path, note: &str, csv: &str) -> std::process::Output {
+    write(dir, "note.toml", note.as_bytes());
+    write(dir, "r.csv", csv.as_bytes());
+    stationer(
+        dir,
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "cards.pdf",
+            "--report",
+            "cards.json",
+        ],
+    )
+}
+
+#[test]
+fn optional_placeholders_take_their_space_and_defaults_fill_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let note = TEMPLATE
+        .replace("{title} {name}", "{title?} {name|Friend}")
+        .replace("{company}", "{company|your company}");
+    let csv = "name,title,company,position,detail\n\
+               Ann,,Northwind,editor,Thanks.\n\
+               ,Dr.,,analyst,See you soon.\n\
+               Bo,Mr.,Atlas,designer,Thanks.\n";
+    let o = run_template(dir.path(), &note, csv);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("cards.json")).unwrap()).unwrap();
+    let first_line = |i: usize| {
+        report["cards"][i]["lines"][0]["text"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(first_line(0), "Dear Ann,");
+    assert_eq!(first_line(1), "Dear Dr. Friend,");
+    assert_eq!(first_line(2), "Dear Mr. Bo,");
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let pdf = dir.path().join("cards.pdf");
+    let page = |p: &str| run_tool("pdftotext", &["-f", p, "-l", p, pdf.to_str().unwrap(), "-"]);
+    let one = page("1");
+    assert!(one.contains("Dear Ann,"), "{one}");
+    let two = page("2");
+    assert!(two.contains("Dear Dr. Friend,"), "{two}");
+    assert!(
+        two.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("at your company"),
+        "{two}"
+    );
+    for (p, text) in [("1", &one), ("2", &two), ("3", &page("3"))] {
+        for line in text.lines() {
+            assert!(!line.contains("  "), "page {p}: a double space in {line:?}");
+            assert!(
+                !line.starts_with(' '),
+                "page {p}: a leading space in {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_required_placeholder_that_is_empty_is_named_with_a_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "name,title,company,position,detail\nAnn,,Northwind,editor,Thanks.\n";
+    let o = run_template(dir.path(), TEMPLATE, csv);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("r.csv:2") && err.contains("row 1, column \"title\": empty"),
+        "{err}"
+    );
+    assert!(err.contains("{title?}") && err.contains("{title|"), "{err}");
+    assert!(!dir.path().join("cards.pdf").exists());
+    // A broken placeholder names the note's line, by the one parser's rule.
+    let o = run_template(dir.path(), &TEMPLATE.replace("{detail}", "{detail|x"), csv);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("note.toml:4") && err.contains("never closed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn split_names_follow_the_template_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "note.toml",
+        TEMPLATE.replace("{title} {name}", "{title}").as_bytes(),
+    );
+    write(
+        dir.path(),
+        "r.csv",
+        b"name,title,company,position,detail\nAnn,Dr.,C,R,Thanks.\n,Dr.,C,R,Thanks.\n",
+    );
+    let split = |name: &str| {
+        stationer(
+            dir.path(),
+            &[
+                "batch",
+                "note.toml",
+                "--data",
+                "r.csv",
+                "-o",
+                "all.pdf",
+                "--split",
+                "out",
+                "--split-name",
+                name,
+            ],
+        )
+    };
+    let o = split("{{{row}}} {title?} {name|anon}");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut files: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["{1} Dr. Ann.pdf", "{2} Dr. anon.pdf"]);
+    // Errors name the option, as the command line spells it.
+    let o = split("{row}-{nmae}");
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("--split-name: {nmae} names no column"),
+        "{err}"
+    );
+    assert!(err.contains("columns: row, name"), "{err}");
+    let o = split("{row");
+    let err = stderr(&o);
+    assert!(err.contains("--split-name: a '{' is never closed"), "{err}");
+}
+
+#[test]
+fn library_messages_name_options_not_flags() {
+    use stationer::batch::{impose::parse_grid, merge::parse_csv, run_batch, BatchOptions};
+    use stationer::input::note::parse_note;
+    let recipients = parse_csv(Path::new("r.csv"), csv_rows(3).as_bytes()).unwrap();
+    let note = parse_note(Path::new("note.toml"), TEMPLATE).unwrap();
+    let design = stationer::design_for(&note, None).unwrap();
+    let cases: Vec<(&str, BatchOptions)> = vec![
+        (
+            "copies_column",
+            BatchOptions {
+                copies_column: Some("n".into()),
+                ..BatchOptions::default()
+            },
+        ),
+        (
+            "duplex",
+            BatchOptions {
+                duplex: Some(stationer::batch::impose::Duplex::Long),
+                ..BatchOptions::default()
+            },
+        ),
+        (
+            "from",
+            BatchOptions {
+                from: 9,
+                ..BatchOptions::default()
+            },
+        ),
+        (
+            "max_cards",
+            BatchOptions {
+                max_cards: 2,
+                ..BatchOptions::default()
+            },
+        ),
+        (
+            "skip",
+            BatchOptions {
+                skip: 1,
+                ..BatchOptions::default()
+            },
+        ),
+        (
+            "split_name",
+            BatchOptions {
+                split_name: Some("{x}".into()),
+                ..BatchOptions::default()
+            },
+        ),
+        (
+            "sheet",
+            BatchOptions {
+                sheet: Some((100.0, 100.0)),
+                ..BatchOptions::default()
+            },
+        ),
+    ];
+    let mut errors = Vec::new();
+    for (option, options) in cases {
+        let e = run_batch(&note, &design, &recipients, &options, &|_, _| {}).unwrap_err();
+        errors.push((option, e));
+    }
+    errors.push(("grid", parse_grid("0x4").unwrap_err()));
+    errors.push(("grid", parse_grid("2by4").unwrap_err()));
+    for (option, e) in errors {
+        let d = &e.diagnostics()[0];
+        assert_eq!(d.option, Some(option), "{d:?}");
+        for text in std::iter::once(&d.message).chain(&d.hints) {
+            assert!(!text.contains("--"), "{option}: a flag in {text:?}");
+        }
+    }
+}
+
+#[test]
+fn a_note_without_placeholders_warns_that_every_card_is_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let literal = "body = \"Thank you for the visit.\"\nsigner = \"Alex Morgan\"\n";
+    let o = run_template(dir.path(), literal, &csv_rows(3));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "warning: note.toml: the note has no placeholders: all 3 cards will be the same"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("hint: put {column} placeholders"), "{err}");
+    assert!(dir.path().join("cards.pdf").exists());
+    // With placeholders, no warning.
+    let o = run_template(dir.path(), TEMPLATE, &csv_rows(3));
+    assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+}

@@ -1,6 +1,8 @@
 //! `stationer envelopes`: one envelope per recipient in the cards' order,
 //! addresses that extract in order, pages the envelope's size, placement by
-//! postal convention, warnings for odd sizes, and a missing column refused.
+//! postal convention, warnings for odd sizes, a missing column refused,
+//! every envelope of the paper table, city-line templates, and previews
+//! that match what `pdftoppm` makes of the PDF.
 
 mod common;
 
@@ -322,7 +324,10 @@ fn a_missing_address_column_is_named_and_nothing_is_written() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("no column \"city\""), "{err}");
-    assert!(err.contains("--column city=COLUMN"), "{err}");
+    assert!(
+        err.contains("--column: ") && err.contains("city=COLUMN"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&out).unwrap(), b"keep me");
     // Renamed, it works.
     let o = stationer(
@@ -400,4 +405,282 @@ fn a_bad_return_address_names_its_line() {
         err.contains("ret.toml:2:1") && err.contains("street"),
         "{err}"
     );
+}
+
+/// `stationer envelopes` with the sample list and return address, the
+/// `name` from `full_name`, and more arguments.
+fn envelopes(dir: &Path, more: &[&str]) -> std::process::Output {
+    let (data, ret) = (sample("addresses.csv"), sample("return.toml"));
+    let mut args = vec![
+        "envelopes",
+        "--data",
+        &data,
+        "--return-address",
+        &ret,
+        "--column",
+        "name=full_name",
+    ];
+    args.extend(more);
+    stationer(dir, &args)
+}
+
+#[test]
+fn every_envelope_of_the_paper_table_makes_pages_of_its_size() {
+    if !have_tool("pdfinfo") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let papers: Vec<_> = stationer::paper::papers(stationer::paper::Use::Envelope).collect();
+    assert!(papers.len() >= 5);
+    for p in papers {
+        let out = format!("{}.pdf", p.name);
+        let o = envelopes(dir.path(), &["-o", &out, "--size", p.name]);
+        assert!(o.status.success(), "{}: {}", p.name, stderr(&o));
+        let info = run_tool("pdfinfo", &[dir.path().join(&out).to_str().unwrap()]);
+        let pages: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(pages, 4, "{}", p.name);
+        let line = info.lines().find(|l| l.starts_with("Page size:")).unwrap();
+        let nums: Vec<f32> = line
+            .split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        assert!(
+            (nums[0] - p.width.0).abs() < 0.01 && (nums[1] - p.height.0).abs() < 0.01,
+            "{}: {line}, table {} x {}",
+            p.name,
+            p.width.0,
+            p.height.0
+        );
+    }
+}
+
+/// The recipient's city line of each page: the line before the country,
+/// or the last line.
+fn city_lines(pages: &[Vec<String>]) -> Vec<String> {
+    pages
+        .iter()
+        .map(|p| {
+            let last = p.last().unwrap();
+            let upper = last.chars().all(|c| !c.is_lowercase());
+            p[p.len() - 1 - usize::from(upper)].clone()
+        })
+        .collect()
+}
+
+#[test]
+fn city_lines_take_escapes_optional_parts_and_defaults() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, [&str; 4]); 4] = [
+        (
+            "{city}, {region}, {postcode}",
+            [
+                "Portland, OR, 97209",
+                "New York, NY, 10004",
+                "Haworth, West Yorkshire, BD22 8DR",
+                "Dublin, D02 XY45",
+            ],
+        ),
+        (
+            "{postcode} {city} {{{region}}}",
+            [
+                "97209 Portland {OR}",
+                "10004 New York {NY}",
+                "BD22 8DR Haworth {West Yorkshire}",
+                "D02 XY45 Dublin {}",
+            ],
+        ),
+        (
+            "{city} {region?} {postcode}",
+            [
+                "Portland OR 97209",
+                "New York NY 10004",
+                "Haworth West Yorkshire BD22 8DR",
+                "Dublin D02 XY45",
+            ],
+        ),
+        (
+            "{city}, {region|Co. Dublin}",
+            [
+                "Portland, OR",
+                "New York, NY",
+                "Haworth, West Yorkshire",
+                "Dublin, Co. Dublin",
+            ],
+        ),
+    ];
+    for (template, want) in cases {
+        let o = envelopes(dir.path(), &["-o", "e.pdf", "--city-line", template]);
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        let pages = page_lines(&dir.path().join("e.pdf"));
+        assert_eq!(city_lines(&pages), want, "{template}");
+    }
+    // Unknown names are refused naming the allowed ones; nothing is written.
+    let o = envelopes(
+        dir.path(),
+        &["-o", "bad.pdf", "--city-line", "{zip} {city}"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("--city-line: unknown placeholder {zip}; use {city}, {region} and {postcode}"),
+        "{err}"
+    );
+    let o = envelopes(dir.path(), &["-o", "bad.pdf", "--city-line", "{city} }"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("write }} for a literal brace"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("bad.pdf").exists());
+}
+
+fn grey(img: &image::RgbImage) -> Vec<Vec<f32>> {
+    (0..img.height())
+        .map(|y| {
+            (0..img.width())
+                .map(|x| {
+                    let [r, g, b] = img.get_pixel(x, y).0;
+                    0.299 * r as f32 + 0.587 * g as f32 + 0.114 * b as f32
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A 3x3 box blur (edges clamped) over the top-left `w` x `h`, as the
+/// card preview test does.
+fn blur(g: &[Vec<f32>], w: usize, h: usize) -> Vec<Vec<f32>> {
+    let at = |x: isize, y: isize| {
+        g[y.clamp(0, h as isize - 1) as usize][x.clamp(0, w as isize - 1) as usize]
+    };
+    (0..h as isize)
+        .map(|y| {
+            (0..w as isize)
+                .map(|x| {
+                    let mut sum = 0.0;
+                    for dy in -1..=1 {
+                        for dx in -1..=1 {
+                            sum += at(x + dx, y + dy);
+                        }
+                    }
+                    sum / 9.0
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Percent of pixels that differ by more than 64 grey levels after a 3x3
+/// blur (the limit the card preview test uses), and the inked pixels of `a`.
+fn differing(a: &image::RgbImage, b: &image::RgbImage) -> (f64, usize) {
+    assert!(
+        a.width().abs_diff(b.width()) <= 1 && a.height().abs_diff(b.height()) <= 1,
+        "preview {:?} but pdftoppm {:?}",
+        a.dimensions(),
+        b.dimensions()
+    );
+    let (w, h) = (
+        a.width().min(b.width()) as usize,
+        a.height().min(b.height()) as usize,
+    );
+    let (ga, gb) = (blur(&grey(a), w, h), blur(&grey(b), w, h));
+    let differ = ga
+        .iter()
+        .flatten()
+        .zip(gb.iter().flatten())
+        .filter(|(p, q)| (*p - *q).abs() > 64.0)
+        .count();
+    let ink = ga.iter().flatten().filter(|p| **p < 192.0).count();
+    (100.0 * differ as f64 / (w * h) as f64, ink)
+}
+
+#[test]
+fn envelope_previews_match_pdftoppm_of_the_pdf() {
+    if !have_tool("pdftoppm") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (name, more) in [
+        ("a2", &["--size", "us-a2"][..]),
+        ("c6", &["--layout", "portrait-a6"][..]),
+    ] {
+        let (pdf, previews) = (format!("{name}.pdf"), format!("{name}-png"));
+        let mut args = vec!["-o", &pdf, "--preview", &previews, "--dpi", "100"];
+        args.extend(more);
+        let o = envelopes(dir.path(), &args);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let poppler = dir.path().join(format!("{name}-poppler"));
+        run_tool(
+            "pdftoppm",
+            &[
+                "-r",
+                "100",
+                "-png",
+                dir.path().join(&pdf).to_str().unwrap(),
+                poppler.to_str().unwrap(),
+            ],
+        );
+        for page in 1..=4 {
+            let ours = dir
+                .path()
+                .join(&previews)
+                .join(format!("envelope-{page:03}.png"));
+            let a = image::open(&ours).unwrap().into_rgb8();
+            let theirs = format!("{}-{page}.png", poppler.display());
+            let b = image::open(&theirs).unwrap().into_rgb8();
+            let (pct, ink) = differing(&a, &b);
+            eprintln!("{name} page {page}: {pct:.3}% of pixels differ (inked: {ink})");
+            assert!(ink > 1000, "{name} page {page}: the preview shows no text");
+            assert!(
+                pct < 0.5,
+                "{name} page {page}: {pct:.3}% of pixels differ from pdftoppm"
+            );
+        }
+        assert!(!dir.path().join(&previews).join("envelope-005.png").exists());
+    }
+}
+
+#[test]
+fn a_preview_alone_writes_one_picture_per_envelope_at_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = envelopes(dir.path(), &["--preview", "out/png", "--size", "dl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out/png"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "envelope-001.png",
+            "envelope-002.png",
+            "envelope-003.png",
+            "envelope-004.png"
+        ]
+    );
+    // DL, 220 x 110 mm, at the default 150 dpi.
+    let img = image::open(dir.path().join("out/png/envelope-001.png")).unwrap();
+    let px = |mm: f64| (mm / 25.4 * 150.0).round() as u32;
+    assert_eq!((img.width(), img.height()), (px(220.0), px(110.0)));
+    // Neither a PDF nor a picture is wanted: refused by the command line.
+    let o = stationer(
+        dir.path(),
+        &["envelopes", "--data", &sample("addresses.csv")],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // A resolution out of range is refused before anything is written.
+    let o = envelopes(dir.path(), &["--preview", "hi", "--dpi", "5000"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!dir.path().join("hi").exists());
 }

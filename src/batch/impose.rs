@@ -3,6 +3,7 @@
 
 use crate::diag::{Diagnostic, Result};
 use crate::input::design::Rgb;
+use crate::paper::{self, Use};
 use crate::scene::{Item, Page, Stroke};
 use crate::units::Pt;
 
@@ -15,56 +16,49 @@ pub const CROP_WIDTH: f32 = 0.25;
 /// Space kept free at the sheet's edges when there are no crop marks, in points.
 pub const SHEET_MARGIN: f32 = 18.0;
 
-/// Named sheet sizes, portrait, in points.
-const SHEETS: &[(&str, f32, f32)] = &[
-    ("letter", 612.0, 792.0),
-    ("legal", 612.0, 1008.0),
-    ("a4", 595.276, 841.89),
-    ("a5", 419.528, 595.276),
-    ("tabloid", 792.0, 1224.0),
-];
-
-/// Parses a sheet: `letter`, `legal`, `a4`, `a5`, `tabloid`, or `WxH` with
-/// units (`8.5x11in`, `210x297mm`, `8.5inx11in`). Returns (width, height).
-pub fn parse_sheet(s: &str) -> std::result::Result<(f32, f32), String> {
-    let lower = s.trim().to_ascii_lowercase();
-    if let Some(&(_, w, h)) = SHEETS.iter().find(|x| x.0 == lower) {
-        return Ok((w, h));
+/// Parses a sheet: a named sheet (`letter`, `legal`, `a4`, `a5`,
+/// `tabloid`; see [`paper::PAPERS`]) or `WxH` with units (`8.5x11in`,
+/// `210x297mm`). Returns (width, height) in points.
+pub fn parse_sheet(s: &str) -> Result<(f32, f32)> {
+    if let Some(p) = paper::find(Use::Sheet, s) {
+        return Ok((p.width.0, p.height.0));
     }
-    for (i, _) in lower.match_indices('x') {
-        let (a, b) = (&lower[..i], &lower[i + 1..]);
-        let Ok(h) = b.parse::<Pt>() else { continue };
-        let unit: String = b.chars().skip_while(|c| !c.is_ascii_alphabetic()).collect();
-        let w = a
-            .parse::<Pt>()
-            .or_else(|_| format!("{a}{unit}").parse::<Pt>());
-        if let Ok(w) = w {
-            if w.0 < 72.0 || h.0 < 72.0 {
-                return Err(format!(
-                    "sheet {} is smaller than 1in a side",
-                    crate::diag::quote(s)
-                ));
-            }
-            return Ok((w.0, h.0));
-        }
+    let bad = |why: String| {
+        Diagnostic::for_option("sheet", why).hint(format!(
+            "use {}, or WxH such as 8.5x11in",
+            paper::names(Use::Sheet).join(", ")
+        ))
+    };
+    let (w, h) =
+        paper::parse_wxh(s).map_err(|_| bad(format!("unknown sheet {}", crate::diag::quote(s))))?;
+    if w.0 < 72.0 || h.0 < 72.0 {
+        return Err(bad(format!(
+            "sheet {} is smaller than 1in a side",
+            crate::diag::quote(s)
+        ))
+        .into());
     }
-    Err(format!(
-        "unknown sheet {}: use letter, legal, a4, a5, tabloid, or WxH such as 8.5x11in",
-        crate::diag::quote(s)
-    ))
+    Ok((w.0, h.0))
 }
 
-/// Parses a grid `COLSxROWS`, e.g. `2x4`.
-pub fn parse_grid(s: &str) -> std::result::Result<(usize, usize), String> {
-    let bad = || format!("grid {} is not COLSxROWS, e.g. 2x4", crate::diag::quote(s));
+/// Parses a grid `COLSxROWS`, e.g. `2x4` (1 to 100 cards).
+pub fn parse_grid(s: &str) -> Result<(usize, usize)> {
+    let bad = || {
+        Diagnostic::for_option(
+            "grid",
+            format!("{} is not COLSxROWS", crate::diag::quote(s)),
+        )
+        .hint("write cards across and down, e.g. 2x4")
+    };
     let (c, r) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
     let c: usize = c.trim().parse().map_err(|_| bad())?;
     let r: usize = r.trim().parse().map_err(|_| bad())?;
     if c == 0 || r == 0 || c * r > 100 {
-        return Err(format!(
-            "grid {} must hold 1 to 100 cards",
-            crate::diag::quote(s)
-        ));
+        return Err(Diagnostic::for_option(
+            "grid",
+            format!("{} must hold 1 to 100 cards", crate::diag::quote(s)),
+        )
+        .into());
     }
     Ok((c, r))
 }
@@ -152,15 +146,18 @@ impl Imposition {
                 } else if needs(turned) {
                     (turned, g)
                 } else {
-                    return Err(Diagnostic::new(format!(
-                        "a {}x{} grid of {} x {} cards does not fit on a {} x {} sheet",
-                        g.0,
-                        g.1,
-                        Pt(card.0),
-                        Pt(card.1),
-                        Pt(sheet.0),
-                        Pt(sheet.1)
-                    ))
+                    return Err(Diagnostic::for_option(
+                        "grid",
+                        format!(
+                            "a {}x{} grid of {} x {} cards does not fit on a {} x {} sheet",
+                            g.0,
+                            g.1,
+                            Pt(card.0),
+                            Pt(card.1),
+                            Pt(sheet.0),
+                            Pt(sheet.1)
+                        ),
+                    )
                     .into());
                 }
             }
@@ -168,15 +165,18 @@ impl Imposition {
             None => (portrait, (pc, pr)),
         };
         if cols * rows == 0 {
-            return Err(Diagnostic::new(format!(
-                "a {} x {} card does not fit on a {} x {} sheet{}",
-                Pt(card.0),
-                Pt(card.1),
-                Pt(sheet.0),
-                Pt(sheet.1),
-                if crop_marks { " with crop marks" } else { "" }
-            ))
-            .hint("choose a larger --sheet")
+            return Err(Diagnostic::for_option(
+                "sheet",
+                format!(
+                    "a {} x {} card does not fit on a {} x {} sheet{}",
+                    Pt(card.0),
+                    Pt(card.1),
+                    Pt(sheet.0),
+                    Pt(sheet.1),
+                    if crop_marks { " with crop marks" } else { "" }
+                ),
+            )
+            .hint("choose a larger sheet")
             .into());
         }
         let grid_w = cols as f32 * card.0 + (cols - 1) as f32 * gutter;

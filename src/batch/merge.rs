@@ -1,10 +1,11 @@
 //! Mail merge: a recipient list (CSV) and a note whose text fields hold
-//! `{column}` placeholders become one note per row, with every problem
-//! reported by row and column.
+//! `{column}` placeholders (`{column?}` may be empty, `{column|default}` has
+//! a default; the one parser of [`crate::template`]) become one note per
+//! row, with every problem reported by row and column.
 
-use crate::diag::{quote, Diagnostic, Place, Result};
-use crate::input::note::Field;
+use crate::diag::{Diagnostic, Place, Result};
 use crate::input::Note;
+use crate::template;
 use std::path::{Path, PathBuf};
 
 /// The most recipient rows read from one CSV file.
@@ -54,33 +55,26 @@ impl Recipients {
 /// (commas, quotes and line breaks inside quoted fields).
 pub fn read_csv(path: &Path) -> Result<Recipients> {
     let fail = |why: String| Diagnostic::at(Place::file(path), why);
-    let meta = std::fs::metadata(path).map_err(|e| {
-        fail(format!(
-            "cannot read: {}",
-            crate::text::fonts::io_reason(&e)
-        ))
-    })?;
-    if meta.is_dir() {
-        return Err(fail("cannot read: it is a directory".into()).into());
-    }
-    if meta.len() > MAX_CSV_BYTES {
-        return Err(fail(format!(
-            "the file is {} MB; the limit for a recipient list is {} MB",
-            meta.len() / 1_000_000,
-            MAX_CSV_BYTES / 1_000_000
-        ))
-        .into());
-    }
-    let mut data = std::fs::read(path).map_err(|e| {
-        fail(format!(
-            "cannot read: {}",
-            crate::text::fonts::io_reason(&e)
-        ))
-    })?;
+    let mut data = crate::io::read_bounded(path, MAX_CSV_BYTES, "the recipient list").map_err(
+        |e| match e {
+            crate::io::ReadError::TooLarge(_) => {
+                fail(format!("cannot read: {e} for a recipient list"))
+            }
+            e => fail(format!("cannot read: {e}")),
+        },
+    )?;
     if data.starts_with(b"\xEF\xBB\xBF") {
         data.drain(..3);
     }
-    parse_csv(path, &data)
+    let recipients = parse_csv(path, &data)?;
+    if recipients.rows.is_empty() {
+        return Err(
+            fail("the list has no recipient rows, only a header (or nothing)".into())
+                .hint("add one row per recipient under the header row")
+                .into(),
+        );
+    }
+    Ok(recipients)
 }
 
 /// Parses CSV bytes (see [`read_csv`]); `path` names the file in messages.
@@ -126,7 +120,11 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
             return Err(at_line(1, format!("header column {} has no name", i + 1)).into());
         }
         if headers.contains(&h) {
-            return Err(at_line(1, format!("the header names column {} twice", quote(&h))).into());
+            return Err(at_line(
+                1,
+                format!("the header names column {} twice", crate::diag::quote(&h)),
+            )
+            .into());
         }
         headers.push(h);
     }
@@ -183,7 +181,7 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
                             line,
                             format!(
                                 "row {number}, column {}: not UTF-8 text",
-                                quote(&headers[i])
+                                crate::diag::quote(&headers[i])
                             ),
                         )
                         .hint("save the file as UTF-8 (CSV UTF-8 in a spreadsheet)"),
@@ -223,42 +221,65 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
     })
 }
 
-/// A piece of a template field.
-#[derive(Debug, Clone, PartialEq)]
-enum Seg {
-    Text(String),
-    /// A column index and the byte offset of the placeholder in the field.
-    Column(usize),
-}
-
 /// A note whose text fields take values from a recipient row.
 #[derive(Debug, Clone)]
 pub struct Template {
     note: Note,
-    /// Per field key: its segments.
-    fields: Vec<(&'static str, Vec<Seg>)>,
+    /// Per field key: its template, parsed by [`crate::template::parse`].
+    fields: Vec<(&'static str, template::Template)>,
 }
 
 impl Template {
-    /// Parses the `{column}` placeholders of every text field of a note
+    /// Parses the placeholders of every text field of a note (`{column}`,
+    /// `{column?}`, `{column|default}`, `{{ }}`: see [`crate::template`])
     /// against the recipient list's columns. An unknown column, an unclosed
     /// brace or an empty placeholder is an error naming the note's line.
     pub fn new(note: &Note, recipients: &Recipients) -> Result<Template> {
         let mut fields = Vec::new();
         let mut problems = Vec::new();
         for (key, field) in note.fields() {
-            match segments(field, recipients) {
-                Ok(segs) => fields.push((key, segs)),
-                Err((offset, message, hint)) => problems.push(
-                    Diagnostic::at(
-                        Place {
-                            line: Some(field.line_of(offset)),
-                            ..Place::file(&note.path)
-                        },
-                        format!("{key}: {message}"),
-                    )
-                    .hint(hint),
-                ),
+            let at = |offset: usize, message: String, hint: String| {
+                Diagnostic::at(
+                    Place {
+                        line: Some(field.line_of(offset)),
+                        ..Place::file(&note.path)
+                    },
+                    format!("{key}: {message}"),
+                )
+                .hint(hint)
+            };
+            match template::parse(&field.text) {
+                Ok(t) => {
+                    let unknown: Vec<&template::Field> = t
+                        .fields()
+                        .filter(|f| recipients.column(&f.name).is_none())
+                        .collect();
+                    if unknown.is_empty() {
+                        fields.push((key, t));
+                        continue;
+                    }
+                    problems.extend(unknown.into_iter().map(|f| {
+                        at(
+                            f.offset,
+                            format!(
+                                "the placeholder {} names no column of {}",
+                                crate::diag::escape(
+                                    &format!("{{{}}}", f.name),
+                                    crate::diag::QUOTE_MAX_CHARS
+                                ),
+                                crate::diag::path(&recipients.path)
+                            ),
+                            format!(
+                                "columns: {}",
+                                crate::diag::list(
+                                    recipients.headers.iter().map(|h| h.as_str()),
+                                    12
+                                )
+                            ),
+                        )
+                    }));
+                }
+                Err(e) => problems.push(at(e.offset, e.message, e.hint)),
             }
         }
         if !problems.is_empty() {
@@ -271,49 +292,52 @@ impl Template {
     }
 
     /// The columns the template uses.
-    pub fn columns(&self) -> Vec<usize> {
+    pub fn columns(&self, recipients: &Recipients) -> Vec<usize> {
         let mut cols: Vec<usize> = self
             .fields
             .iter()
-            .flat_map(|(_, segs)| segs.iter())
-            .filter_map(|s| match s {
-                Seg::Column(c) => Some(*c),
-                Seg::Text(_) => None,
-            })
+            .flat_map(|(_, t)| t.fields())
+            .filter_map(|f| recipients.column(&f.name))
             .collect();
         cols.sort_unstable();
         cols.dedup();
         cols
     }
 
-    /// The note for one row. A column the template uses that is empty in the
-    /// row is an error naming the row and column.
+    /// Whether no field of the note has a placeholder: every row makes the
+    /// same card.
+    pub fn is_literal(&self) -> bool {
+        self.fields.iter().all(|(_, t)| t.is_literal())
+    }
+
+    /// The note for one row. A required placeholder (neither `?` nor a
+    /// default) whose column is empty in the row is an error naming the row
+    /// and column.
     pub fn merge(&self, recipients: &Recipients, row: &Row) -> Result<Note> {
         let mut note = self.note.clone();
         let mut problems = Vec::new();
-        for (key, segs) in &self.fields {
-            let mut text = String::new();
-            for s in segs {
-                match s {
-                    Seg::Text(t) => text.push_str(t),
-                    Seg::Column(c) => {
-                        let v = &row.values[*c];
-                        if v.is_empty() {
-                            problems.push(
-                                Diagnostic::at(
-                                    recipients.place(row),
-                                    format!(
-                                        "row {}, column {}: empty, but the note's {key} uses it",
-                                        row.number,
-                                        quote(&recipients.headers[*c])
-                                    ),
-                                )
-                                .hint("fill in the value, or remove the row"),
-                            );
-                        }
-                        text.push_str(v);
-                    }
-                }
+        for (key, t) in &self.fields {
+            let filled = t.fill(|f| {
+                recipients
+                    .column(&f.name)
+                    .map_or_else(String::new, |c| row.values[c].clone())
+            });
+            for f in filled.empty {
+                problems.push(
+                    Diagnostic::at(
+                        recipients.place(row),
+                        format!(
+                            "row {}, column {}: empty, but the note's {key} uses it",
+                            row.number,
+                            crate::diag::quote(&f.name)
+                        ),
+                    )
+                    .hint(format!(
+                        "fill in the value or remove the row; or write {{{0}?}} in the note \
+                         if it may be empty, or {{{0}|default}} to give a default",
+                        f.name
+                    )),
+                );
             }
             let field = match *key {
                 "greeting" => note.greeting.as_mut(),
@@ -322,7 +346,7 @@ impl Template {
                 _ => Some(&mut note.signer),
             };
             if let Some(f) = field {
-                f.text = text;
+                f.text = filled.text;
             }
         }
         if !problems.is_empty() {
@@ -341,84 +365,6 @@ impl Template {
         })?;
         Ok(note)
     }
-}
-
-/// Splits a field into text and placeholders; `{{` and `}}` are literal braces.
-fn segments(
-    field: &Field,
-    recipients: &Recipients,
-) -> std::result::Result<Vec<Seg>, (usize, String, String)> {
-    let text = &field.text;
-    let mut segs = Vec::new();
-    let mut lit = String::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '{' if chars.peek().map(|p| p.1) == Some('{') => {
-                chars.next();
-                lit.push('{');
-            }
-            '}' if chars.peek().map(|p| p.1) == Some('}') => {
-                chars.next();
-                lit.push('}');
-            }
-            '{' => {
-                let rest = &text[i + 1..];
-                let Some(end) = rest.find('}') else {
-                    return Err((
-                        i,
-                        "a '{' is never closed".into(),
-                        "write {{ for a literal brace".into(),
-                    ));
-                };
-                let name = rest[..end].trim();
-                if name.is_empty() || name.contains('{') {
-                    return Err((
-                        i,
-                        "an empty or broken placeholder".into(),
-                        "write {column} with a column name, or {{ for a literal brace".into(),
-                    ));
-                }
-                let Some(col) = recipients.column(name) else {
-                    return Err((
-                        i,
-                        format!(
-                            "the placeholder {} names no column of {}",
-                            quote(&format!("{{{name}}}")),
-                            crate::diag::path(&recipients.path)
-                        ),
-                        format!(
-                            "columns: {}",
-                            crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
-                        ),
-                    ));
-                };
-                if !lit.is_empty() {
-                    segs.push(Seg::Text(std::mem::take(&mut lit)));
-                }
-                segs.push(Seg::Column(col));
-                // Skip the placeholder's characters.
-                while let Some(&(j, _)) = chars.peek() {
-                    if j > i + end + 1 {
-                        break;
-                    }
-                    chars.next();
-                }
-            }
-            '}' => {
-                return Err((
-                    i,
-                    "a '}' with no '{'".into(),
-                    "write }} for a literal brace".into(),
-                ));
-            }
-            c => lit.push(c),
-        }
-    }
-    if !lit.is_empty() {
-        segs.push(Seg::Text(lit));
-    }
-    Ok(segs)
 }
 
 #[cfg(test)]
@@ -474,5 +420,36 @@ mod tests {
             msg.contains("n.toml:2") && msg.contains("{nmae}") && msg.contains("name, title"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn optional_and_default_placeholders_follow_the_template_rule() {
+        let r = recipients("name,title\nAnn,\n,Dr.\n");
+        let note = crate::input::note::parse_note(
+            Path::new("n.toml"),
+            "greeting = \"Dear {title?} {name|Friend},\"\nbody = \"x\"\nsigner = \"B\"\n",
+        )
+        .unwrap();
+        let t = Template::new(&note, &r).unwrap();
+        assert!(!t.is_literal());
+        assert_eq!(t.columns(&r), [0, 1]);
+        let greeting = |i: usize| t.merge(&r, &r.rows[i]).unwrap().greeting.unwrap().text;
+        assert_eq!(greeting(0), "Dear Ann,");
+        assert_eq!(greeting(1), "Dear Dr. Friend,");
+    }
+
+    #[test]
+    fn every_unknown_placeholder_is_named_at_its_line() {
+        let r = recipients("name\nAnn\n");
+        let note = crate::input::note::parse_note(
+            Path::new("n.toml"),
+            "body = \"\"\"\n{a}\nand {b?}\n\"\"\"\nsigner = \"{name}\"\n",
+        )
+        .unwrap();
+        let e = Template::new(&note, &r).unwrap_err();
+        let msg = e.to_string();
+        assert_eq!(e.0.len(), 2, "{msg}");
+        assert!(msg.contains("n.toml:2: body: the placeholder {a}"), "{msg}");
+        assert!(msg.contains("n.toml:3: body: the placeholder {b}"), "{msg}");
     }
 }

@@ -1,9 +1,14 @@
 //! Batch: one card per recipient, every row merged and fitted before
-//! anything is written, laid out on all cores, streamed into one PDF
-//! (optionally imposed on sheets) and, on request, one PDF per recipient.
+//! anything is written, laid out on all cores with the one stage chain
+//! ([`crate::layout::lay_out`]), streamed into one PDF (optionally imposed
+//! on sheets) and, on request, one PDF per recipient; and contact sheets of
+//! a whole batch ([`proof`]).
 
 pub mod impose;
 pub mod merge;
+pub mod proof;
+
+pub use proof::{contact_sheet, proofs, Proof};
 
 use crate::batch::impose::{place_card, Duplex, Imposition};
 use crate::batch::merge::{Recipients, Template};
@@ -14,6 +19,7 @@ use crate::input::{Design, Note};
 use crate::layout;
 use crate::parallel::{self, map_chunks};
 use crate::scene::Page;
+use crate::template;
 use crate::text::shape::WordCache;
 use crate::text::{FontSet, Shaper};
 use std::collections::BTreeSet;
@@ -23,7 +29,7 @@ use std::sync::Arc;
 /// before the next, so memory does not grow with the number of cards.
 const ROUND: usize = 256;
 
-/// The most cards one run makes unless raised with `--max-cards`.
+/// The most cards one run makes unless [`BatchOptions::max_cards`] is raised.
 pub const DEFAULT_MAX_CARDS: usize = 20_000;
 
 /// What to make of a batch.
@@ -103,6 +109,9 @@ pub struct BatchOutput {
     pub cards: Vec<CardInfo>,
     /// One PDF per card: file name and bytes (with `split_name`).
     pub split: Vec<(String, Vec<u8>)>,
+    /// Things the user should know that did not stop the batch (each a
+    /// [`crate::diag::Severity::Warning`]); the library never prints them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 struct Job {
@@ -123,13 +132,34 @@ pub fn run_batch(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BatchOutput> {
     let template = Template::new(note, recipients)?;
+    let mut warnings = Vec::new();
+    if template.is_literal() && recipients.rows.len() > 1 {
+        warnings.push(
+            Diagnostic::at(
+                crate::diag::Place::file(&note.path),
+                format!(
+                    "the note has no placeholders: all {} cards will be the same",
+                    recipients.rows.len()
+                ),
+            )
+            .hint(format!(
+                "put {{column}} placeholders in the note's text, e.g. Dear {{{}}}, (columns: {})",
+                crate::diag::escape(&recipients.headers[0], crate::diag::QUOTE_MAX_CHARS),
+                crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
+            ))
+            .warning(),
+        );
+    }
     let copies_col = match &options.copies_column {
         Some(name) => Some(recipients.column(name).ok_or_else(|| {
-            Diagnostic::new(format!(
-                "--copies-column: {} has no column {}",
-                crate::diag::path(&recipients.path),
-                crate::diag::quote(name)
-            ))
+            Diagnostic::for_option(
+                "copies_column",
+                format!(
+                    "{} has no column {}",
+                    crate::diag::path(&recipients.path),
+                    crate::diag::quote(name)
+                ),
+            )
             .hint(format!(
                 "columns: {}",
                 crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
@@ -138,10 +168,11 @@ pub fn run_batch(
         None => None,
     };
     if options.duplex.is_some() && design.fold.is_none() {
-        return Err(Diagnostic::new(
-            "--duplex is for folded designs: a flat card has nothing to print on its back",
+        return Err(Diagnostic::for_option(
+            "duplex",
+            "is for folded designs: a flat card has nothing to print on its back",
         )
-        .hint("choose a folded design (stationer layouts), or leave out --duplex")
+        .hint("choose a folded design (stationer layouts), or print on one side")
         .into());
     }
     let names = SplitNames::new(options.split_name.as_deref(), recipients)?;
@@ -188,21 +219,27 @@ pub fn run_batch(
         }
     }
     if options.from == 0 || (options.from > 1 && options.from > jobs.len()) {
-        return Err(Diagnostic::new(format!(
-            "--from {}: the batch has {} cards (numbered from 1)",
-            options.from,
-            jobs.len()
-        ))
+        return Err(Diagnostic::for_option(
+            "from",
+            format!(
+                "there is no card {}: the batch has {} cards (numbered from 1)",
+                options.from,
+                jobs.len()
+            ),
+        )
         .into());
     }
     jobs.drain(..options.from - 1);
     if jobs.len() > options.max_cards {
-        return Err(Diagnostic::new(format!(
-            "the batch makes {} cards; the limit for one run is {}",
-            jobs.len(),
-            options.max_cards
-        ))
-        .hint("raise it with --max-cards N, or split the recipient list")
+        return Err(Diagnostic::for_option(
+            "max_cards",
+            format!(
+                "the batch makes {} cards; the limit for one run is {}",
+                jobs.len(),
+                options.max_cards
+            ),
+        )
+        .hint("raise the limit, or split the recipient list")
         .into());
     }
 
@@ -222,17 +259,22 @@ pub fn run_batch(
     };
     if let Some(imp) = &imposition {
         if options.skip >= imp.per_sheet() {
-            return Err(Diagnostic::new(format!(
-                "--skip {}: a sheet holds {} cards",
-                options.skip,
-                imp.per_sheet()
-            ))
+            return Err(Diagnostic::for_option(
+                "skip",
+                format!(
+                    "cannot leave {} positions empty: a sheet holds {} cards",
+                    options.skip,
+                    imp.per_sheet()
+                ),
+            )
             .into());
         }
     } else if options.skip > 0 {
-        return Err(Diagnostic::new(
-            "--skip goes with --sheet: it leaves positions of the first sheet empty",
+        return Err(Diagnostic::for_option(
+            "skip",
+            "leaves positions of the first sheet empty, but the cards are not imposed on sheets",
         )
+        .hint("give a sheet to impose the cards on, or skip no positions")
         .into());
     }
 
@@ -259,7 +301,7 @@ pub fn run_batch(
     let total = jobs.len();
     let mut done = 0;
     for round in jobs.chunks(ROUND) {
-        let pages = lay_out(round, design, &fonts, &cache, threads);
+        let pages = lay_out_round(round, design, &fonts, &cache, threads);
         for (job, page) in round.iter().zip(pages) {
             match page {
                 Ok((page, info)) => {
@@ -270,7 +312,10 @@ pub fn run_batch(
                     });
                     if problems.is_empty() {
                         if let Some(name) = &job.split_name {
-                            let mut w = PdfWriter::new(&fonts.fonts, &job.note.signer.text);
+                            // Titled as `render` titles it: a split card's PDF
+                            // is the card rendered on its own.
+                            let title = layout::card_title(&job.note);
+                            let mut w = PdfWriter::new(&fonts.fonts, &title);
                             w.add_page(&page);
                             out.split.push((name.clone(), w.finish()));
                         }
@@ -300,6 +345,7 @@ pub fn run_batch(
         report: Report { cards: report },
         cards,
         split,
+        warnings,
     })
 }
 
@@ -329,8 +375,10 @@ fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -
     caches.into_iter().flatten().collect()
 }
 
-/// Lays out a round of cards on `threads` threads; results in job order.
-fn lay_out(
+/// Lays out a round of cards on `threads` threads with the one stage chain
+/// ([`layout::lay_out`]), each thread's shaper reading the batch's word
+/// cache; results in job order.
+fn lay_out_round(
     jobs: &[Job],
     design: &Design,
     fonts: &FontSet,
@@ -342,9 +390,7 @@ fn lay_out(
         chunk
             .iter()
             .map(|job| {
-                let content = layout::prepare(&job.note, design, fonts, &mut shaper)?;
-                let fitted = layout::fit(&content, design, fonts, &job.note.path)?;
-                let page = layout::place(&fitted, &content, design, fonts);
+                let (page, fitted) = layout::lay_out(&job.note, design, fonts, &mut shaper)?;
                 let lines = fitted
                     .lines
                     .iter()
@@ -481,41 +527,51 @@ impl Output<'_> {
     }
 }
 
-/// File names for `--split`: from a template of `{column}` and `{row}`,
-/// made safe for any file system and unique within the batch.
+/// File names for split files: from a template of `{column}` and `{row}`
+/// placeholders (parsed by [`crate::template`], so `{name?}`,
+/// `{name|default}` and `{{ }}` work as in the note), made safe for any file
+/// system and unique within the batch. An empty value leaves its
+/// placeholder empty: a file name is never a reason to stop a batch.
 struct SplitNames {
-    template: String,
+    template: template::Template,
     width: usize,
     used: BTreeSet<String>,
 }
 
 impl SplitNames {
     fn new(template: Option<&str>, recipients: &Recipients) -> Result<Option<SplitNames>> {
-        let Some(template) = template else {
+        let Some(source) = template else {
             return Ok(None);
         };
+        let parsed = template::parse(source).map_err(|e| {
+            Diagnostic::for_option(
+                "split_name",
+                format!("{} in {}", e.message, crate::diag::quote(source)),
+            )
+            .hint(e.hint)
+        })?;
         // Check the placeholders now.
-        let mut rest = template;
-        while let Some(i) = rest.find('{') {
-            let Some(j) = rest[i..].find('}') else {
-                return Err(Diagnostic::new(format!(
-                    "--split-name: a '{{' is never closed in {}",
-                    crate::diag::quote(template)
+        for field in parsed.fields() {
+            if field.name != "row" && recipients.column(&field.name).is_none() {
+                return Err(Diagnostic::for_option(
+                    "split_name",
+                    format!(
+                        "{} names no column",
+                        crate::diag::escape(
+                            &format!("{{{}}}", field.name),
+                            crate::diag::QUOTE_MAX_CHARS
+                        )
+                    ),
+                )
+                .hint(format!(
+                    "columns: row, {}",
+                    crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
                 ))
                 .into());
-            };
-            let name = &rest[i + 1..i + j];
-            if name != "row" && recipients.column(name).is_none() {
-                return Err(
-                    Diagnostic::new(format!("--split-name: {{{name}}} names no column"))
-                        .hint(format!("columns: row, {}", recipients.headers.join(", ")))
-                        .into(),
-                );
             }
-            rest = &rest[i + j + 1..];
         }
         Ok(Some(SplitNames {
-            template: template.to_string(),
+            template: parsed,
             width: recipients
                 .rows
                 .last()
@@ -531,20 +587,16 @@ impl SplitNames {
         copy: usize,
         copies: usize,
     ) -> String {
-        let mut name = String::new();
-        let mut rest = self.template.as_str();
-        while let Some(i) = rest.find('{') {
-            name.push_str(&rest[..i]);
-            let j = rest[i..].find('}').map_or(rest.len() - i, |j| j);
-            let key = &rest[i + 1..(i + j).min(rest.len())];
-            if key == "row" {
-                name.push_str(&format!("{:0w$}", row.number, w = self.width));
-            } else if let Some(c) = recipients.column(key) {
-                name.push_str(&row.values[c]);
-            }
-            rest = rest.get(i + j + 1..).unwrap_or("");
-        }
-        name.push_str(rest);
+        let width = self.width;
+        let mut name = self
+            .template
+            .fill(|field| match field.name.as_str() {
+                "row" => format!("{:0width$}", row.number),
+                key => recipients
+                    .column(key)
+                    .map_or_else(String::new, |c| row.values[c].clone()),
+            })
+            .text;
         if copies > 1 {
             name.push_str(&format!("-copy{copy}"));
         }
@@ -611,74 +663,4 @@ mod tests {
         assert_eq!(safe_file_stem("Zoë Brontë"), "Zoë Brontë");
         assert!(safe_file_stem(&"é".repeat(80)).len() <= 100);
     }
-}
-
-/// One card of a contact sheet: its row, a label, and the card's page or
-/// why there is none.
-#[derive(Debug)]
-pub struct Proof {
-    /// The recipient's row number.
-    pub row: usize,
-    /// The recipient's name (the `name` column, else the first column).
-    pub name: String,
-    /// The card, or the first problem with the row.
-    pub card: std::result::Result<Page, String>,
-}
-
-/// Every row of a batch laid out for a contact sheet: cards that do not fit
-/// (or rows that do not merge) are kept, with their problem, not skipped.
-pub fn proofs(
-    note: &Note,
-    design: &Design,
-    recipients: &Recipients,
-    threads: usize,
-) -> Result<(FontSet, Vec<Proof>)> {
-    let template = Template::new(note, recipients)?;
-    let name_col = recipients.column("name").unwrap_or(0);
-    let fonts = FontSet::load(&design.font, &design.source.display_path())?;
-    let threads = parallel::threads(threads);
-    let mut jobs = Vec::new();
-    let mut merged = Vec::new();
-    for row in &recipients.rows {
-        match template.merge(recipients, row) {
-            Ok(n) => {
-                merged.push(Ok(jobs.len()));
-                jobs.push(Job {
-                    row: row.number,
-                    copy: 1,
-                    note: Arc::new(n),
-                    split_name: None,
-                });
-            }
-            Err(e) => merged.push(Err(first_message(&e))),
-        }
-    }
-    let cache = shape_words(&jobs, design, &fonts, threads);
-    let mut laid: Vec<Option<Result<(Page, CardInfo)>>> =
-        lay_out(&jobs, design, &fonts, &cache, threads)
-            .into_iter()
-            .map(Some)
-            .collect();
-    let proofs = recipients
-        .rows
-        .iter()
-        .zip(merged)
-        .map(|(row, m)| Proof {
-            row: row.number,
-            name: row.values.get(name_col).cloned().unwrap_or_default(),
-            card: match m {
-                Ok(i) => match laid[i].take() {
-                    Some(Ok((page, _))) => Ok(page),
-                    Some(Err(e)) => Err(first_message(&e)),
-                    None => Err("not laid out".into()),
-                },
-                Err(msg) => Err(msg),
-            },
-        })
-        .collect();
-    Ok((fonts, proofs))
-}
-
-fn first_message(e: &Error) -> String {
-    e.0.first().map_or_else(String::new, |d| d.message.clone())
 }

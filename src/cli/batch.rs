@@ -8,7 +8,7 @@ use crate::batch::{run_batch, BatchOptions, BatchOutput, DEFAULT_MAX_CARDS};
 use crate::diag::{Diagnostic, Error};
 use crate::export::report::Report;
 use crate::input::{design_for, load_note};
-use crate::io::write_atomic;
+use crate::io::{Commit, Plan};
 use crate::units::Pt;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,9 +19,14 @@ pub const LONG_ABOUT: &str = "\
 Make one card per recipient from a note template and a CSV list, in one PDF.
 
 The note's text fields may hold {column} placeholders (write {{ and }} for
-literal braces); each CSV row fills them in. The CSV needs a header row; it
-may be UTF-8 with or without a byte-order mark, with CRLF or LF line ends and
-quoted fields holding commas, quotes and line breaks.
+literal braces); each CSV row fills them in. An empty value is an error,
+unless the placeholder says otherwise: {title?} may be empty, and then the
+space before it goes too ('Dear {title?} {name},' reads 'Dear Ann,'), and
+{name|Friend} gives a default.
+
+The CSV needs a header row; it may be UTF-8 with or without a byte-order mark,
+with CRLF or LF line ends and quoted fields holding commas, quotes and line
+breaks.
 
 Every row is merged and fitted before anything is written. All problems are
 reported together, each with its row and column, and then nothing is written.
@@ -78,8 +83,8 @@ pub struct BatchArgs {
     /// Also write one PDF per card into this folder.
     #[arg(long, value_name = "DIR")]
     pub split: Option<PathBuf>,
-    /// File names for --split: {row} and {column} placeholders (default "{row}-{name}",
-    /// or "{row}" when there is no name column).
+    /// File names for --split: {row} and {column} placeholders, as in the note (default
+    /// "{row}-{name}", or "{row}" when there is no name column).
     #[arg(long, value_name = "TEMPLATE", requires = "split")]
     pub split_name: Option<String>,
     /// Also write a JSON report of every card's boxes, sheet page and offset.
@@ -111,22 +116,31 @@ fn usage(msg: String) -> Error {
 
 /// Runs `stationer batch`.
 pub fn run(a: BatchArgs) -> Result<(), Error> {
-    for out in [Some(&a.output), a.report.as_ref()].into_iter().flatten() {
-        super::refuse_overwriting_input(&a.note, out)?;
-        super::refuse_overwriting_input(&a.data, out)?;
+    let mut plan = Plan::new();
+    plan.input("the note", &a.note)
+        .input("the recipient list", &a.data);
+    super::plan_design(&mut plan, a.layout.as_deref());
+    if let Some(p) = &a.profiles {
+        plan.input("the profiles file", p);
     }
-    let sheet = a
-        .sheet
-        .as_deref()
-        .map(parse_sheet)
-        .transpose()
-        .map_err(usage)?;
-    let grid = a
-        .grid
-        .as_deref()
-        .map(parse_grid)
-        .transpose()
-        .map_err(usage)?;
+    plan.output("-o", &a.output);
+    if let Some(r) = &a.report {
+        plan.output("--report", r);
+    }
+    if let Some(dir) = &a.split {
+        if let Ok(m) = std::fs::metadata(dir) {
+            if !m.is_dir() {
+                return Err(usage(format!(
+                    "--split {}: it is {}, not a folder",
+                    dir.display(),
+                    crate::io::kind_of(&m)
+                )));
+            }
+        }
+    }
+    let commit = Commit::new(plan)?;
+    let sheet = a.sheet.as_deref().map(parse_sheet).transpose()?;
+    let grid = a.grid.as_deref().map(parse_grid).transpose()?;
     let gutter = match &a.gutter {
         Some(g) => {
             let p: Pt = g
@@ -175,7 +189,19 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
             .unwrap_or_default(),
     };
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
-    write_outputs(&a, out)?;
+    if out.cards.is_empty() {
+        return Err(Diagnostic::new(format!(
+            "the batch makes no cards from the {} rows of {}",
+            recipients.rows.len(),
+            a.data.display()
+        ))
+        .hint("every row was left out (a copies column of 0, or --from and --skip); nothing is written")
+        .into());
+    }
+    for w in &out.warnings {
+        eprintln!("{w}");
+    }
+    write_outputs(&a, out, commit)?;
     if a.print {
         let print = crate::printer::cups::PrintOptions {
             printer: a
@@ -186,29 +212,47 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
             tray: profile.as_ref().and_then(|p| p.tray.clone()),
             ..crate::printer::cups::PrintOptions::default()
         };
-        crate::printer::cups::submit(&a.output, &print)?;
+        crate::printer::cups::submit(&a.output, &print).map_err(|mut e| {
+            e.0.push(Diagnostic::new(format!(
+                "{} is written; print it later with stationer print {}",
+                a.output.display(),
+                a.output.display()
+            )));
+            e
+        })?;
     }
     Ok(())
 }
 
-fn write_outputs(a: &BatchArgs, out: BatchOutput) -> Result<(), Error> {
+fn write_outputs(a: &BatchArgs, out: BatchOutput, mut commit: Commit) -> Result<(), Error> {
     if a.print && out.pdf.is_none() {
         return Err(usage("--print needs the PDF".into()));
     }
     let report_bytes = a.report.as_ref().map(|_| report_json(&out.report));
     if let Some(pdf) = &out.pdf {
-        write_atomic(&a.output, pdf)?;
+        commit.stage("-o", &a.output, pdf)?;
     }
     if let (Some(path), Some(bytes)) = (&a.report, report_bytes) {
-        write_atomic(path, &bytes)?;
+        commit.stage("--report", path, &bytes)?;
     }
-    if let Some(dir) = &a.split {
-        crate::io::create_dir(dir)?;
-        for (name, bytes) in &out.split {
-            write_atomic(&safe_join(dir, name), bytes)?;
+    let Some(dir) = &a.split else {
+        return commit.finish();
+    };
+    // The folder is made only now, and removed again if the run fails.
+    let made = !dir.exists();
+    crate::io::create_dir(dir)?;
+    let result = (|| {
+        let paths: Vec<PathBuf> = out.split.iter().map(|(n, _)| safe_join(dir, n)).collect();
+        commit.add_outputs("--split file", &paths)?;
+        for (path, (_, bytes)) in paths.iter().zip(&out.split) {
+            commit.stage("--split file", path, bytes)?;
         }
+        commit.finish()
+    })();
+    if result.is_err() && made {
+        let _ = std::fs::remove_dir(dir);
     }
-    Ok(())
+    result
 }
 
 /// `dir/name` for a name made by the batch (no separators, never `..`).
@@ -251,6 +295,9 @@ pub fn check(note_path: &Path, layout: Option<&str>, data: &Path) -> Result<(), 
         ..BatchOptions::default()
     };
     let out = with_progress(|p| run_batch(&note, &design, &recipients, &options, p))?;
+    for w in &out.warnings {
+        eprintln!("{w}");
+    }
     println!("design  {}", design.source.display_path().display());
     println!("{:>5}  {:>6}  {:>5}  {:>5}", "row", "size", "lines", "full");
     for c in &out.cards {

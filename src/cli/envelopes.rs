@@ -1,14 +1,18 @@
-//! `stationer envelopes`: the matching envelope for each card of a batch.
+//! `stationer envelopes`: the matching envelope for each card of a batch,
+//! as a PDF and, with `--preview DIR`, one PNG per envelope.
 
 use crate::batch::merge::read_csv;
 use crate::diag::{Diagnostic, Error};
 use crate::envelope::{
-    card_fits, card_size, make_envelopes, matching_size, parse_size, postal_warnings,
-    read_return_address, EnvelopeOptions, DEFAULT_CITY_LINE,
+    card_size, make_envelopes, matching_size, parse_size, read_return_address, EnvelopeOptions,
+    DEFAULT_CITY_LINE,
 };
+use crate::export::pdf::PdfWriter;
+use crate::export::png;
 use crate::input::bundled as layouts;
 use crate::input::design::FontChoice;
-use crate::io::write_atomic;
+use crate::io::{Commit, Plan};
+use crate::scene::Scene;
 use crate::text::FontSet;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -21,8 +25,9 @@ order of the cards `stationer batch` makes from it), in one PDF.
 Each page is an envelope, landscape. The recipient's block comes from the
 columns name, company, address1, address2, city, region, postcode and country
 (name, address1 and city are needed; rename with --column FIELD=COLUMN). The
-city line is \"{city}, {region} {postcode}\" unless --city-line says otherwise;
-the country is printed in capitals unless it is the return address's country.
+city line is \"{city}, {region} {postcode}\" unless --city-line says otherwise
+({{ and }} are literal braces); empty parts close up, with their comma. The
+country is printed in capitals unless it is the return address's country.
 The return address (a TOML file with the same keys) goes at the top left, the
 recipient slightly right of and below the middle, clear of the stamp area at
 the top right and of the strip along the bottom kept for sorting barcodes.
@@ -30,11 +35,15 @@ the top right and of the strip along the bottom kept for sorting barcodes.
 The size is --size, or the envelope that takes --layout's card, or US A2.
 Sizes outside US letter-mail limits are made, with a warning.
 
+--preview DIR draws every envelope as a PNG (DIR/envelope-001.png, ...) from
+the same pages the PDF is written from; with --preview, -o is optional.
+
 Examples:
   stationer envelopes --data samples/addresses.csv -o envelopes.pdf \\
       --return-address samples/return.toml --column name=full_name
   stationer envelopes --data list.csv -o envelopes.pdf --layout portrait-a6      # C6 envelopes
-  stationer envelopes --data list.csv -o envelopes.pdf --column name=full_name --city-line \"{postcode} {city}\"";
+  stationer envelopes --data list.csv -o envelopes.pdf --column name=full_name --city-line \"{postcode} {city}\"
+  stationer envelopes --data samples/addresses.csv --column name=full_name --preview envelopes/";
 
 /// Arguments of `stationer envelopes`.
 #[derive(Args, Debug)]
@@ -42,9 +51,21 @@ pub(crate) struct EnvelopesArgs {
     /// The recipient list (CSV with a header row).
     #[arg(long, value_name = "RECIPIENTS.csv")]
     data: PathBuf,
-    /// Where to write the PDF.
-    #[arg(short, long, value_name = "ENVELOPES.pdf")]
-    output: PathBuf,
+    /// Where to write the PDF (needed unless --preview).
+    #[arg(
+        short,
+        long,
+        value_name = "ENVELOPES.pdf",
+        required_unless_present = "preview"
+    )]
+    output: Option<PathBuf>,
+    /// Also (or instead) draw each envelope as a PNG in this folder: envelope-001.png, ...
+    /// (made if missing).
+    #[arg(long, value_name = "DIR")]
+    preview: Option<PathBuf>,
+    /// Resolution of the --preview pictures in dots per inch, 10 to 1200.
+    #[arg(long, value_name = "N", default_value_t = png::DEFAULT_DPI, requires = "preview")]
+    dpi: u32,
     /// The envelope: us-a2 (5.75x4.375in), us-a6 (6.5x4.75in), us-a7 (7.25x5.25in),
     /// c6 (162x114mm), dl (220x110mm), or WxH with a unit (6x6in).
     #[arg(long, value_name = "NAME|WxH")]
@@ -60,19 +81,24 @@ pub(crate) struct EnvelopesArgs {
     /// Take an address field from another column, e.g. name=full_name (repeatable).
     #[arg(long, value_name = "FIELD=COLUMN")]
     column: Vec<String>,
-    /// The city line, from {city}, {region} and {postcode}; empty parts close up.
+    /// The city line, from {city}, {region} and {postcode} ({{ }} for literal braces);
+    /// empty parts close up.
     #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_CITY_LINE)]
     city_line: String,
 }
 
 /// Runs `stationer envelopes`.
 pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
-    for input in [Some(&a.data), a.return_address.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        super::refuse_overwriting_input(input, &a.output)?;
+    let mut plan = Plan::new();
+    plan.input("the recipient list", &a.data);
+    if let Some(r) = &a.return_address {
+        plan.input("the return address", r);
     }
+    super::plan_design(&mut plan, a.layout.as_deref());
+    if let Some(o) = &a.output {
+        plan.output("-o", o);
+    }
+    let mut commit = Commit::new(plan)?;
     let mut columns = Vec::new();
     for c in &a.column {
         let Some((field, column)) = c.split_once('=') else {
@@ -89,9 +115,9 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
         None => None,
     };
     let size = match (&a.size, &design) {
-        (Some(s), _) => parse_size(s).map_err(Diagnostic::new)?,
+        (Some(s), _) => parse_size(s)?,
         (None, Some(d)) => matching_size(d)?,
-        (None, None) => parse_size("us-a2").map_err(Diagnostic::new)?,
+        (None, None) => parse_size("us-a2")?,
     };
     let fonts = match &design {
         Some(d) => FontSet::load(&d.font, &d.source.display_path())?,
@@ -111,25 +137,65 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
         color: design
             .as_ref()
             .map_or(crate::input::design::Rgb::INK, |d| d.color),
+        card: design.as_ref().map(card_size),
     };
     let envelopes = make_envelopes(&recipients, &fonts, &options)?;
-    for w in postal_warnings(&options.size) {
-        eprintln!("warning: {w}");
+    let scene = &envelopes.value;
+    let threads = crate::parallel::threads(0);
+    let preview_paths = match &a.preview {
+        Some(dir) => preview_paths(scene, dir, a.dpi)?,
+        None => Vec::new(),
+    };
+    if let Some(path) = &a.output {
+        let mut writer = PdfWriter::new(&scene.fonts, &scene.title);
+        writer.add_pages(&scene.pages, threads);
+        commit.stage("-o", path, &writer.finish())?;
     }
-    if let Some(d) = &design {
-        if !card_fits(d, &options.size) {
-            let (long, short) = card_size(d);
-            eprintln!(
-                "warning: a {} x {} in card does not fit a {} envelope with 1/8 in to spare",
-                round2(long / 72.0),
-                round2(short / 72.0),
-                options.size.name
-            );
+    for w in &envelopes.warnings {
+        eprintln!("{w}");
+    }
+    let Some(dir) = &a.preview else {
+        return commit.finish();
+    };
+    // The folder is made only now, and removed again if the run fails.
+    let made = !dir.exists();
+    crate::io::create_dir(dir)?;
+    let result = (|| {
+        commit.add_outputs("--preview file", &preview_paths)?;
+        // Drawn and staged a round at a time: a long list never holds
+        // every picture in memory at once.
+        let options = png::PngOptions {
+            dpi: a.dpi,
+            ..Default::default()
+        };
+        let pages: Vec<usize> = (0..scene.pages.len()).collect();
+        for round in pages.chunks(64) {
+            let pictures = crate::parallel::map_chunks(round, threads, |_, chunk| {
+                chunk
+                    .iter()
+                    .map(|&i| png::encode_png(&png::render_png(scene, i, &options)))
+                    .collect()
+            });
+            for (&i, bytes) in round.iter().zip(pictures) {
+                commit.stage("--preview file", &preview_paths[i], &bytes)?;
+            }
         }
+        commit.finish()
+    })();
+    if result.is_err() && made {
+        let _ = std::fs::remove_dir(dir);
     }
-    write_atomic(&a.output, &envelopes.pdf)
+    result
 }
 
-fn round2(v: f32) -> f32 {
-    (v * 100.0).round() / 100.0
+/// Where each envelope's PNG goes: `DIR/envelope-001.png`, … (more digits
+/// past 999), after checking the resolution.
+fn preview_paths(scene: &Scene, dir: &Path, dpi: u32) -> Result<Vec<PathBuf>, Error> {
+    if let Some(first) = scene.pages.first() {
+        png::check_size(first, dpi)?;
+    }
+    let digits = scene.pages.len().to_string().len().max(3);
+    Ok((1..=scene.pages.len())
+        .map(|i| dir.join(format!("envelope-{i:0digits$}.png")))
+        .collect())
 }

@@ -1,13 +1,13 @@
 //! The command line: clap definitions, and arguments turned into jobs.
 
-use crate::diag::{Diagnostic, Error};
+use crate::diag::Error;
 use crate::export::pdf::write_pdf_with;
 use crate::export::write_report;
 use crate::input::{bundled as layouts, design_for, load_note};
-use crate::io::write_atomic;
+use crate::io::{Commit, Plan};
 use crate::layout::layout_card;
 use clap::{Parser, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 mod batch;
 mod contact;
@@ -137,6 +137,10 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    if let Err(e) = crate::io::remove_temps_on_signal() {
+        eprintln!("{e}");
+        return EXIT_INPUT;
+    }
     match run(cli.command) {
         Ok(()) => 0,
         Err(e) => {
@@ -156,10 +160,17 @@ fn run(command: Command) -> Result<(), Error> {
             profile,
             profiles,
         } => {
-            refuse_overwriting_input(&note, &output)?;
-            if let Some(r) = &report {
-                refuse_overwriting_input(&note, r)?;
+            let mut plan = Plan::new();
+            plan.input("the note", &note);
+            plan_design(&mut plan, layout.as_deref());
+            if let Some(p) = &profiles {
+                plan.input("the profiles file", p);
             }
+            plan.output("-o", &output);
+            if let Some(r) = &report {
+                plan.output("--report", r);
+            }
+            let mut commit = Commit::new(plan)?;
             let n = load_note(&note)?;
             let design = design_for(&n, layout.as_deref())?;
             let card = layout_card(&n, &design)?;
@@ -167,11 +178,11 @@ fn run(command: Command) -> Result<(), Error> {
                 print::render_options(&card.scene, profile.as_deref(), profiles.as_deref())?;
             let pdf = write_pdf_with(&card.scene, &options);
             let report_bytes = report.as_ref().map(|_| write_report(&card.scene));
-            write_atomic(&output, &pdf)?;
+            commit.stage("-o", &output, &pdf)?;
             if let (Some(path), Some(bytes)) = (&report, &report_bytes) {
-                write_atomic(path, bytes)?;
+                commit.stage("--report", path, bytes)?;
             }
-            Ok(())
+            commit.finish()
         }
         Command::Preview(args) => preview::run(args),
         Command::Batch(args) => batch::run(*args),
@@ -241,16 +252,13 @@ fn round2(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
 }
 
-/// An output path that is one of the inputs would destroy the input.
-fn refuse_overwriting_input(input: &Path, output: &Path) -> Result<(), Error> {
-    if let (Ok(a), Ok(b)) = (input.canonicalize(), output.canonicalize()) {
-        if a == b {
-            return Err(Diagnostic::new(format!(
-                "the output {} is one of the inputs; refusing to overwrite it",
-                output.display()
-            ))
-            .into());
+/// Adds a `--layout` that names a design file to a run's inputs (a bundled
+/// name reads nothing); the design's own fonts and images are added as they
+/// are read (see [`crate::io::read_bounded`]).
+fn plan_design(plan: &mut Plan, layout: Option<&str>) {
+    if let Some(l) = layout {
+        if !layouts::names().contains(&l) {
+            plan.input("the design file", l);
         }
     }
-    Ok(())
 }

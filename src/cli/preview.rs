@@ -3,7 +3,7 @@
 use crate::diag::Result;
 use crate::export::png::{self, Background, PngOptions};
 use crate::input::{design_for, load_note};
-use crate::io::write_atomic;
+use crate::io::{Commit, Plan};
 use crate::layout::layout_card;
 use clap::Args;
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ Examples:
 pub(crate) struct PreviewArgs {
     /// The note (TOML: greeting, body, closing, signer, optional layout).
     note: PathBuf,
-    /// Where to write the PNG.
+    /// Where to write the PNG (`-`: standard output).
     #[arg(short, long, value_name = "CARD.png")]
     output: PathBuf,
     /// A bundled design's name (see `stationer layouts`) or a design file; overrides the note's `layout`.
@@ -53,19 +53,21 @@ pub(crate) struct PreviewArgs {
 
 /// Runs `stationer preview`.
 pub(crate) fn run(args: PreviewArgs) -> Result<()> {
-    super::refuse_overwriting_input(&args.note, &args.output)?;
+    let mut plan = Plan::new();
+    plan.input("the note", &args.note);
+    super::plan_design(&mut plan, args.layout.as_deref());
     if let Some(data) = &args.data {
-        super::refuse_overwriting_input(data, &args.output)?;
-        return super::contact::run(
-            &args.note,
-            args.layout.as_deref(),
-            data,
-            &args.output,
-            args.dpi,
-        );
+        plan.input("the recipient list", data);
     }
     if let Some(bg) = &args.background {
-        super::refuse_overwriting_input(bg, &args.output)?;
+        plan.input("the background", bg);
+    }
+    plan.output("-o", &args.output);
+    let mut commit = Commit::new(plan)?;
+    if let Some(data) = &args.data {
+        let png = super::contact::run(&args.note, args.layout.as_deref(), data, args.dpi)?;
+        commit.stage("-o", &args.output, &png)?;
+        return commit.finish();
     }
     let note = load_note(&args.note)?;
     let design = design_for(&note, args.layout.as_deref())?;
@@ -82,5 +84,6 @@ pub(crate) fn run(args: PreviewArgs) -> Result<()> {
         background,
     };
     let image = png::render_png(&card.scene, 0, &options);
-    write_atomic(&args.output, &png::encode_png(&image))
+    commit.stage("-o", &args.output, &png::encode_png(&image))?;
+    commit.finish()
 }

@@ -4,7 +4,7 @@
 use super::DuplexArg;
 use crate::diag::{Diagnostic, Result};
 use crate::export::pdf::{write_pdf_with, PdfOptions};
-use crate::io::write_atomic;
+use crate::io::{Commit, Plan};
 use crate::printer::calibrate::{self, Measurements, Sheet, SheetText};
 use crate::printer::cups::{self as print, Duplex, PrintOptions};
 use crate::printer::profile::{self, Profile, ProfileFile};
@@ -52,6 +52,18 @@ pub(crate) struct CalibrateArgs {
 
 /// Runs `stationer calibrate`.
 pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
+    let mut plan = Plan::new();
+    if let Some(p) = &args.profiles {
+        plan.input("the profiles file", p);
+    }
+    super::plan_design(
+        &mut plan,
+        Some(&args.sheet)
+            .filter(|s| !["letter", "a4"].contains(&s.as_str()))
+            .map(|s| s.as_str()),
+    );
+    plan.output("-o", &args.output);
+    let mut commit = Commit::new(plan)?;
     let sheet = Sheet::parse(&args.sheet)?;
     let options = match &args.profile {
         Some(name) => profile::load(args.profiles.as_deref(), name)?.pdf_options(true),
@@ -69,7 +81,8 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
             corrected_by: args.profile.as_deref(),
         },
     )?;
-    write_atomic(&args.output, &write_pdf_with(&scene, &options))
+    commit.stage("-o", &args.output, &write_pdf_with(&scene, &options))?;
+    commit.finish()
 }
 
 /// The long help of `stationer profile`.
@@ -248,7 +261,7 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<()> {
             Ok(())
         }
         ProfileCommand::Remove { name, file } => {
-            let mut f = ProfileFile::load(file.profiles.as_deref())?;
+            let (mut f, _lock) = ProfileFile::load_locked(file.profiles.as_deref())?;
             f.remove(&name)?;
             f.save()
         }
@@ -264,7 +277,7 @@ fn profile_set(a: SetArgs) -> Result<()> {
         .hint("use letters, digits, '-' and '_', e.g. office or home-inkjet")
         .into());
     }
-    let mut file = ProfileFile::load(a.file.profiles.as_deref())?;
+    let (mut file, _lock) = ProfileFile::load_locked(a.file.profiles.as_deref())?;
     let mut p = file
         .get(&a.name)
         .cloned()
@@ -471,7 +484,7 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
     }
     let job = print::submit(&args.file, &options)?;
     let media = print::read_page_size(&args.file)
-        .map(|[w, h]| print::media_name(w, h))
+        .map(|[w, h]| crate::paper::cups_media(w, h))
         .unwrap_or_default();
     let copies = match options.copies {
         1 => "1 copy".to_string(),

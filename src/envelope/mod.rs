@@ -3,6 +3,13 @@
 //! recipient's address block and an optional return address, placed by
 //! postal convention.
 //!
+//! The product is a [`Scene`], one page per envelope, that the one PDF
+//! exporter writes and the one PNG exporter previews. Sizes come from the
+//! paper table ([`size`]), city lines from the one template parser
+//! ([`address::CityLine`]), lines of text from the one run builder
+//! ([`crate::layout::run::RunBuilder`]) and the recipient's size from the
+//! one size search ([`crate::layout::fit::largest_fitting`]).
+//!
 //! Placement, on the envelope turned landscape (points from its top-left
 //! corner): the return address at the top left, [`EDGE`] in from both
 //! edges; the stamp area, [`STAMP_W`] x [`STAMP_H`] at the top right, kept
@@ -10,39 +17,28 @@
 //! height, so slightly right of and below the middle, moved to stay
 //! [`EDGE`] from the sides, clear of the stamp area and the return address,
 //! and out of the bottom [`BARCODE_CLEAR`] that US sorting machines print
-//! their barcode into. A block too big for that space is set smaller, down
-//! to [`MIN_SIZE`]; below that the row is refused.
+//! their barcode into. A block too big for that space is set smaller, in
+//! steps of [`SIZE_STEP`], down to [`MIN_SIZE`]; below that the row is
+//! refused.
+
+pub mod address;
+pub mod size;
+
+pub use address::{read_return_address, Address, CityLine, CITY_FIELDS, DEFAULT_CITY_LINE, FIELDS};
+pub use size::{
+    card_fits, card_size, card_warning, matching_size, parse_size, postal_warnings, EnvelopeSize,
+};
 
 use crate::batch::merge::{Recipients, Row};
-use crate::diag::{Diagnostic, Error, Place, Result};
-use crate::export::pdf::PdfWriter;
-use crate::input::design::{Fold, Rgb};
-use crate::input::{toml_error, Design};
-use crate::layout::decor::{set_text, SetText};
-use crate::scene::{Item, Page, PlacedGlyph, Role, TextRun};
-use crate::text::{FontSet, Shaper};
-use crate::units::Pt;
-use serde::Deserialize;
-use std::path::Path;
-
-/// The envelope sizes by name: landscape width and height in points.
-pub const SIZES: &[(&str, f32, f32, &str)] = &[
-    ("us-a2", 5.75 * 72.0, 4.375 * 72.0, "5.75 x 4.375 in"),
-    ("us-a6", 6.5 * 72.0, 4.75 * 72.0, "6.5 x 4.75 in"),
-    ("us-a7", 7.25 * 72.0, 5.25 * 72.0, "7.25 x 5.25 in"),
-    (
-        "c6",
-        162.0 * 72.0 / 25.4,
-        114.0 * 72.0 / 25.4,
-        "162 x 114 mm",
-    ),
-    (
-        "dl",
-        220.0 * 72.0 / 25.4,
-        110.0 * 72.0 / 25.4,
-        "220 x 110 mm",
-    ),
-];
+use crate::diag::{Diagnostic, Error, Place, Result, Warned};
+use crate::input::design::{Rgb, Style};
+use crate::input::note::words;
+use crate::layout::fit::largest_fitting;
+use crate::layout::run::RunBuilder;
+use crate::scene::{Item, Page, Role, Scene, TextRun};
+use crate::text::shape::MissingGlyph;
+use crate::text::{FontSet, ShapedWord, Shaper};
+use std::sync::Arc;
 
 /// Space between an envelope's edges and any text: 0.375 in.
 pub const EDGE: f32 = 27.0;
@@ -56,269 +52,15 @@ pub const BARCODE_CLEAR: f32 = 45.0;
 pub const ADDRESS_SIZE: f32 = 11.5;
 /// The smallest size the recipient's block is set at, in points.
 pub const MIN_SIZE: f32 = 9.0;
+/// The recipient's block is made smaller in steps of this many points.
+pub const SIZE_STEP: f32 = 0.25;
 /// The return address's size, in points.
 pub const RETURN_SIZE: f32 = 8.5;
 /// Baseline to baseline, as a multiple of the size.
 pub const LEADING: f32 = 1.28;
-/// The default city line: `{city}, {region} {postcode}` (US style).
-pub const DEFAULT_CITY_LINE: &str = "{city}, {region} {postcode}";
-
-/// The address fields: CSV column (by default the field's own name) and
-/// whether every row needs a value.
-pub const FIELDS: &[(&str, bool)] = &[
-    ("name", true),
-    ("company", false),
-    ("address1", true),
-    ("address2", false),
-    ("city", true),
-    ("region", false),
-    ("postcode", false),
-    ("country", false),
-];
-
-/// An envelope size: name and landscape size in points.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EnvelopeSize {
-    /// The name (`us-a2`, …) or the size as given (`6x6in`).
-    pub name: String,
-    /// Width (the longer side), in points.
-    pub width: f32,
-    /// Height, in points.
-    pub height: f32,
-}
-
-/// Reads `--size`: a name from [`SIZES`] or `WxH` with a unit (`6x6in`,
-/// `160x160mm`, `9inx4in`); turned landscape.
-pub fn parse_size(s: &str) -> std::result::Result<EnvelopeSize, String> {
-    let lower = s.trim().to_ascii_lowercase();
-    if let Some(&(name, w, h, _)) = SIZES.iter().find(|z| z.0 == lower) {
-        return Ok(EnvelopeSize {
-            name: name.into(),
-            width: w,
-            height: h,
-        });
-    }
-    let names: Vec<&str> = SIZES.iter().map(|z| z.0).collect();
-    let bad = || {
-        format!(
-            "--size: {} is not an envelope size; give one of {} or WxH with a unit, e.g. 6x6in",
-            crate::diag::quote(s),
-            names.join(", ")
-        )
-    };
-    let (a, b) = lower.split_once('x').ok_or_else(bad)?;
-    let b: Pt = b.parse().map_err(|_| bad())?;
-    let unit: String = lower
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let a: Pt = a
-        .parse()
-        .or_else(|_| format!("{a}{unit}").parse())
-        .map_err(|_| bad())?;
-    let (w, h) = (a.0.max(b.0), a.0.min(b.0));
-    if !(Pt::inches(2.0).0..=Pt::inches(20.0).0).contains(&h) || w > Pt::inches(20.0).0 {
-        return Err(format!(
-            "--size: {s} is not an envelope (2 to 20 in a side)"
-        ));
-    }
-    Ok(EnvelopeSize {
-        name: s.trim().into(),
-        width: w,
-        height: h,
-    })
-}
-
-/// The smallest listed envelope that takes a design's card (folded, for a
-/// folded design) with at least 1/8 in to spare each way.
-pub fn matching_size(design: &Design) -> Result<EnvelopeSize> {
-    let (long, short) = card_size(design);
-    let mut fits: Vec<&(&str, f32, f32, &str)> = SIZES
-        .iter()
-        .filter(|z| z.1 >= long + SPARE && z.2 >= short + SPARE)
-        .collect();
-    fits.sort_by(|a, b| (a.1 * a.2).total_cmp(&(b.1 * b.2)));
-    match fits.first() {
-        Some(&&(name, width, height, _)) => Ok(EnvelopeSize {
-            name: name.into(),
-            width,
-            height,
-        }),
-        None => Err(Diagnostic::new(format!(
-            "no listed envelope takes a {} x {} in card",
-            round2(long / 72.0),
-            round2(short / 72.0)
-        ))
-        .hint("give the envelope's size with --size WxH, e.g. --size 9x6in")
-        .into()),
-    }
-}
-
-/// Room an envelope leaves around its card each way, at least: 1/8 in.
-const SPARE: f32 = 9.0;
-
-/// A design's card as it goes into an envelope (folded, for a folded
-/// design): the long and the short side, in points.
-pub fn card_size(design: &Design) -> (f32, f32) {
-    let (w, h) = match design.fold {
-        None => (design.width.0, design.height.0),
-        Some(Fold::Side) => (design.width.0 / 2.0, design.height.0),
-        Some(Fold::Top) => (design.width.0, design.height.0 / 2.0),
-    };
-    (w.max(h), w.min(h))
-}
-
-/// Whether a design's card goes into an envelope with 1/8 in to spare.
-pub fn card_fits(design: &Design, size: &EnvelopeSize) -> bool {
-    let (long, short) = card_size(design);
-    size.width >= long + SPARE && size.height >= short + SPARE
-}
-
-/// Warnings for an envelope outside US letter-mail limits: 3.5 to 6.125 in
-/// high, 5 to 11.5 in long, length 1.3 to 2.5 times the height.
-pub fn postal_warnings(size: &EnvelopeSize) -> Vec<String> {
-    let (l, h) = (size.width / 72.0, size.height / 72.0);
-    let aspect = l / h;
-    let mut out = Vec::new();
-    let what = format!("a {} x {} in envelope", round2(l), round2(h));
-    if !(3.5..=6.125).contains(&h) || !(5.0..=11.5).contains(&l) {
-        out.push(format!(
-            "{what} is outside US letter-mail sizes (3.5 to 6.125 in high, 5 to 11.5 in long); \
-             it may be refused or cost more to post"
-        ));
-    }
-    if !(1.3..=2.5).contains(&aspect) {
-        out.push(format!(
-            "{what} has an aspect ratio of {:.2}; US machinable letters run 1.3 to 2.5 \
-             (a square envelope costs a non-machinable surcharge)",
-            aspect
-        ));
-    }
-    out
-}
-
-/// A postal address: the fields of [`FIELDS`], each possibly empty.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Address {
-    /// The person.
-    #[serde(default)]
-    pub name: String,
-    /// The organisation, if any.
-    #[serde(default)]
-    pub company: String,
-    /// Street and number.
-    #[serde(default)]
-    pub address1: String,
-    /// Suite, floor, building.
-    #[serde(default)]
-    pub address2: String,
-    /// City or town.
-    #[serde(default)]
-    pub city: String,
-    /// State, province or county.
-    #[serde(default)]
-    pub region: String,
-    /// ZIP or postal code.
-    #[serde(default)]
-    pub postcode: String,
-    /// Country; left off an envelope going to the return address's country.
-    #[serde(default)]
-    pub country: String,
-}
-
-impl Address {
-    fn field_mut(&mut self, name: &str) -> Option<&mut String> {
-        Some(match name {
-            "name" => &mut self.name,
-            "company" => &mut self.company,
-            "address1" => &mut self.address1,
-            "address2" => &mut self.address2,
-            "city" => &mut self.city,
-            "region" => &mut self.region,
-            "postcode" => &mut self.postcode,
-            "country" => &mut self.country,
-            _ => return None,
-        })
-    }
-
-    /// The lines of the address block: name, company, street lines, the city
-    /// line from `city_line`, and the country in capitals unless it is
-    /// `home` (compared without case). Empty lines are left out.
-    pub fn lines(&self, city_line: &str, home: &str) -> Vec<String> {
-        let city = city_line
-            .replace("{city}", self.city.trim())
-            .replace("{region}", self.region.trim())
-            .replace("{postcode}", self.postcode.trim());
-        let mut lines: Vec<String> = [&self.name, &self.company, &self.address1, &self.address2]
-            .into_iter()
-            .map(|s| s.trim().to_string())
-            .collect();
-        lines.push(tidy(&city));
-        let country = self.country.trim();
-        if !country.is_empty() && !country.eq_ignore_ascii_case(home.trim()) {
-            lines.push(country.to_uppercase());
-        }
-        lines.retain(|l| !l.is_empty());
-        lines
-    }
-}
-
-/// A city line with empty parts taken out: no doubled spaces, no comma
-/// before nothing or at either end.
-fn tidy(line: &str) -> String {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let mut out = words.join(" ");
-    loop {
-        let before = out.len();
-        out = out.replace(" ,", ",").replace(",,", ",");
-        out = out
-            .trim_matches(|c: char| c == ',' || c.is_whitespace())
-            .to_string();
-        if out.len() == before {
-            return out;
-        }
-    }
-}
-
-/// Reads a return address from a TOML file with the keys of [`Address`].
-pub fn read_return_address(path: &Path) -> Result<Address> {
-    let text = crate::input::bundled::read_text(path, None)?;
-    let a: Address = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
-    if a.name.trim().is_empty() && a.address1.trim().is_empty() {
-        return Err(Diagnostic::at(
-            Place::file(path),
-            "the return address has neither a name nor an address1",
-        )
-        .into());
-    }
-    Ok(a)
-}
-
-/// Checks a `--city-line` template: only `{city}`, `{region}`, `{postcode}`.
-pub fn check_city_line(template: &str) -> std::result::Result<(), String> {
-    let mut rest = template;
-    while let Some(i) = rest.find('{') {
-        let Some(j) = rest[i..].find('}') else {
-            return Err(format!(
-                "--city-line: a '{{' is never closed in {}",
-                crate::diag::quote(template)
-            ));
-        };
-        let name = &rest[i + 1..i + j];
-        if !matches!(name, "city" | "region" | "postcode") {
-            return Err(format!(
-                "--city-line: unknown placeholder {{{name}}}; use {{city}}, {{region}} and {{postcode}}"
-            ));
-        }
-        rest = &rest[i + j + 1..];
-    }
-    Ok(())
-}
+/// Space between the return address's last line and the recipient's block,
+/// at least, in points.
+pub const BLOCK_GAP: f32 = 18.0;
 
 /// How to address envelopes.
 #[derive(Debug, Clone, PartialEq)]
@@ -333,32 +75,28 @@ pub struct EnvelopeOptions {
     pub return_address: Option<Address>,
     /// Ink colour (default near-black).
     pub color: Rgb,
-}
-
-/// Finished envelopes.
-#[derive(Debug)]
-pub struct Envelopes {
-    /// The PDF, one envelope a page in the list's order.
-    pub pdf: Vec<u8>,
-    /// How many.
-    pub count: usize,
+    /// The card that goes into each envelope, long and short side in points
+    /// (see [`card_size`]), when known: a warning says when it does not fit
+    /// with 1/8 in to spare.
+    pub card: Option<(f32, f32)>,
 }
 
 /// Where each field's values are: its column index, if the list has it.
 fn field_columns(recipients: &Recipients, options: &EnvelopeOptions) -> Result<Vec<Option<usize>>> {
     let mut problems = Vec::new();
+    let names = || FIELDS.iter().map(|f| f.0).collect::<Vec<_>>().join(", ");
     for (field, _) in &options.columns {
         if !FIELDS.iter().any(|f| f.0 == field) {
             problems.push(
-                Diagnostic::new(format!(
-                    "--column {}=…: there is no address field {}",
-                    crate::diag::escape(field, crate::diag::QUOTE_MAX_CHARS),
-                    crate::diag::quote(field)
-                ))
-                .hint(format!(
-                    "the fields are {}",
-                    FIELDS.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
-                )),
+                Diagnostic::for_option(
+                    "column",
+                    format!(
+                        "{}=…: there is no address field {}",
+                        crate::diag::escape(field, crate::diag::QUOTE_MAX_CHARS),
+                        crate::diag::quote(field)
+                    ),
+                )
+                .hint(format!("the fields are {}", names())),
             );
         }
     }
@@ -374,26 +112,24 @@ fn field_columns(recipients: &Recipients, options: &EnvelopeOptions) -> Result<V
         let index = recipients.column(column);
         if index.is_none() && (required || renamed.is_some()) {
             let why = if renamed.is_some() {
-                format!("(given for {field} with --column)")
+                format!("(given for the {field})")
             } else {
                 "(the recipient's address needs it)".to_string()
             };
-            problems.push(
-                Diagnostic::at(
-                    Place::file(&recipients.path),
-                    format!(
-                        "the recipient list has no column {} {why}",
-                        crate::diag::quote(column)
-                    ),
-                )
-                .hint(format!(
-                    "columns: {}",
-                    crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
-                ))
-                .hint(format!(
-                    "name the column that holds it with --column {field}=COLUMN"
-                )),
-            );
+            let mut d = Diagnostic::at(
+                Place::file(&recipients.path),
+                format!(
+                    "the recipient list has no column {} {why}",
+                    crate::diag::quote(column)
+                ),
+            )
+            .hint(format!(
+                "columns: {}",
+                crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
+            ))
+            .hint(format!("name the column that holds it: {field}=COLUMN"));
+            d.option = Some("column");
+            problems.push(d);
         }
         cols.push(index);
     }
@@ -404,16 +140,16 @@ fn field_columns(recipients: &Recipients, options: &EnvelopeOptions) -> Result<V
     }
 }
 
-/// Makes one envelope per recipient row, in order. Every row is checked;
-/// problems are reported together (by row and column), and then no PDF is made.
+/// Makes one envelope per recipient row, in order: a Scene of one page per
+/// envelope, with warnings for an envelope outside US letter-mail sizes or
+/// too small for the card. Every row is checked; problems are reported
+/// together (by row and column), and then there is no Scene.
 pub fn make_envelopes(
     recipients: &Recipients,
     fonts: &FontSet,
     options: &EnvelopeOptions,
-) -> Result<Envelopes> {
-    if let Err(why) = check_city_line(&options.city_line) {
-        return Err(Diagnostic::new(why).into());
-    }
+) -> Result<Warned<Scene>> {
+    let city_line = CityLine::parse(&options.city_line)?;
     let cols = field_columns(recipients, options)?;
     if recipients.rows.is_empty() {
         return Err(Diagnostic::at(
@@ -423,9 +159,11 @@ pub fn make_envelopes(
         .into());
     }
     let mut shaper = Shaper::new(&fonts.fonts);
-    let sender = options.return_address.clone().unwrap_or_default();
-    let home = sender.country.clone();
-    let regular = fonts.index(crate::input::design::Style::Regular);
+    let regular = fonts.index(Style::Regular);
+    let home = options
+        .return_address
+        .as_ref()
+        .map_or(String::new(), |a| a.country.clone());
 
     // The return address: without its country on mail within that
     // country, with it on mail abroad.
@@ -436,25 +174,22 @@ pub fn make_envelopes(
             let font = &fonts.fonts[regular];
             let mut baseline = EDGE + font.ascent(RETURN_SIZE);
             let home = if abroad { "" } else { a.country.as_str() };
-            for line in a.lines(&options.city_line, home) {
-                let set = set_text(&mut shaper, fonts, regular, &line, RETURN_SIZE, 0.0)
-                    .map_err(|m| {
-                        Diagnostic::new(format!(
-                            "return address: the character '{}' (U+{:04X}) in {} is not in the font {}",
+            for line in a.lines(&city_line, home) {
+                let shaped = Line::shape(&mut shaper, regular, &line).map_err(|m| {
+                    Diagnostic::for_option(
+                        "return_address",
+                        format!(
+                            "the character '{}' (U+{:04X}) in {} is not in the font {}",
                             crate::diag::escape(&m.ch.to_string(), 8),
                             m.ch as u32,
                             crate::diag::quote(&line),
                             font.family
-                        ))
-                    })?;
-                block.runs.push(run(
-                    regular,
-                    RETURN_SIZE,
-                    EDGE,
-                    baseline,
-                    set,
-                    options.color,
-                ));
+                        ),
+                    )
+                })?;
+                block
+                    .runs
+                    .push(shaped.set(fonts, RETURN_SIZE, [EDGE, baseline], options.color));
                 block.bottom = baseline + font.descent(RETURN_SIZE);
                 baseline += RETURN_SIZE * LEADING;
             }
@@ -462,56 +197,86 @@ pub fn make_envelopes(
         blocks.push(block);
     }
 
-    // Envelopes are made and written a round at a time; after a problem
-    // the rest are only checked.
-    let title = format!("Envelopes ({})", recipients.rows.len());
-    let mut writer = PdfWriter::new(&fonts.fonts, &title);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let job = Addressing {
         recipients,
         cols: &cols,
         fonts,
         options,
+        city_line: &city_line,
         home: &home,
         blocks: &blocks,
     };
+    let mut pages = Vec::with_capacity(recipients.rows.len());
     let mut problems = Vec::new();
-    for rows in recipients.rows.chunks(256) {
-        let mut pages = Vec::new();
-        for row in rows {
-            match job.envelope(row, &mut shaper) {
-                Ok(items) => {
-                    let mut page = Page::blank(options.size.width, options.size.height);
-                    page.items = items;
-                    pages.push(page);
-                }
-                Err(e) => problems.extend(e.0),
+    for row in &recipients.rows {
+        match job.envelope(row, &mut shaper) {
+            // After a problem the rest are only checked.
+            Ok(items) if problems.is_empty() => {
+                let mut page = Page::blank(options.size.width, options.size.height);
+                page.items = items;
+                pages.push(page);
             }
-        }
-        if problems.is_empty() {
-            writer.add_pages(&pages, threads);
+            Ok(_) => {}
+            Err(e) => problems.extend(e.0),
         }
     }
     if !problems.is_empty() {
         return Err(Error(problems));
     }
-    Ok(Envelopes {
-        pdf: writer.finish(),
-        count: recipients.rows.len(),
+    let mut warnings = postal_warnings(&options.size);
+    if let Some((long, short)) = options.card {
+        warnings.extend(card_warning(long, short, &options.size));
+    }
+    Ok(Warned {
+        value: Scene {
+            fonts: fonts.fonts.clone(),
+            pages,
+            title: format!("Envelopes ({})", recipients.rows.len()),
+        },
+        warnings,
     })
 }
 
-fn run(font: usize, size: f32, x: f32, y: f32, set: SetText, color: Rgb) -> TextRun {
-    TextRun {
-        font,
-        size,
-        x,
-        y,
-        width: set.width,
-        text: set.text,
-        glyphs: set.glyphs,
-        color,
-        role: Role::Body,
+/// A line of text shaped once (words split at white space), set at any
+/// size by the one run builder.
+struct Line {
+    font: usize,
+    words: Vec<Arc<ShapedWord>>,
+    /// The face's word space: glyph id and advance in font units.
+    space: (u16, i32),
+}
+
+impl Line {
+    fn shape(
+        shaper: &mut Shaper,
+        font: usize,
+        text: &str,
+    ) -> std::result::Result<Line, MissingGlyph> {
+        let words = words(text)
+            .map(|(offset, word)| {
+                shaper.word(font, word, false).map_err(|m| MissingGlyph {
+                    offset: offset + m.offset,
+                    ..m
+                })
+            })
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(Line {
+            font,
+            words,
+            space: shaper.spacing(font).space,
+        })
+    }
+
+    /// The line at `size` points, its baseline's left end at `origin`.
+    fn set(&self, fonts: &FontSet, size: f32, origin: [f32; 2], color: Rgb) -> TextRun {
+        let mut b = RunBuilder::new(fonts.fonts[self.font].scale(size));
+        for (i, word) in self.words.iter().enumerate() {
+            if i > 0 {
+                b.push_glyph(self.space.0, self.space.1 as f32 * b.scale, " ");
+            }
+            b.push_word(word, 0..word.glyphs.len());
+        }
+        b.finish(self.font, size, origin, color, Role::Body)
     }
 }
 
@@ -523,6 +288,13 @@ struct ReturnBlock {
     bottom: f32,
 }
 
+/// The recipient's block set at one size, not yet placed.
+struct Block {
+    runs: Vec<TextRun>,
+    width: f32,
+    height: f32,
+}
+
 /// What every envelope of a run shares.
 struct Addressing<'a> {
     recipients: &'a Recipients,
@@ -530,6 +302,7 @@ struct Addressing<'a> {
     cols: &'a [Option<usize>],
     fonts: &'a FontSet,
     options: &'a EnvelopeOptions,
+    city_line: &'a CityLine,
     /// The return address's country.
     home: &'a str,
     /// The return address for mail at home and abroad.
@@ -537,21 +310,12 @@ struct Addressing<'a> {
 }
 
 impl Addressing<'_> {
-    /// One envelope's items (return address and recipient's block), or the
-    /// row's problems.
-    fn envelope(&self, row: &Row, shaper: &mut Shaper) -> Result<Vec<Item>> {
-        let Addressing {
-            recipients,
-            cols,
-            fonts,
-            options,
-            home,
-            blocks,
-        } = *self;
-        let place = recipients.place(row);
+    /// The recipient's address of a row, or the row's problems.
+    fn address(&self, row: &Row) -> Result<Address> {
+        let place = self.recipients.place(row);
         let mut address = Address::default();
         let mut problems = Vec::new();
-        for (&(field, required), col) in FIELDS.iter().zip(cols) {
+        for (&(field, required), col) in FIELDS.iter().zip(self.cols) {
             let Some(c) = col else { continue };
             let value = row.values[*c].trim();
             if required && value.is_empty() {
@@ -560,7 +324,7 @@ impl Addressing<'_> {
                     format!(
                         "row {}, column {}: empty, but an envelope needs the {field}",
                         row.number,
-                        crate::diag::quote(&recipients.headers[*c])
+                        crate::diag::quote(&self.recipients.headers[*c])
                     ),
                 ));
             }
@@ -568,25 +332,40 @@ impl Addressing<'_> {
                 *f = value.to_string();
             }
         }
-        if !problems.is_empty() {
-            return Err(Error(problems));
+        if problems.is_empty() {
+            Ok(address)
+        } else {
+            Err(Error(problems))
         }
-        let lines = address.lines(&options.city_line, home);
+    }
+
+    /// One envelope's items (return address and recipient's block), or the
+    /// row's problems.
+    fn envelope(&self, row: &Row, shaper: &mut Shaper) -> Result<Vec<Item>> {
+        let Addressing {
+            fonts,
+            options,
+            home,
+            blocks,
+            ..
+        } = *self;
+        let address = self.address(row)?;
+        let place = self.recipients.place(row);
+        let lines = address.lines(self.city_line, home);
         let country = address.country.trim();
         let abroad = !country.is_empty() && !country.eq_ignore_ascii_case(home.trim());
         let block = &blocks[usize::from(abroad)];
-        let return_bottom = block.bottom;
-        let regular = fonts.index(crate::input::design::Style::Regular);
+        let regular = fonts.index(Style::Regular);
         let font = &fonts.fonts[regular];
         let (w, h) = (options.size.width, options.size.height);
         // The space the block may use.
-        let top = (EDGE + STAMP_H).max(return_bottom + 18.0);
+        let top = (EDGE + STAMP_H).max(block.bottom + BLOCK_GAP);
         let bottom = h - BARCODE_CLEAR;
         let (left, right) = (EDGE, w - EDGE);
 
-        let mut sets = Vec::new();
+        let mut shaped = Vec::new();
         for line in &lines {
-            let set = set_text(shaper, fonts, regular, line, 1.0, 0.0).map_err(|m| {
+            shaped.push(Line::shape(shaper, regular, line).map_err(|m| {
                 Diagnostic::at(
                     place.clone(),
                     format!(
@@ -598,119 +377,202 @@ impl Addressing<'_> {
                         font.family
                     ),
                 )
-            })?;
-            sets.push(set);
+            })?);
         }
-        // Widths scale with the size: find the largest size that fits.
-        let widest = sets.iter().map(|s| s.width).fold(0.0f32, f32::max);
         let n = lines.len() as f32;
-        let height_at =
-            |size: f32| font.ascent(size) + (n - 1.0) * size * LEADING + font.descent(size);
-        let mut size = ADDRESS_SIZE;
-        while size > MIN_SIZE && (widest * size > right - left || height_at(size) > bottom - top) {
-            size -= 0.25;
-        }
-        let (bw, bh) = (widest * size, height_at(size));
-        if bw > right - left + 1e-3 || bh > bottom - top + 1e-3 {
-            let what = format!("{} lines, {:.1} in wide", lines.len(), bw / 72.0);
-            return Err(Diagnostic::at(
-                place,
-                format!(
-                    "row {}: the address ({what}) does not fit a {} envelope, even at {MIN_SIZE}pt",
-                    row.number, options.size.name
-                ),
-            )
-            .hint("shorten the longest line, or choose a larger envelope with --size")
-            .into());
-        }
+        let set = |size: f32| {
+            // Placed once the size is known.
+            let runs: Vec<TextRun> = shaped
+                .iter()
+                .map(|l| l.set(fonts, size, [0.0, 0.0], options.color))
+                .collect();
+            Block {
+                width: runs.iter().map(|r| r.width).fold(0.0f32, f32::max),
+                height: font.ascent(size) + (n - 1.0) * size * LEADING + font.descent(size),
+                runs,
+            }
+        };
+        let room = |b: &Block, slack: f32| {
+            b.width <= right - left + slack && b.height <= bottom - top + slack
+        };
+        // The largest size that fits; at the smallest, a rounding's worth
+        // of overflow is let through.
+        let block_set = match largest_fitting(MIN_SIZE..=ADDRESS_SIZE, SIZE_STEP, set, |b| {
+            room(b, 0.0)
+        }) {
+            Ok(b) => b,
+            Err(b) if room(&b, 1e-3) => b,
+            Err(b) => {
+                let what = format!("{} lines, {:.1} in wide", lines.len(), b.width / 72.0);
+                return Err(Diagnostic::at(
+                    place,
+                    format!(
+                        "row {}: the address ({what}) does not fit a {} envelope, even at {MIN_SIZE}pt",
+                        row.number, options.size.name
+                    ),
+                )
+                .hint("shorten the longest line, or choose a larger envelope size")
+                .into());
+            }
+        };
+        let (bw, bh) = (block_set.width, block_set.height);
         let x = (w * 0.55 - bw / 2.0).min(right - bw).max(left);
         let y = (h * 0.56 - bh / 2.0).min(bottom - bh).max(top);
+        let size = block_set.runs.first().map_or(MIN_SIZE, |r| r.size);
         let mut baseline = y + font.ascent(size);
         let mut items: Vec<Item> = block.runs.iter().cloned().map(Item::Text).collect();
-        for set in sets {
-            // Set at 1pt: every position scales with the size.
-            let set = SetText {
-                glyphs: set
-                    .glyphs
-                    .iter()
-                    .map(|g| PlacedGlyph {
-                        x: g.x * size,
-                        dy: g.dy * size,
-                        ..*g
-                    })
-                    .collect(),
-                width: set.width * size,
-                text: set.text,
-            };
-            items.push(Item::Text(run(
-                regular,
-                size,
-                x,
-                baseline,
-                set,
-                options.color,
-            )));
+        for mut run in block_set.runs {
+            (run.x, run.y) = (x, baseline);
+            items.push(Item::Text(run));
             baseline += size * LEADING;
         }
         Ok(items)
     }
 }
 
-fn round2(v: f32) -> f32 {
-    (v * 100.0).round() / 100.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::merge::parse_csv;
+    use crate::diag::Severity;
+    use crate::input::design::FontChoice;
+    use std::path::Path;
 
-    #[test]
-    fn sizes_parse_by_name_and_measure() {
-        let a2 = parse_size("us-a2").unwrap();
-        assert_eq!((a2.width, a2.height), (414.0, 315.0));
-        let sq = parse_size("6x6in").unwrap();
-        assert_eq!((sq.width, sq.height), (432.0, 432.0));
-        let mm = parse_size("110x220mm").unwrap();
-        assert!((mm.width - 623.6).abs() < 0.1 && (mm.height - 311.8).abs() < 0.1);
-        assert!(parse_size("huge").is_err());
-        assert!(parse_size("1x1in").is_err());
+    fn fonts() -> FontSet {
+        FontSet::load(&FontChoice::Bundled("caladea".into()), Path::new("")).unwrap()
     }
 
-    #[test]
-    fn only_odd_sizes_warn() {
-        for (name, ..) in SIZES {
-            assert!(
-                postal_warnings(&parse_size(name).unwrap()).is_empty(),
-                "{name}"
-            );
+    fn options(size: &str) -> EnvelopeOptions {
+        EnvelopeOptions {
+            size: parse_size(size).unwrap(),
+            columns: Vec::new(),
+            city_line: DEFAULT_CITY_LINE.into(),
+            return_address: None,
+            color: Rgb::INK,
+            card: None,
         }
-        assert_eq!(postal_warnings(&parse_size("6x6in").unwrap()).len(), 1);
-        assert_eq!(postal_warnings(&parse_size("12x4in").unwrap()).len(), 2);
+    }
+
+    fn recipients(csv: &str) -> Recipients {
+        parse_csv(Path::new("r.csv"), csv.as_bytes()).unwrap()
+    }
+
+    /// The recipient's runs of a page (no return address given).
+    fn runs(page: &Page) -> Vec<&TextRun> {
+        page.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(r) => Some(r),
+                _ => None,
+            })
+            .collect()
     }
 
     #[test]
-    fn city_lines_close_up_empty_parts() {
-        let mut a = Address {
-            name: "Ana Rivera".into(),
-            address1: "12 Elm St".into(),
-            city: "Portland".into(),
-            region: "OR".into(),
-            postcode: "97205".into(),
-            country: "USA".into(),
-            ..Address::default()
-        };
-        assert_eq!(
-            a.lines(DEFAULT_CITY_LINE, "usa"),
-            ["Ana Rivera", "12 Elm St", "Portland, OR 97205"]
+    fn one_page_per_row_of_the_envelope_size() {
+        let list = recipients(
+            "name,address1,city,region,postcode\n\
+             Ana Rivera,12 Elm St,Portland,OR,97205\n\
+             Bo Li,1 Main St,Dublin,,D02 XY45\n",
         );
-        a.region.clear();
-        assert_eq!(a.lines(DEFAULT_CITY_LINE, "")[2], "Portland, 97205");
-        assert_eq!(a.lines(DEFAULT_CITY_LINE, "")[3], "USA");
-        a.postcode.clear();
-        assert_eq!(a.lines(DEFAULT_CITY_LINE, "")[2], "Portland");
-        a.postcode = "10115".into();
-        a.city = "Berlin".into();
-        assert_eq!(a.lines("{postcode} {city}", "")[2], "10115 Berlin");
-        assert!(check_city_line("{town}").is_err());
+        let made = make_envelopes(&list, &fonts(), &options("dl")).unwrap();
+        assert!(made.warnings.is_empty());
+        let scene = made.value;
+        assert_eq!(scene.pages.len(), 2);
+        let dl = paper::find(Use::Envelope, "dl").unwrap();
+        for page in &scene.pages {
+            assert_eq!((page.width, page.height), (dl.width.0, dl.height.0));
+        }
+        let texts: Vec<&str> = runs(&scene.pages[1])
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(texts, ["Bo Li", "1 Main St", "Dublin, D02 XY45"]);
+        for r in runs(&scene.pages[0]) {
+            assert_eq!(r.size, ADDRESS_SIZE);
+            // Every glyph of the run is placed, left to right.
+            assert!(r.glyphs.windows(2).all(|g| g[0].x < g[1].x), "{}", r.text);
+        }
+    }
+
+    use crate::paper::{self, Use};
+
+    #[test]
+    fn a_long_address_is_set_at_the_largest_size_that_fits() {
+        let street =
+            "Unit 4, The Old Granary Buildings, 1234 Long Meadow Industrial Estate Road North";
+        let list = recipients(&format!(
+            "name,address1,city\nAna Rivera,{street:?},Portland\n"
+        ));
+        let fonts = fonts();
+        let o = options("us-a2");
+        let page = &make_envelopes(&list, &fonts, &o).unwrap().value.pages[0];
+        let rs = runs(page);
+        let size = rs[0].size;
+        let texts: Vec<(&str, f32)> = rs.iter().map(|r| (r.text.as_str(), r.width)).collect();
+        assert!((MIN_SIZE..ADDRESS_SIZE).contains(&size), "{size} {texts:?}");
+        assert_eq!((size / SIZE_STEP).fract(), 0.0, "{size} is not a step");
+        // The widest line fills the room between the edges, and one step
+        // larger would not fit.
+        let widest = rs.iter().map(|r| r.width).fold(0.0, f32::max);
+        let room = o.size.width - 2.0 * EDGE;
+        assert!(widest <= room, "{widest} > {room}");
+        assert!(
+            widest * (size + SIZE_STEP) / size > room,
+            "{widest} at {size}"
+        );
+        for r in &rs {
+            assert!(r.x >= EDGE && r.x + r.width <= o.size.width - EDGE + 1e-3);
+        }
+    }
+
+    #[test]
+    fn too_long_an_address_is_refused_by_row_without_naming_flags() {
+        let street = "x".repeat(120);
+        let list = recipients(&format!(
+            "name,address1,city\nAna,1 A St,Oslo\nBo,{street},Oslo\nCy,,Oslo\n"
+        ));
+        let e = make_envelopes(&list, &fonts(), &options("us-a2")).unwrap_err();
+        assert_eq!(e.0.len(), 2, "{e}");
+        assert!(e.0[0].message.starts_with("row 2: the address"), "{e}");
+        assert!(
+            e.0[1].message.starts_with("row 3, column \"address1\""),
+            "{e}"
+        );
+        for d in &e.0 {
+            assert!(!d.message.contains("--"), "{d}");
+            assert!(d.hints.iter().all(|h| !h.contains("--")), "{d}");
+        }
+    }
+
+    #[test]
+    fn odd_sizes_and_small_envelopes_come_back_as_warnings() {
+        let list = recipients("name,address1,city\nAna,1 A St,Oslo\n");
+        let mut o = options("6x6in");
+        o.card = Some((7.0 * 72.0, 5.0 * 72.0));
+        let made = make_envelopes(&list, &fonts(), &o).unwrap();
+        assert_eq!(made.warnings.len(), 2, "{:?}", made.warnings);
+        assert!(made.warnings[0].message.contains("aspect ratio"));
+        assert!(made.warnings[1]
+            .message
+            .contains("does not fit a 6x6in envelope"));
+        assert!(made
+            .warnings
+            .iter()
+            .all(|w| w.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn option_problems_name_the_option() {
+        let list = recipients("name,address1,city\nAna,1 A St,Oslo\n");
+        let mut o = options("us-a2");
+        o.city_line = "{city} {zip}".into();
+        let e = make_envelopes(&list, &fonts(), &o).unwrap_err();
+        assert_eq!(e.0[0].option, Some("city_line"));
+        o.city_line = DEFAULT_CITY_LINE.into();
+        o.columns = vec![("town".into(), "city".into())];
+        let e = make_envelopes(&list, &fonts(), &o).unwrap_err();
+        assert_eq!(e.0[0].option, Some("column"));
+        assert!(!e.0[0].message.contains("--"), "{e}");
     }
 }

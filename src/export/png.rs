@@ -28,8 +28,9 @@
 //! only PNG and JPEG backgrounds are read.
 
 use crate::diag::{Diagnostic, Result};
-use crate::input::design::{FontChoice, Style};
+use crate::input::design::{FontChoice, Rgb, Style};
 use crate::input::image::{decode, ImageLimits};
+use crate::layout::run::Setter;
 use crate::scene::{CardBoxes, Item, Page, Panel, Picture, Rect, Scene, Stroke, TextRun};
 use crate::text::FontSet;
 use ab_glyph::{point, Font as _, FontRef, Glyph, GlyphId, PxScale};
@@ -554,7 +555,8 @@ impl Canvas {
     }
 
     /// "signature" in the top-left corner of the signature area, in the
-    /// bundled Caladea, 7 pt (at least 8 pixels).
+    /// bundled Caladea, 7 pt (at least 8 pixels), set by the one run builder
+    /// (shaped and kerned as any text) and drawn as any text run.
     fn draw_label(&mut self, sig: Rect, line: i64, k: f32) {
         let Ok(set) = FontSet::load(&FontChoice::Bundled("caladea".into()), Path::new("")) else {
             return;
@@ -564,26 +566,13 @@ impl Canvas {
             return;
         };
         let upem = face.units_per_em as f32;
-        let px_per_em = (7.0 * k).max(8.0);
-        let scale = PxScale::from(px_per_em * font.height_unscaled() / upem);
+        let size = (7.0 * k).max(8.0) / k;
         let pad = line as f32 + (2.0 * k).max(2.0);
-        let mut x = sig[0] + pad;
-        let baseline = sig[1] + pad + font.ascent_unscaled() * px_per_em / upem;
-        let color = [184, 98, 0];
-        for c in "signature".chars() {
-            let id = font.glyph_id(c);
-            let glyph = Glyph {
-                id,
-                scale,
-                position: point(x, baseline),
-            };
-            if let Some(outline) = font.outline_glyph(glyph) {
-                let min = outline.px_bounds().min;
-                let (ox, oy) = (min.x as i64, min.y as i64);
-                outline.draw(|gx, gy, cov| self.blend(ox + gx as i64, oy + gy as i64, color, cov));
-            }
-            x += font.h_advance_unscaled(id) * px_per_em / upem;
-        }
+        let x = (sig[0] + pad) / k;
+        let baseline = (sig[1] + pad) / k + font.ascent_unscaled() * size / upem;
+        let mut run = Setter::new(&set).run(Style::Regular, size, x, baseline, "signature");
+        run.color = Rgb([184.0 / 255.0, 98.0 / 255.0, 0.0]);
+        self.draw_text(&font, upem, &run, 0.0, k);
     }
 }
 

@@ -58,7 +58,7 @@ pub fn resolve(reference: &str, base: &Path, named_in: Option<&Place>) -> Result
         reference.contains('/') || reference.contains('\\') || reference.ends_with(".toml");
     let path = base.join(reference);
     if looks_like_path || path.is_file() {
-        let text = read_text(&path, named_in)?;
+        let text = read_text_as(&path, named_in, "the design file")?;
         return parse_design(DesignSource::File(path), &text);
     }
     let message = format!("unknown layout {}", crate::diag::quote(reference));
@@ -72,9 +72,18 @@ pub fn resolve(reference: &str, base: &Path, named_in: Option<&Place>) -> Result
         .into())
 }
 
+/// Largest note, design, profiles file or return address read.
+pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
+
 /// Reads a text file, with a clear message when it cannot be read.
 pub fn read_text(path: &Path, named_in: Option<&Place>) -> Result<String> {
-    let limit = 1024 * 1024;
+    read_text_as(path, named_in, "the input file")
+}
+
+/// Reads a text file (at most [`MAX_TEXT_BYTES`], a regular file only; see
+/// [`crate::io::read_bounded`]); `role` names it in messages that refuse to
+/// write over it ("the design file").
+pub fn read_text_as(path: &Path, named_in: Option<&Place>, role: &str) -> Result<String> {
     let fail = |why: String| {
         let d = Diagnostic::new(format!("cannot read {}: {why}", crate::diag::path(path)));
         match named_in {
@@ -85,18 +94,10 @@ pub fn read_text(path: &Path, named_in: Option<&Place>) -> Result<String> {
             None => d,
         }
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(crate::text::fonts::io_reason(&e)))?;
-    if meta.is_dir() {
-        return Err(fail("it is a directory".into()).into());
-    }
-    if meta.len() > limit {
-        return Err(fail(format!(
-            "it is larger than the {} KiB limit for a note or design",
-            limit / 1024
-        ))
-        .into());
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(crate::text::fonts::io_reason(&e)))?;
+    let bytes = crate::io::read_bounded(path, MAX_TEXT_BYTES, role).map_err(|e| match e {
+        crate::io::ReadError::TooLarge(_) => fail(format!("{e} for a note or design")),
+        e => fail(e.to_string()),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         fail(format!(
             "it is not UTF-8 text (bad byte at offset {})",

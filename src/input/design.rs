@@ -4,7 +4,9 @@
 use super::image::load_artwork;
 use super::{at_span, toml_error};
 use crate::diag::{Diagnostic, Place, Result};
+use crate::paper;
 use crate::scene::ImageData;
+use crate::template::{self, Template, TemplateError};
 use crate::units::Pt;
 use serde::Deserialize;
 use std::fmt;
@@ -202,7 +204,7 @@ pub enum Case {
 pub struct TextElement {
     /// The text, with `{initials}`, `{signer}` and `{contact}` filled in from
     /// the note; `{{` and `}}` are literal braces.
-    pub template: String,
+    pub template: Template,
     /// The anchor: on the baseline, at the left end, centre or right end
     /// (see `align`); points from the trim box's top-left corner.
     pub at: [f32; 2],
@@ -428,21 +430,9 @@ impl Design {
     }
 }
 
-/// Named card sizes, landscape (width, height) in inches or millimetres.
-const SIZES: &[(&str, f32, f32, bool)] = &[
-    // name, long side, short side, in inches (false: millimetres)
-    ("us-a2", 5.5, 4.25, true),
-    ("us-a6", 6.25, 4.5, true),
-    ("us-a7", 7.0, 5.0, true),
-    ("card-5x3.5", 5.0, 3.5, true),
-    ("iso-a6", 148.0, 105.0, false),
-    ("iso-a7", 105.0, 74.0, false),
-    ("us-a2-folded", 8.5, 5.5, true),
-];
-
 /// The names of the card sizes a design can use.
 pub fn size_names() -> Vec<&'static str> {
-    SIZES.iter().map(|s| s.0).collect()
+    paper::names(paper::Use::Card)
 }
 
 #[derive(Deserialize)]
@@ -597,8 +587,7 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
     // Card size.
     let (mut width, mut height) = match (&raw.card.size, &raw.card.width, &raw.card.height) {
         (Some(name), None, None) => {
-            let Some(&(_, long, short, inches)) = SIZES.iter().find(|s| s.0 == name.get_ref())
-            else {
+            let Some(p) = paper::find(paper::Use::Card, name.get_ref()) else {
                 return Err(err(
                     name.span(),
                     format!(
@@ -612,8 +601,7 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
                 ))
                 .into());
             };
-            let to_pt = |v| if inches { Pt::inches(v) } else { Pt::mm(v) };
-            (to_pt(long), to_pt(short))
+            (p.width, p.height)
         }
         (None, Some(w), Some(h)) => (*w.get_ref(), *h.get_ref()),
         _ => {
@@ -1190,8 +1178,8 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
 
     for t in raw.text.iter().flatten() {
         let (span, t) = (t.span(), t.get_ref());
-        let template = t.text.get_ref();
-        check_template(template).map_err(|why| err(t.text.span(), format!("text.text: {why}")))?;
+        let template = lettering_template(t.text.get_ref())
+            .map_err(|why| err(t.text.span(), format!("text.text: {why}")))?;
         let size = match &t.size {
             Some(s) if !(4.0..=72.0).contains(&s.get_ref().0) => {
                 return Err(err(s.span(), "text.size: must lie between 4pt and 72pt".into()).into())
@@ -1259,59 +1247,40 @@ fn show_box(b: [f32; 4]) -> String {
     format!("[{}, {}, {}, {}] pt", r(b[0]), r(b[1]), r(b[2]), r(b[3]))
 }
 
-/// Checks a text element's template: one line, known placeholders, braces paired.
-fn check_template(template: &str) -> std::result::Result<(), String> {
-    if template.trim().is_empty() {
-        return Err("the text is empty".into());
+/// Parses a text element's template: one line, known placeholders (see
+/// [`TEXT_PLACEHOLDERS`]), braces paired.
+fn lettering_template(source: &str) -> std::result::Result<Template, TemplateError> {
+    let whole = |message: &str| TemplateError {
+        offset: 0,
+        message: message.into(),
+        hint: String::new(),
+    };
+    if source.trim().is_empty() {
+        return Err(whole("the text is empty"));
     }
-    if template.contains(['\n', '\r']) {
-        return Err("the text must be a single line".into());
+    if source.contains(['\n', '\r']) {
+        return Err(whole("the text must be a single line"));
     }
-    fill_template(template, |_| Some(String::new())).map(|_| ())
-}
-
-/// Fills `{name}` placeholders from `value` (`None`: an unknown name);
-/// `{{` and `}}` are literal braces.
-pub fn fill_template(
-    template: &str,
-    value: impl Fn(&str) -> Option<String>,
-) -> std::result::Result<String, String> {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(i) = rest.find(['{', '}']) {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        if let Some(r) = tail.strip_prefix("{{") {
-            out.push('{');
-            rest = r;
-        } else if let Some(r) = tail.strip_prefix("}}") {
-            out.push('}');
-            rest = r;
-        } else if tail.starts_with('}') {
-            return Err("a '}' has no '{' (write '}}' for a brace)".into());
-        } else {
-            let Some(j) = tail.find('}') else {
-                return Err("a '{' is never closed (write '{{' for a brace)".into());
-            };
-            let name = &tail[1..j];
-            match value(name) {
-                Some(v) if TEXT_PLACEHOLDERS.contains(&name) => out.push_str(&v),
-                _ => {
-                    return Err(format!(
-                        "unknown placeholder {{{name}}}; the text may use {}",
-                        TEXT_PLACEHOLDERS
-                            .iter()
-                            .map(|p| format!("{{{p}}}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                }
-            }
-            rest = &tail[j + 1..];
-        }
+    let template = template::parse(source)?;
+    if let Some(f) = template
+        .fields()
+        .find(|f| !TEXT_PLACEHOLDERS.contains(&f.name.as_str()))
+    {
+        return Err(TemplateError {
+            offset: f.offset,
+            message: format!(
+                "unknown placeholder {{{}}}; the text may use {}",
+                f.name,
+                TEXT_PLACEHOLDERS
+                    .iter()
+                    .map(|p| format!("{{{p}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            hint: String::new(),
+        });
     }
-    out.push_str(rest);
-    Ok(out)
+    Ok(template)
 }
 
 #[cfg(test)]
@@ -1328,15 +1297,15 @@ mod tests {
     }
 
     #[test]
-    fn templates_fill_placeholders_and_keep_literal_braces() {
-        let v = |n: &str| Some(format!("<{n}>"));
-        assert_eq!(
-            fill_template("{{{initials}}} {signer}", v).unwrap(),
-            "{<initials>} <signer>"
-        );
-        assert!(fill_template("{nick}", v).unwrap_err().contains("{nick}"));
-        assert!(fill_template("{signer", v).is_err());
-        assert!(fill_template("a } b", v).is_err());
+    fn lettering_templates_take_known_placeholders_and_literal_braces() {
+        let t = lettering_template("{{{initials}}} {signer}").unwrap();
+        let filled = t.fill(|f| format!("<{}>", f.name));
+        assert_eq!(filled.text, "{<initials>} <signer>");
+        let e = lettering_template("{nick}").unwrap_err();
+        assert!(e.message.contains("{nick}"), "{e:?}");
+        assert!(lettering_template("{signer").is_err());
+        assert!(lettering_template("a } b").is_err());
+        assert!(lettering_template("a\nb").is_err());
     }
 
     #[test]

@@ -4,10 +4,9 @@
 
 use crate::diag::{Diagnostic, Result};
 use crate::scene::ImageData;
-use crate::text::fonts::io_reason;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -49,37 +48,15 @@ pub struct Decoded {
 /// messages ("cannot use {what} FILE: ..."). Missing, damaged or oversized
 /// files are refused; nothing is read or decoded past `limits`.
 pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> {
-    let fail = |why: String| {
-        Diagnostic::new(format!(
-            "cannot use {what} {}: {why}",
-            crate::diag::path(path)
-        ))
-    };
-    let meta = std::fs::metadata(path).map_err(|e| fail(io_reason(&e)))?;
-    if meta.is_dir() {
-        return Err(fail("it is a folder".into()).into());
-    }
-    if !meta.is_file() {
-        return Err(fail("it is not a regular file".into()).into());
-    }
-    let too_big = |len: u64| {
-        fail(format!(
-            "the file is {} MB; the limit is {} MB",
-            len / (1024 * 1024),
-            limits.bytes / (1024 * 1024)
-        ))
-        .hint("save a smaller image, e.g. at 300 dpi")
-    };
-    if meta.len() > limits.bytes {
-        return Err(too_big(meta.len()).into());
-    }
-    let mut data = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limits.bytes + 1).read_to_end(&mut data))
-        .map_err(|e| fail(io_reason(&e)))?;
-    if data.len() as u64 > limits.bytes {
-        return Err(too_big(data.len() as u64).into());
-    }
+    let fail =
+        |why: String| Diagnostic::new(format!("cannot use {what} {}: {why}", path.display()));
+    let role = format!("the {what}");
+    let data = crate::io::read_bounded(path, limits.bytes, &role).map_err(|e| match e {
+        crate::io::ReadError::TooLarge(_) => {
+            fail(e.to_string()).hint("save a smaller image, e.g. at 300 dpi")
+        }
+        e => fail(e.to_string()),
+    })?;
     let format = ImageReader::new(Cursor::new(&data))
         .with_guessed_format()
         .ok()

@@ -73,7 +73,7 @@ pub(crate) fn at_span(
 
 /// Reads and validates a note file.
 pub fn load_note(path: &Path) -> crate::diag::Result<Note> {
-    let text = bundled::read_text(path, None)?;
+    let text = bundled::read_text_as(path, None, "the note")?;
     note::parse_note(path, &text)
 }
 

@@ -6,84 +6,14 @@
 //! leave the card or reach into the text area; [`element_items`] runs in
 //! `place`.
 
+use super::run::set_line;
 use crate::diag::{Diagnostic, Place, Result};
 use crate::input::design::{
-    border_frames, fill_template, overlaps, Case, Design, ElementKind, HAlign, TextElement,
+    border_frames, overlaps, Case, Design, ElementKind, HAlign, TextElement,
 };
-use crate::input::note::words;
 use crate::input::Note;
-use crate::scene::{Item, Panel, Picture, PlacedGlyph, Role, Stroke, TextRun};
-use crate::text::shape::MissingGlyph;
+use crate::scene::{Item, Panel, Picture, Role, Stroke, TextRun};
 use crate::text::{FontSet, Shaper};
-
-/// A line of text shaped and positioned from its own origin.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SetText {
-    /// The text, as it extracts.
-    pub text: String,
-    /// Glyphs, `x` from the line's left end.
-    pub glyphs: Vec<PlacedGlyph>,
-    /// Width from the left end to the end of the last advance, in points.
-    pub width: f32,
-}
-
-/// Shapes one line of text (words split at white space, joined by single
-/// spaces) in face `font` at `size` points, with `tracking` ems of extra
-/// space after every glyph that advances, except the last.
-pub fn set_text(
-    shaper: &mut Shaper,
-    fonts: &FontSet,
-    font: usize,
-    text: &str,
-    size: f32,
-    tracking: f32,
-) -> std::result::Result<SetText, MissingGlyph> {
-    let scale = fonts.fonts[font].scale(size);
-    let space = shaper.spacing(font).space;
-    let extra = tracking * size;
-    let mut out = SetText {
-        text: String::new(),
-        glyphs: Vec::new(),
-        width: 0.0,
-    };
-    let mut pen = 0.0f32;
-    for (i, (offset, word)) in words(text).enumerate() {
-        if i > 0 {
-            out.glyphs.push(PlacedGlyph {
-                id: space.0,
-                x: pen,
-                dy: 0.0,
-                cluster: out.text.len() as u32,
-            });
-            out.text.push(' ');
-            pen += space.1 as f32 * scale + extra;
-        }
-        let shaped = shaper.word(font, word, false).map_err(|m| MissingGlyph {
-            offset: offset + m.offset,
-            ..m
-        })?;
-        let base = out.text.len() as u32;
-        out.text.push_str(word);
-        for g in &shaped.glyphs {
-            out.glyphs.push(PlacedGlyph {
-                id: g.id,
-                x: pen + g.x_offset as f32 * scale,
-                dy: -(g.y_offset as f32) * scale,
-                cluster: base + g.cluster,
-            });
-            pen += g.advance as f32 * scale;
-            if g.advance != 0 {
-                pen += extra;
-            }
-        }
-    }
-    // No tracking after the last letter: a centred line stays centred.
-    if out.glyphs.is_empty() {
-        return Ok(out);
-    }
-    out.width = (pen - extra).max(0.0);
-    Ok(out)
-}
 
 /// The initials of a name: the first letter of each word, capitals, at most
 /// three (first, second and last word). "Alex Morgan" gives "AM",
@@ -120,13 +50,17 @@ pub fn set_lettering(
         let ElementKind::Text(t) = &e.kind else {
             continue;
         };
-        let text = fill_template(&t.template, |name| match name {
-            "initials" => Some(initials(signer)),
-            "signer" => Some(signer.to_string()),
-            "contact" => Some(contact.to_string()),
-            _ => None,
-        })
-        .map_err(|why| Diagnostic::at(e.place.clone(), format!("text: {why}")))?;
+        // The design's parser admits only known placeholders; an empty
+        // `{contact}` leaves the line out.
+        let text = t
+            .template
+            .fill(|f| match f.name.as_str() {
+                "initials" => initials(signer),
+                "signer" => signer.to_string(),
+                "contact" => contact.to_string(),
+                _ => String::new(),
+            })
+            .text;
         let text = match t.case {
             Case::Keep => text,
             Case::Upper => text.to_uppercase(),
@@ -149,7 +83,7 @@ fn run_for(
     place: &Place,
 ) -> Result<TextRun> {
     let font = fonts.index(t.style);
-    let set = set_text(shaper, fonts, font, text, t.size, t.tracking).map_err(|m| {
+    let set = set_line(shaper, fonts, font, text, t.size, t.tracking).map_err(|m| {
         Diagnostic::at(
             place.clone(),
             format!(
@@ -168,15 +102,11 @@ fn run_for(
         HAlign::Right => t.at[0] - set.width,
     };
     Ok(TextRun {
-        font,
-        size: t.size,
         x,
         y: t.at[1],
-        width: set.width,
-        text: set.text,
-        glyphs: set.glyphs,
         color: t.color,
         role: Role::Decoration,
+        ..set
     })
 }
 

@@ -88,36 +88,59 @@ pub fn fit(
     fonts: &FontSet,
     note_path: &Path,
 ) -> Result<Fitted> {
-    let steps = ((design.size_max - design.size_min) / SIZE_STEP).round() as usize;
+    largest_fitting(
+        design.size_min..=design.size_max,
+        SIZE_STEP,
+        |size| attempt(content, design, fonts, size),
+        Attempt::fits,
+    )
+    .map(|a| a.fitted)
+    .map_err(|smallest| refusal(&smallest, content, design, note_path).into())
+}
+
+/// The one size search, for cards, envelope addresses, calibration text and
+/// anything else set at "the largest size that fits": tries `set` at sizes
+/// from the top of `sizes` down to its bottom in steps of `step` (the
+/// bottom always included), the largest first, then a binary search, and
+/// returns the attempt at the largest size that `fits`, or the attempt at
+/// the smallest size when none does. `fits` must hold at every size below
+/// one where it holds (smaller text never needs more room).
+pub fn largest_fitting<A>(
+    sizes: std::ops::RangeInclusive<f32>,
+    step: f32,
+    mut set: impl FnMut(f32) -> A,
+    fits: impl Fn(&A) -> bool,
+) -> std::result::Result<A, A> {
+    let (min, max) = (*sizes.start(), *sizes.end());
+    let steps = ((max - min) / step).round().max(0.0) as usize;
     let size_at = |i: usize| {
         if i >= steps {
-            design.size_min
+            min
         } else {
-            design.size_max - i as f32 * SIZE_STEP
+            max - i as f32 * step
         }
     };
-    let try_size = |i: usize| attempt(content, design, fonts, size_at(i));
-    let first = try_size(0);
-    if first.fits() {
-        return Ok(first.fitted);
+    let first = set(size_at(0));
+    if fits(&first) {
+        return Ok(first);
     }
-    let smallest = try_size(steps);
-    if !smallest.fits() {
-        return Err(refusal(&smallest, content, design, note_path).into());
+    let smallest = set(size_at(steps));
+    if !fits(&smallest) {
+        return Err(smallest);
     }
     // Invariant: `lo` does not fit, `hi` fits.
     let (mut lo, mut hi, mut best) = (0, steps, smallest);
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
-        let a = try_size(mid);
-        if a.fits() {
+        let a = set(size_at(mid));
+        if fits(&a) {
             hi = mid;
             best = a;
         } else {
             lo = mid;
         }
     }
-    Ok(best.fitted)
+    Ok(best)
 }
 
 fn refusal(a: &Attempt, content: &Content, design: &Design, note_path: &Path) -> Diagnostic {
@@ -417,4 +440,37 @@ fn parts(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest_fitting;
+
+    #[test]
+    fn the_size_search_finds_the_largest_step_that_fits() {
+        // Fits up to 10.3 exactly, on a 0.1 grid from 12 down to 8.
+        let mut tried = Vec::new();
+        let best = largest_fitting(
+            8.0..=12.0,
+            0.1,
+            |s| {
+                tried.push(s);
+                s
+            },
+            |&s| s <= 10.3 + 1e-4,
+        );
+        assert!((best.unwrap() - 10.3).abs() < 1e-4);
+        assert_eq!(tried[0], 12.0, "the largest size is tried first");
+        assert!(tried.len() < 10, "a binary search, not a scan: {tried:?}");
+        // Nothing fits: the smallest attempt comes back for the refusal.
+        assert_eq!(largest_fitting(8.0..=12.0, 0.1, |s| s, |_| false), Err(8.0));
+        // Everything fits: the largest, at once.
+        assert_eq!(largest_fitting(9.0..=11.5, 0.25, |s| s, |_| true), Ok(11.5));
+        // The bottom of the range is a step even when the range is not a
+        // whole number of steps.
+        assert_eq!(
+            largest_fitting(9.0..=9.3, 0.25, |s| s, |&s| s < 9.1),
+            Ok(9.0)
+        );
+    }
 }

@@ -2,7 +2,8 @@
 //! that fits above the signature area, and the card's page in the Scene.
 //!
 //! `prepare` shapes the note once; `fit` tries sizes; `place` turns the
-//! chosen layout into Scene items.
+//! chosen layout into Scene items. [`lay_out`] is that chain, the one
+//! every product uses (render, preview, batch, contact sheets).
 
 pub mod decor;
 pub mod fit;
@@ -10,11 +11,11 @@ pub mod linebreak;
 pub mod place;
 pub mod run;
 
-use crate::diag::{Diagnostic, Place, Result};
+use crate::diag::{Diagnostic, Error, Place, Result};
 use crate::input::design::Style;
 use crate::input::note::{words, Field};
 use crate::input::{Design, Note};
-use crate::scene::Scene;
+use crate::scene::{Page, Scene};
 use crate::text::shape::Spacing;
 use crate::text::{FontSet, ShapedWord, Shaper};
 use std::sync::Arc;
@@ -138,7 +139,7 @@ pub fn prepare(
                 shaper
                     .word(font, text, block.hyphenate)
                     .map(|shaped| Word { shaped, font })
-                    .map_err(|missing| {
+                    .map_err(|missing| -> Error {
                         Diagnostic::at(
                             Place {
                                 line: Some(block.field.line_of(offset + missing.offset)),
@@ -154,9 +155,10 @@ pub fn prepare(
                             ),
                         )
                         .hint("replace the character, or choose a design whose font has it")
+                        .into()
                     })
             })
-            .collect::<std::result::Result<Vec<Word>, Diagnostic>>()?;
+            .collect::<Result<Vec<Word>>>()?;
         match block.key {
             "greeting" => content.greeting = shaped,
             "body" => content.body.push(shaped),
@@ -165,6 +167,25 @@ pub fn prepare(
         }
     }
     Ok(content)
+}
+
+/// The stage chain, written once and used by render, preview and batch:
+/// shape the note (`prepare`), choose the largest size that fits (`fit`),
+/// and set the chosen layout as the card's page (`place`).
+///
+/// The shaper is the caller's, so a batch can lend every card one cache of
+/// words shaped beforehand ([`Shaper::with_shared`]); a single card passes
+/// a fresh [`Shaper::new`].
+pub fn lay_out(
+    note: &Note,
+    design: &Design,
+    fonts: &FontSet,
+    shaper: &mut Shaper,
+) -> Result<(Page, Fitted)> {
+    let content = prepare(note, design, fonts, shaper)?;
+    let fitted = fit(&content, design, fonts, &note.path)?;
+    let page = place(&fitted, &content, design, fonts);
+    Ok((page, fitted))
 }
 
 /// A card laid out: the Scene (one page) and the layout decisions.
@@ -176,27 +197,29 @@ pub struct Card {
     pub fitted: Fitted,
 }
 
-/// Lays out one card: shape, fit, place.
+/// Lays out one card in its design's faces ([`lay_out`]) as a Scene.
 pub fn layout_card(note: &Note, design: &Design) -> Result<Card> {
     let fonts = FontSet::load(&design.font, &design.source.display_path())?;
-    let mut shaper = Shaper::new(&fonts.fonts);
-    let content = prepare(note, design, &fonts, &mut shaper)?;
-    let fitted = fit(&content, design, &fonts, &note.path)?;
-    let page = place(&fitted, &content, design, &fonts);
-    let title = match &note.greeting {
+    let (page, fitted) = lay_out(note, design, &fonts, &mut Shaper::new(&fonts.fonts))?;
+    Ok(Card {
+        scene: Scene {
+            fonts: fonts.fonts.clone(),
+            pages: vec![page],
+            title: card_title(note),
+        },
+        fitted,
+    })
+}
+
+/// The document title of one card: "Dear Ann — Alex Morgan", or "A note
+/// from Alex Morgan" without a greeting.
+pub fn card_title(note: &Note) -> String {
+    match &note.greeting {
         Some(g) => format!(
             "{} — {}",
             g.text.trim().trim_end_matches(','),
             note.signer.text.trim()
         ),
         None => format!("A note from {}", note.signer.text.trim()),
-    };
-    Ok(Card {
-        scene: Scene {
-            fonts: fonts.fonts.clone(),
-            pages: vec![page],
-            title,
-        },
-        fitted,
-    })
+    }
 }

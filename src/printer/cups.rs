@@ -7,6 +7,7 @@
 //! orientation. `lp` runs with an argument list, never through a shell.
 
 use crate::diag::{Diagnostic, Result};
+use crate::paper;
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::Path;
@@ -39,48 +40,6 @@ impl Default for PrintOptions {
             tray: None,
         }
     }
-}
-
-/// Standard media names and their sizes in points, portrait.
-const MEDIA: &[(&str, f32, f32)] = &[
-    ("Letter", 612.0, 792.0),
-    ("Legal", 612.0, 1008.0),
-    ("A4", 595.276, 841.89),
-    ("A5", 419.528, 595.276),
-    ("A6", 297.638, 419.528),
-];
-
-/// The CUPS media for a page `width` x `height` points: a standard name when
-/// the page is that size (within 1pt, either way round), else a custom size
-/// in the page's orientation, in inches (`Custom.5.5x4.25in`) when both sides
-/// are whole hundredths of an inch, else millimetres (`Custom.105x148mm`) when
-/// whole tenths of a millimetre, else points (`Custom.400x300`).
-pub fn media_name(width: f32, height: f32) -> String {
-    let (short, long) = (width.min(height), width.max(height));
-    for &(name, w, h) in MEDIA {
-        if (short - w).abs() <= 1.0 && (long - h).abs() <= 1.0 {
-            return name.to_string();
-        }
-    }
-    let whole = |v: f32, per: f32, steps: f32| {
-        let n = v / per * steps;
-        ((n - n.round()).abs() * per / steps < 0.05).then(|| trim(n.round() / steps))
-    };
-    let inch = |v| whole(v, 72.0, 100.0);
-    let mm = |v| whole(v, 72.0 / 25.4, 10.0);
-    match (inch(width), inch(height), mm(width), mm(height)) {
-        (Some(w), Some(h), _, _) => format!("Custom.{w}x{h}in"),
-        (_, _, Some(w), Some(h)) => format!("Custom.{w}x{h}mm"),
-        _ => format!(
-            "Custom.{}x{}",
-            trim((width * 100.0).round() / 100.0),
-            trim((height * 100.0).round() / 100.0)
-        ),
-    }
-}
-
-fn trim(v: f32) -> String {
-    format!("{v}")
 }
 
 /// The size of a PDF's first page in points, `[width, height]`, as it prints
@@ -209,15 +168,16 @@ fn parse_box(v: &[u8]) -> Option<[f32; 4]> {
     skip_ws(rest).starts_with(b"]").then_some(out)
 }
 
-/// Reads the first page's size of a PDF file, in points, as it prints.
+/// How much of the start and of the end of a PDF [`read_page_size`] reads:
+/// Stationer writes the first page near the start, the page tree and the
+/// catalog at the end.
+pub const PAGE_SIZE_WINDOW: u64 = 8 * 1024 * 1024;
+
+/// Reads the first page's size of a PDF file, in points, as it prints. Reads
+/// at most [`PAGE_SIZE_WINDOW`] bytes from each end of the file.
 pub fn read_page_size(pdf: &Path) -> Result<[f32; 2]> {
-    let bytes = std::fs::read(pdf).map_err(|e| {
-        Diagnostic::new(format!(
-            "cannot read {}: {}",
-            pdf.display(),
-            crate::text::fonts::io_reason(&e)
-        ))
-    })?;
+    let bytes = crate::io::read_ends(pdf, PAGE_SIZE_WINDOW, PAGE_SIZE_WINDOW, "the PDF")
+        .map_err(|e| Diagnostic::new(format!("cannot read {}: {e}", pdf.display())))?;
     if !bytes.starts_with(b"%PDF-") {
         return Err(Diagnostic::new(format!("{} is not a PDF", pdf.display()))
             .hint("stationer print takes PDFs made by stationer render, batch or calibrate")
@@ -310,7 +270,7 @@ fn lp_args(pdf: &Path, [w, h]: [f32; 2], options: &PrintOptions) -> Vec<OsString
     args.extend(["-n".into(), options.copies.to_string().into()]);
     args.extend([
         "-o".into(),
-        format!("media={}", media_name(w, h)).into(),
+        format!("media={}", paper::cups_media(w, h)).into(),
         "-o".into(),
         "print-scaling=none".into(),
     ]);
@@ -489,15 +449,15 @@ mod tests {
 
     #[test]
     fn media_names() {
-        assert_eq!(media_name(396.0, 306.0), "Custom.5.5x4.25in");
-        assert_eq!(media_name(612.0, 792.0), "Letter");
-        assert_eq!(media_name(792.0, 612.0), "Letter");
-        assert_eq!(media_name(595.2756, 841.8898), "A4");
-        assert_eq!(media_name(297.6378, 419.5276), "A6");
-        assert_eq!(media_name(324.0, 450.0), "Custom.4.5x6.25in");
+        assert_eq!(paper::cups_media(396.0, 306.0), "Custom.5.5x4.25in");
+        assert_eq!(paper::cups_media(612.0, 792.0), "Letter");
+        assert_eq!(paper::cups_media(792.0, 612.0), "Letter");
+        assert_eq!(paper::cups_media(595.2756, 841.8898), "A4");
+        assert_eq!(paper::cups_media(297.6378, 419.5276), "A6");
+        assert_eq!(paper::cups_media(324.0, 450.0), "Custom.4.5x6.25in");
         let (w, h) = (100.0 * 72.0 / 25.4, 148.0 * 72.0 / 25.4);
-        assert_eq!(media_name(w, h), "Custom.100x148mm");
-        assert_eq!(media_name(400.3, 300.7), "Custom.400.3x300.7");
+        assert_eq!(paper::cups_media(w, h), "Custom.100x148mm");
+        assert_eq!(paper::cups_media(400.3, 300.7), "Custom.400.3x300.7");
     }
 
     #[test]

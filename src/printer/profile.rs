@@ -25,9 +25,9 @@
 
 use crate::diag::{Diagnostic, Error, Result};
 use crate::export::pdf::{Correction, PdfOptions};
-use crate::input::bundled::read_text;
+use crate::input::bundled::read_text_as;
 use crate::input::{at_span, toml_error};
-use crate::io::write_atomic;
+use crate::io::{Commit, Plan};
 use crate::scene::{Item, Rect, Role, Scene};
 use crate::units::Pt;
 use serde::Deserialize;
@@ -348,7 +348,7 @@ impl ProfileFile {
                 profiles: Vec::new(),
             });
         }
-        let text = read_text(&path, None)?;
+        let text = read_text_as(&path, None, "the profiles file")?;
         let profiles = parse_profiles(&path, &text)?;
         Ok(ProfileFile {
             path,
@@ -441,7 +441,40 @@ impl ProfileFile {
                 }
             }
         }
-        write_atomic(&self.path, self.to_toml().as_bytes())
+        let mut plan = Plan::new();
+        plan.update("the profiles file", &self.path);
+        let mut commit = Commit::new(plan)?;
+        commit.stage("the profiles file", &self.path, self.to_toml().as_bytes())?;
+        commit.finish()
+    }
+
+    /// Reads a profiles file to change it: takes an exclusive lock (on
+    /// `.profiles.toml.lock` beside it) that is held until the returned
+    /// lock is dropped, after [`ProfileFile::save`], so that concurrent
+    /// changes all land. A profiles file that is a symbolic link is
+    /// changed where the link points.
+    pub fn load_locked(path: Option<&Path>) -> Result<(ProfileFile, crate::io::FileLock)> {
+        let mut path = match path {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = default_path()?;
+                if let Some(dir) = p.parent() {
+                    crate::io::create_dir(dir)?;
+                }
+                p
+            }
+        };
+        for _ in 0..16 {
+            let Ok(target) = std::fs::read_link(&path) else {
+                break;
+            };
+            path = match path.parent() {
+                Some(dir) => dir.join(target),
+                None => target,
+            };
+        }
+        let lock = crate::io::lock_beside(&path)?;
+        Ok((ProfileFile::load(Some(&path))?, lock))
     }
 }
 

@@ -102,29 +102,8 @@ impl Font {
     /// Reads a font file of the user's.
     pub fn from_file(path: &Path, named_in: &Path) -> Result<Font> {
         let place = || Place::file(named_in);
-        let meta = std::fs::metadata(path).map_err(|e| {
-            Diagnostic::at(
-                place(),
-                format!("cannot read font {}: {}", path.display(), io_reason(&e)),
-            )
-        })?;
-        if meta.len() > MAX_FONT_BYTES {
-            return Err(Diagnostic::at(
-                place(),
-                format!(
-                    "font {} is {} MB; the limit is {} MB",
-                    path.display(),
-                    meta.len() / 1_000_000,
-                    MAX_FONT_BYTES / 1_000_000
-                ),
-            )
-            .into());
-        }
-        let data = std::fs::read(path).map_err(|e| {
-            Diagnostic::at(
-                place(),
-                format!("cannot read font {}: {}", path.display(), io_reason(&e)),
-            )
+        let data = crate::io::read_bounded(path, MAX_FONT_BYTES, "the font").map_err(|e| {
+            Diagnostic::at(place(), format!("cannot read font {}: {e}", path.display()))
         })?;
         let origin = format!("font {}", crate::diag::path(path));
         let font =

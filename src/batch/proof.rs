@@ -1,0 +1,167 @@
+//! Contact sheets: every row of a batch laid out as a labelled thumbnail in
+//! a grid, cards that do not fit (or rows that do not merge) marked with
+//! their problem, not skipped — one Scene page, for any exporter.
+
+use super::merge::{Recipients, Template};
+use super::{impose::place_card, lay_out_round, shape_words, Job};
+use crate::diag::{Diagnostic, Error, Result};
+use crate::input::design::{Rgb, Style};
+use crate::input::{Design, Note};
+use crate::layout::run::Setter;
+use crate::parallel;
+use crate::scene::{Item, Page, Scene, Stroke};
+use crate::text::FontSet;
+use std::sync::Arc;
+
+/// The colour of a thumbnail's frame.
+pub const FRAME: Rgb = Rgb([0.6, 0.6, 0.6]);
+/// The colour of the frame, cross and label of a card that could not be made.
+pub const FAIL: Rgb = Rgb([0.8, 0.1, 0.1]);
+
+/// One card of a contact sheet: its row, a label, and the card's page or
+/// why there is none.
+#[derive(Debug)]
+pub struct Proof {
+    /// The recipient's row number.
+    pub row: usize,
+    /// The recipient's name (the `name` column, else the first column).
+    pub name: String,
+    /// The card, or the problems with the row (merging or fitting).
+    pub card: Result<Page>,
+}
+
+/// Every row of a batch laid out for a contact sheet: cards that do not fit
+/// (or rows that do not merge) are kept, with their problems, not skipped.
+/// Returns the design's faces (the sheet's labels are set in them) and one
+/// proof per row, in row order.
+pub fn proofs(
+    note: &Note,
+    design: &Design,
+    recipients: &Recipients,
+    threads: usize,
+) -> Result<(FontSet, Vec<Proof>)> {
+    let template = Template::new(note, recipients)?;
+    let name_col = recipients.column("name").unwrap_or(0);
+    let fonts = FontSet::load(&design.font, &design.source.display_path())?;
+    let threads = parallel::threads(threads);
+    let mut jobs = Vec::new();
+    let mut merged = Vec::new();
+    for row in &recipients.rows {
+        match template.merge(recipients, row) {
+            Ok(n) => {
+                merged.push(Ok(jobs.len()));
+                jobs.push(Job {
+                    row: row.number,
+                    copy: 1,
+                    note: Arc::new(n),
+                    split_name: None,
+                });
+            }
+            Err(e) => merged.push(Err(e)),
+        }
+    }
+    let cache = shape_words(&jobs, design, &fonts, threads);
+    let mut laid: Vec<Option<Result<Page>>> = lay_out_round(&jobs, design, &fonts, &cache, threads)
+        .into_iter()
+        .map(|r| Some(r.map(|(page, _)| page)))
+        .collect();
+    let proofs = recipients
+        .rows
+        .iter()
+        .zip(merged)
+        .map(|(row, m)| Proof {
+            row: row.number,
+            name: row.values.get(name_col).cloned().unwrap_or_default(),
+            card: m.and_then(|i| {
+                laid[i]
+                    .take()
+                    .unwrap_or_else(|| Err(Diagnostic::new("not laid out").into()))
+            }),
+        })
+        .collect();
+    Ok((fonts, proofs))
+}
+
+/// The contact sheet of a batch's proofs: one page holding every card in a
+/// near-square grid (row by row), each framed and labelled with its row and
+/// name; a card that could not be made is crossed out in red and labelled
+/// with the gist of its problem. Labels are set in the design's regular face
+/// by the one [`Setter`].
+pub fn contact_sheet(design: &Design, fonts: &FontSet, proofs: &[Proof]) -> Scene {
+    let (cw, ch) = (
+        design.width.0 + 2.0 * design.bleed.0,
+        design.height.0 + 2.0 * design.bleed.0,
+    );
+    let n = proofs.len().max(1);
+    let cols = (n as f32).sqrt().ceil().max(1.0) as usize;
+    let rows = n.div_ceil(cols);
+    let gap = cw * 0.08;
+    let label_size = (ch * 0.075).max(8.0);
+    let cell = (cw + gap, ch + label_size * 2.2 + gap);
+    let mut page = Page::blank(cols as f32 * cell.0 + gap, rows as f32 * cell.1 + gap);
+    let mut setter = Setter::new(fonts);
+    for (i, proof) in proofs.iter().enumerate() {
+        let x = gap + (i % cols) as f32 * cell.0;
+        let y = gap + (i / cols) as f32 * cell.1;
+        let ok = proof.card.is_ok();
+        if let Ok(card) = &proof.card {
+            place_card(&mut page, card, [x, y]);
+        }
+        let color = if ok { FRAME } else { FAIL };
+        let width = if ok { 1.0 } else { 4.0 };
+        let (x1, y1) = (x + cw, y + ch);
+        let mut line = |from, to| {
+            page.items.push(Item::Stroke(Stroke {
+                from,
+                to,
+                width,
+                color,
+            }));
+        };
+        line([x, y], [x1, y]);
+        line([x1, y], [x1, y1]);
+        line([x1, y1], [x, y1]);
+        line([x, y1], [x, y]);
+        if !ok {
+            line([x, y], [x1, y1]);
+            line([x1, y], [x, y1]);
+        }
+        let label = match &proof.card {
+            Ok(_) => format!("{}  {}", proof.row, proof.name),
+            Err(why) => format!("{}  {} — {}", proof.row, proof.name, gist(why)),
+        };
+        let mut run = setter.run(Style::Regular, label_size, x, y1 + label_size * 1.4, &label);
+        if !ok {
+            run.color = FAIL;
+        }
+        page.items.push(Item::Text(run));
+    }
+    Scene {
+        fonts: fonts.fonts.clone(),
+        pages: vec![page],
+        title: "contact sheet".into(),
+    }
+}
+
+/// The gist of a problem, for a label under a thumbnail.
+fn gist(why: &Error) -> &str {
+    let first = why.0.first().map_or("", |d| d.message.as_str());
+    if first.contains("does not fit") {
+        "does not fit"
+    } else {
+        first.split(':').next().unwrap_or(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gist_names_a_card_that_does_not_fit() {
+        let e: Error = Diagnostic::new("row 3: the note does not fit: cut 20 words").into();
+        assert_eq!(gist(&e), "does not fit");
+        let e: Error = Diagnostic::new("row 2, column \"title\": empty, but…").into();
+        assert_eq!(gist(&e), "row 2, column \"title\"");
+    }
+}

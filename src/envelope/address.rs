@@ -1,0 +1,306 @@
+//! Postal addresses: the fields, the return address file, and the city line
+//! (a template of the one parser, [`crate::template`]).
+
+use crate::diag::{Diagnostic, Place, Result};
+use crate::input::toml_error;
+use crate::template::{self, Part, Template};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The default city line: `{city}, {region} {postcode}` (US style).
+pub const DEFAULT_CITY_LINE: &str = "{city}, {region} {postcode}";
+
+/// The placeholders a city line may use.
+pub const CITY_FIELDS: &[&str] = &["city", "region", "postcode"];
+
+/// The address fields: CSV column (by default the field's own name) and
+/// whether every row needs a value.
+pub const FIELDS: &[(&str, bool)] = &[
+    ("name", true),
+    ("company", false),
+    ("address1", true),
+    ("address2", false),
+    ("city", true),
+    ("region", false),
+    ("postcode", false),
+    ("country", false),
+];
+
+/// A postal address: the fields of [`FIELDS`], each possibly empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// The person.
+    #[serde(default)]
+    pub name: String,
+    /// The organisation, if any.
+    #[serde(default)]
+    pub company: String,
+    /// Street and number.
+    #[serde(default)]
+    pub address1: String,
+    /// Suite, floor, building.
+    #[serde(default)]
+    pub address2: String,
+    /// City or town.
+    #[serde(default)]
+    pub city: String,
+    /// State, province or county.
+    #[serde(default)]
+    pub region: String,
+    /// ZIP or postal code.
+    #[serde(default)]
+    pub postcode: String,
+    /// Country; left off an envelope going to the return address's country.
+    #[serde(default)]
+    pub country: String,
+}
+
+impl Address {
+    /// The field called `name` (one of [`FIELDS`]).
+    pub fn field(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "name" => &self.name,
+            "company" => &self.company,
+            "address1" => &self.address1,
+            "address2" => &self.address2,
+            "city" => &self.city,
+            "region" => &self.region,
+            "postcode" => &self.postcode,
+            "country" => &self.country,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "name" => &mut self.name,
+            "company" => &mut self.company,
+            "address1" => &mut self.address1,
+            "address2" => &mut self.address2,
+            "city" => &mut self.city,
+            "region" => &mut self.region,
+            "postcode" => &mut self.postcode,
+            "country" => &mut self.country,
+            _ => return None,
+        })
+    }
+
+    /// The lines of the address block: name, company, street lines, the
+    /// city line, and the country in capitals unless it is `home` (compared
+    /// without case). Empty lines are left out.
+    pub fn lines(&self, city_line: &CityLine, home: &str) -> Vec<String> {
+        let mut lines: Vec<String> = [&self.name, &self.company, &self.address1, &self.address2]
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .collect();
+        lines.push(city_line.fill(self));
+        let country = self.country.trim();
+        if !country.is_empty() && !country.eq_ignore_ascii_case(home.trim()) {
+            lines.push(country.to_uppercase());
+        }
+        lines.retain(|l| !l.is_empty());
+        lines
+    }
+}
+
+/// A city line: a template of `{city}`, `{region}` and `{postcode}` in the
+/// one template syntax (`{{` and `}}` for literal braces, `{name|default}`).
+/// Every part is optional: an empty one goes with the space before it, and a
+/// comma it leaves dangling goes too (`"Dublin, D02 XY45"` for an empty
+/// region, `"Portland"` for an empty region and postcode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CityLine {
+    template: Template,
+}
+
+impl CityLine {
+    /// Parses a city line. A broken template, or a placeholder other than
+    /// [`CITY_FIELDS`], is an error about the option `city_line`.
+    pub fn parse(source: &str) -> Result<CityLine> {
+        let mut template = template::parse(source).map_err(|e| {
+            Diagnostic::for_option(
+                "city_line",
+                format!(
+                    "{} (character {} of {})",
+                    e.message,
+                    source[..e.offset].chars().count() + 1,
+                    crate::diag::quote(source)
+                ),
+            )
+            .hint(e.hint)
+        })?;
+        let unknown: Vec<Diagnostic> = template
+            .fields()
+            .filter(|f| !CITY_FIELDS.contains(&f.name.as_str()))
+            .map(|f| {
+                Diagnostic::for_option(
+                    "city_line",
+                    format!(
+                        "unknown placeholder {{{}}}; use {}",
+                        f.name,
+                        allowed_placeholders()
+                    ),
+                )
+            })
+            .collect();
+        if !unknown.is_empty() {
+            return Err(crate::diag::Error(unknown));
+        }
+        for part in &mut template.parts {
+            if let Part::Field(f) = part {
+                f.optional = true;
+            }
+        }
+        Ok(CityLine { template })
+    }
+
+    /// The city line of an address.
+    pub fn fill(&self, address: &Address) -> String {
+        let mut left_out = false;
+        let filled = self.template.fill(|f| {
+            let v = address.field(&f.name).unwrap_or("").trim();
+            left_out |= v.is_empty() && f.default.is_none();
+            v.to_string()
+        });
+        if left_out {
+            close_up(&filled.text)
+        } else {
+            filled.text
+        }
+    }
+}
+
+impl Default for CityLine {
+    fn default() -> CityLine {
+        CityLine::parse(DEFAULT_CITY_LINE).expect("the default city line parses")
+    }
+}
+
+/// `{city}, {region} and {postcode}`.
+fn allowed_placeholders() -> String {
+    let names: Vec<String> = CITY_FIELDS.iter().map(|n| format!("{{{n}}}")).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
+/// A line with a part left out: the template's rule has taken the spaces
+/// before the part; this takes a comma left before nothing, doubled, or at
+/// either end.
+fn close_up(line: &str) -> String {
+    let mut out = line.to_string();
+    loop {
+        let before = out.len();
+        out = out.replace(" ,", ",").replace(",,", ",");
+        out = out
+            .trim_matches(|c: char| c == ',' || c.is_whitespace())
+            .to_string();
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+/// Reads a return address from a TOML file with the keys of [`Address`].
+pub fn read_return_address(path: &Path) -> Result<Address> {
+    let text = crate::input::bundled::read_text_as(path, None, "the return address")?;
+    let a: Address = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+    if a.name.trim().is_empty() && a.address1.trim().is_empty() {
+        return Err(Diagnostic::at(
+            Place::file(path),
+            "the return address has neither a name nor an address1",
+        )
+        .into());
+    }
+    Ok(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn portland() -> Address {
+        Address {
+            name: "Ana Rivera".into(),
+            address1: "12 Elm St".into(),
+            city: "Portland".into(),
+            region: "OR".into(),
+            postcode: "97205".into(),
+            country: "USA".into(),
+            ..Address::default()
+        }
+    }
+
+    #[test]
+    fn city_lines_close_up_empty_parts() {
+        let us = CityLine::default();
+        let mut a = portland();
+        assert_eq!(
+            a.lines(&us, "usa"),
+            ["Ana Rivera", "12 Elm St", "Portland, OR 97205"]
+        );
+        a.region.clear();
+        assert_eq!(a.lines(&us, "")[2], "Portland, 97205");
+        assert_eq!(a.lines(&us, "")[3], "USA");
+        a.postcode.clear();
+        assert_eq!(a.lines(&us, "")[2], "Portland");
+        a.city.clear();
+        a.region = "OR".into();
+        assert_eq!(us.fill(&a), "OR");
+        a.postcode = "10115".into();
+        a.city = "Berlin".into();
+        let eu = CityLine::parse("{postcode} {city}").unwrap();
+        assert_eq!(a.lines(&eu, "")[2], "10115 Berlin");
+        a.postcode.clear();
+        assert_eq!(eu.fill(&a), "Berlin");
+    }
+
+    #[test]
+    fn commas_left_by_empty_parts_go() {
+        let t = CityLine::parse("{city}, {region}, {postcode}").unwrap();
+        let mut a = portland();
+        assert_eq!(t.fill(&a), "Portland, OR, 97205");
+        a.region.clear();
+        assert_eq!(t.fill(&a), "Portland, 97205");
+        a.city.clear();
+        assert_eq!(t.fill(&a), "97205");
+        // Nothing left out: the template's text stays as written.
+        let lit = CityLine::parse("{city},, {postcode},").unwrap();
+        assert_eq!(lit.fill(&portland()), "Portland,, 97205,");
+    }
+
+    #[test]
+    fn escapes_and_defaults_follow_the_one_template_rule() {
+        let t = CityLine::parse("{postcode} {city} {{{region}}}").unwrap();
+        let mut a = portland();
+        assert_eq!(t.fill(&a), "97205 Portland {OR}");
+        a.region.clear();
+        assert_eq!(t.fill(&a), "97205 Portland {}");
+        let d = CityLine::parse("{city} {region|(no state)}").unwrap();
+        assert_eq!(d.fill(&a), "Portland (no state)");
+        let spaced = CityLine::parse("{ city }, { region? } {postcode}").unwrap();
+        assert_eq!(spaced.fill(&portland()), "Portland, OR 97205");
+    }
+
+    #[test]
+    fn unknown_and_broken_placeholders_are_refused() {
+        let e = CityLine::parse("{town}, {zip}").unwrap_err();
+        assert_eq!(e.0.len(), 2);
+        for d in &e.0 {
+            assert_eq!(d.option, Some("city_line"));
+            assert!(
+                d.message.contains("use {city}, {region} and {postcode}"),
+                "{}",
+                d.message
+            );
+        }
+        assert!(e.0[0].message.contains("{town}"));
+        let e = CityLine::parse("{city} {postcode").unwrap_err();
+        assert!(e.0[0].message.contains("never closed"), "{e}");
+        assert!(e.0[0].message.contains("character 8"), "{e}");
+        assert!(CityLine::parse("{city} }").is_err());
+        assert!(e.to_string().starts_with("error: --city-line: "), "{e}");
+    }
+}
