@@ -925,6 +925,10 @@ fn resolve_font(path: &Path, text: &str, b: &RawBody) -> Result<FontChoice> {
     Ok(FontChoice::Bundled(name.clone()))
 }
 
+/// The most elements (`[[rule]]`, `[[panel]]`, `[[text]]` and `[[image]]`
+/// tables together) a design may have.
+pub const MAX_ELEMENTS: usize = 1_000;
+
 /// The placeholders a text element may use.
 pub const TEXT_PLACEHOLDERS: &[&str] = &["initials", "signer", "contact"];
 
@@ -932,8 +936,27 @@ pub const TEXT_PLACEHOLDERS: &[&str] = &["initials", "signer", "contact"];
 /// images readable, and nothing over the text area unless marked
 /// `background`. In painting order: panels, images, the border, rules, text.
 fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<Element>> {
-    let err = |span: std::ops::Range<usize>, msg: String| at_span(path, text, span, msg);
-    let place = |span: std::ops::Range<usize>| Place::at_offset(path, text, span.start);
+    // Every element has a place: its line comes from one index of the
+    // source's line starts, not a scan from the top per element.
+    let lines = crate::diag::LineIndex::new(text);
+    let place = |span: std::ops::Range<usize>| {
+        Place::at_line_col(path, lines.line_col(text, span.start))
+    };
+    let err = |span: std::ops::Range<usize>, msg: String| Diagnostic::at(place(span), msg);
+    let count = raw.rule.as_ref().map_or(0, Vec::len)
+        + raw.panel.as_ref().map_or(0, Vec::len)
+        + raw.text.as_ref().map_or(0, Vec::len)
+        + raw.image.as_ref().map_or(0, Vec::len);
+    if count > MAX_ELEMENTS {
+        return Err(Diagnostic::at(
+            Place::file(path),
+            format!(
+                "the design has {count} elements ([[rule]], [[panel]], [[text]], [[image]]); the limit is {MAX_ELEMENTS}"
+            ),
+        )
+        .hint("a card has room for a few dozen; merge or remove elements")
+        .into());
+    }
     let (w, h, bleed) = (d.width.0, d.height.0, d.bleed.0);
     let color = |c: &Option<Spanned<String>>, key: &str, default: Rgb| -> Result<Rgb> {
         match c {
