@@ -172,12 +172,19 @@ pub fn check_size(page: &Page, dpi: u32) -> Result<(u32, u32)> {
     let pixels = w as u64 * h as u64;
     if pixels > MAX_PREVIEW_PIXELS {
         let fit = (dpi as f64 * (MAX_PREVIEW_PIXELS as f64 / pixels as f64).sqrt()).floor();
-        return Err(Diagnostic::new(format!(
+        let d = Diagnostic::new(format!(
             "a preview at {dpi} dpi would be {w} x {h} pixels; the limit is {} megapixels",
             MAX_PREVIEW_PIXELS / 1_000_000
-        ))
-        .hint(format!("use --dpi {} or less", fit.max(MIN_DPI as f64)))
-        .into());
+        ));
+        // Never a resolution below the smallest allowed.
+        let d = if fit >= MIN_DPI as f64 {
+            d.hint(format!("use --dpi {fit} or less"))
+        } else {
+            d.hint(format!(
+                "the page is too large to draw even at {MIN_DPI} dpi, the lowest"
+            ))
+        };
+        return Err(d.into());
     }
     Ok((w, h))
 }

@@ -939,9 +939,8 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
     // Every element has a place: its line comes from one index of the
     // source's line starts, not a scan from the top per element.
     let lines = crate::diag::LineIndex::new(text);
-    let place = |span: std::ops::Range<usize>| {
-        Place::at_line_col(path, lines.line_col(text, span.start))
-    };
+    let place =
+        |span: std::ops::Range<usize>| Place::at_line_col(path, lines.line_col(text, span.start));
     let err = |span: std::ops::Range<usize>, msg: String| Diagnostic::at(place(span), msg);
     let count = raw.rule.as_ref().map_or(0, Vec::len)
         + raw.panel.as_ref().map_or(0, Vec::len)
