@@ -469,3 +469,67 @@ fn every_bad_input_fails_cleanly_and_changes_nothing() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A 40-megapixel 16-bit PNG (2 MB on disk, 320 MB decoded) named by eight
+/// `[[image]]` entries: refused by the design's image budget before any is
+/// decoded, with exit 1, well under 600 MB, and no panic when the address
+/// space is limited to 1.5 GB.
+#[test]
+fn one_huge_image_in_eight_entries_is_refused_within_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = png_of_zeros(12_000, 3_333);
+    assert!(png.len() < 4_000_000, "{}", png.len());
+    std::fs::write(dir.path().join("big.png"), &png).unwrap();
+    std::fs::write(dir.path().join("n.toml"), NOTE).unwrap();
+    let mut design = std::fs::read_to_string(root().join("layouts/classic-a2.toml")).unwrap();
+    for i in 0..8 {
+        design.push_str(&format!(
+            "\n[[image]]\nfile = \"big.png\"\nat = [\"{}in\", \"0.05in\"]\nheight = \"0.1in\"\n",
+            0.1 + 0.4 * i as f32
+        ));
+    }
+    std::fs::write(dir.path().join("d.toml"), design).unwrap();
+    let before = snapshot(dir.path());
+    let time = Path::new("/usr/bin/time");
+    let measure = time.exists();
+    if !measure {
+        assert!(
+            std::env::var("STATIONER_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "/usr/bin/time is required (STATIONER_REQUIRE_TOOLS=1)"
+        );
+        eprintln!("SKIPPED: peak memory not measured: /usr/bin/time is not installed");
+    }
+    let script = format!(
+        "ulimit -v 1500000; exec {} \"$0\" render n.toml --layout ./d.toml -o out.pdf",
+        if measure {
+            "/usr/bin/time -f 'peak %M KB'"
+        } else {
+            ""
+        }
+    );
+    let start = std::time::Instant::now();
+    let o = std::process::Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_stationer")])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("d.toml:") && err.contains("megapixels"),
+        "{err}"
+    );
+    assert!(err.contains("limit for a design"), "{err}");
+    assert_eq!(before, snapshot(dir.path()), "files changed");
+    assert!(took.as_secs_f32() < 10.0, "{took:?}");
+    if measure {
+        let kb: u64 = err
+            .lines()
+            .find_map(|l| l.strip_prefix("peak ")?.strip_suffix(" KB")?.parse().ok())
+            .expect("peak memory line");
+        eprintln!("peak memory {kb} KB in {took:?}");
+        assert!(kb < 600 * 1024, "peak {kb} KB");
+    }
+}
