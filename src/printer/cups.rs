@@ -294,18 +294,51 @@ fn lp_args(pdf: &Path, [w, h]: [f32; 2], options: &PrintOptions) -> Vec<OsString
 pub fn shell_quote(args: &[OsString]) -> String {
     args.iter()
         .map(|a| {
-            let a = a.to_string_lossy();
-            let plain = !a.is_empty()
-                && a.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
-            if plain {
-                a.into_owned()
-            } else {
-                format!("'{}'", a.replace('\'', "'\\''"))
+            let bytes = a.as_encoded_bytes();
+            match std::str::from_utf8(bytes) {
+                Ok(a) if !a.chars().any(crate::diag::is_hidden_char) => {
+                    let plain = !a.is_empty()
+                        && a.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
+                    if plain {
+                        a.to_string()
+                    } else {
+                        format!("'{}'", a.replace('\'', "'\\''"))
+                    }
+                }
+                // Bytes that are not UTF-8, or characters a terminal would
+                // act on, are written as $'\xHH' escapes: the command shown
+                // is the command run, byte for byte.
+                _ => ansi_c_quote(bytes),
             }
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Bytes as a POSIX shell `$'...'` string.
+fn ansi_c_quote(bytes: &[u8]) -> String {
+    let mut out = String::from("$'");
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\'' => out.push_str("\\'"),
+                '\\' => out.push_str("\\\\"),
+                c if crate::diag::is_hidden_char(c) => {
+                    let mut buf = [0; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("\\x{b:02x}"));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push('\'');
+    out
 }
 
 /// Runs a CUPS client program; a missing program is a clear error.
@@ -446,6 +479,24 @@ pub fn submit(pdf: &Path, options: &PrintOptions) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn shell_quoting_is_lossless() {
+        use std::os::unix::ffi::OsStringExt;
+        let odd = OsString::from_vec(b"caf\xe9 \x1b[2J it's\\.pdf".to_vec());
+        let args = vec![OsString::from("lp"), OsString::from("a b"), odd.clone()];
+        let shown = shell_quote(&args);
+        assert_eq!(shown, "lp 'a b' $'caf\\xe9 \\x1b[2J it\\'s\\\\.pdf'");
+        assert!(!shown.contains('\u{1b}'));
+        // The shell turns it back into the same bytes.
+        let o = std::process::Command::new("bash")
+            .args(["-c", &format!("printf %s {}", shell_quote(&[odd.clone()]))])
+            .output();
+        if let Ok(o) = o {
+            assert_eq!(o.stdout, odd.into_vec());
+        }
+    }
 
     #[test]
     fn media_names() {
