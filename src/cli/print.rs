@@ -277,6 +277,13 @@ fn profile_set(a: SetArgs) -> Result<()> {
         .hint("use letters, digits, '-' and '_', e.g. office or home-inkjet")
         .into());
     }
+    // The checks `print` makes, before the profiles file is touched.
+    if let Some(p) = &a.printer {
+        crate::printer::cups::check_queue_name(p)?;
+    }
+    if let Some(t) = &a.tray {
+        crate::printer::cups::check_tray_name(t)?;
+    }
     let (mut file, _lock) = ProfileFile::load_locked(a.file.profiles.as_deref())?;
     let mut p = file
         .get(&a.name)

@@ -491,7 +491,10 @@ mod tests {
         assert!(!shown.contains('\u{1b}'));
         // The shell turns it back into the same bytes.
         let o = std::process::Command::new("bash")
-            .args(["-c", &format!("printf %s {}", shell_quote(std::slice::from_ref(&odd)))])
+            .args([
+                "-c",
+                &format!("printf %s {}", shell_quote(std::slice::from_ref(&odd))),
+            ])
             .output();
         if let Ok(o) = o {
             assert_eq!(o.stdout, odd.into_vec());

@@ -103,7 +103,10 @@ impl Font {
     pub fn from_file(path: &Path, named_in: &Path) -> Result<Font> {
         let place = || Place::file(named_in);
         let data = crate::io::read_bounded(path, MAX_FONT_BYTES, "the font").map_err(|e| {
-            Diagnostic::at(place(), format!("cannot read font {}: {e}", path.display()))
+            Diagnostic::at(
+                place(),
+                format!("cannot read font {}: {e}", crate::diag::path(path)),
+            )
         })?;
         let origin = format!("font {}", crate::diag::path(path));
         let font =
