@@ -138,3 +138,128 @@ pub fn font(data: &[u8]) {
     let _ = write_pdf(&scene);
     let _ = render_png(&scene, 0, &png_options());
 }
+
+/// A design with elements and images: the design's text and, after a line
+/// `%%`, bytes that the design can name as an image (`a.png` or `a.jpg`,
+/// in a throw-away folder beside it), through layout to both exporters.
+/// Designs naming font files are skipped.
+pub fn design(data: &[u8]) {
+    let (text, image) = match data.windows(4).position(|w| w == b"\n%%\n") {
+        Some(i) => (&data[..i], &data[i + 4..]),
+        None => (data, &[][..]),
+    };
+    let Ok(text) = std::str::from_utf8(text) else {
+        return;
+    };
+    let Ok(dir) = tempfile::tempdir() else {
+        return;
+    };
+    for name in ["a.png", "a.jpg"] {
+        if std::fs::write(dir.path().join(name), image).is_err() {
+            return;
+        }
+    }
+    let Ok(design) = parse_design(DesignSource::File(dir.path().join("d.toml")), text) else {
+        return;
+    };
+    if matches!(design.font, FontChoice::Files { .. }) {
+        return;
+    }
+    let note = "greeting = \"Dear Ann,\"\nbody = \"Thank you for the tour.\"\n\
+                signer = \"Alex Morgan\"\ncontact = \"alex@example.com\"\n";
+    let note = parse_note(Path::new("fuzz.toml"), note).expect("the fuzz note is valid");
+    if let Ok(card) = crate::layout_card(&note, &design) {
+        let _ = write_pdf(&card.scene);
+        let _ = render_png(&card.scene, 0, &png_options());
+    }
+}
+
+/// A printer profiles file: parsed; each profile validated, written back
+/// (and what is written must read back the same), and applied to a card.
+pub fn profiles(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let path = Path::new("profiles.toml");
+    let Ok(profiles) = crate::printer::profile::parse_profiles(path, text) else {
+        return;
+    };
+    let file = crate::printer::profile::ProfileFile {
+        path: path.into(),
+        exists: true,
+        profiles: profiles.clone(),
+    };
+    let again = crate::printer::profile::parse_profiles(path, &file.to_toml())
+        .expect("a profiles file Stationer writes reads back");
+    assert_eq!(again.len(), profiles.len());
+    let design =
+        crate::input::bundled::bundled(crate::input::bundled::DEFAULT).expect("bundled default");
+    let Ok(design) = design else {
+        return;
+    };
+    let note = parse_note(
+        Path::new("fuzz.toml"),
+        "body = \"Thanks.\"\nsigner = \"A\"\n",
+    )
+    .expect("the fuzz note is valid");
+    let card = crate::layout_card(&note, &design).expect("the fuzz card fits");
+    for p in profiles.iter().take(4) {
+        let _ = p.validate();
+        let mut scene = card.scene.clone();
+        p.correct(&mut scene, true);
+        let _ = crate::printer::preflight::preflight(&scene, p);
+        let _ = crate::export::pdf::write_pdf(&scene);
+    }
+}
+
+/// A recipient list (optionally after a split-name template and a line
+/// `%%`) made into one PDF per card: the file names must be safe and
+/// distinct on every system (NFC, case-insensitive, at most 100 bytes, no
+/// separators, hidden characters or reserved names).
+pub fn split_names(data: &[u8]) {
+    let (template, csv) = match data.windows(4).position(|w| w == b"\n%%\n") {
+        Some(i) => (std::str::from_utf8(&data[..i]).ok(), &data[i + 4..]),
+        None => (Some("{row}-{name}"), data),
+    };
+    let Some(template) = template else {
+        return;
+    };
+    let Ok(recipients) = parse_csv(Path::new("fuzz.csv"), csv) else {
+        return;
+    };
+    let note = parse_note(
+        Path::new("fuzz.toml"),
+        "body = \"Thanks.\"\nsigner = \"A\"\n",
+    )
+    .expect("the fuzz note is valid");
+    let design =
+        crate::input::bundled::bundled(crate::input::bundled::DEFAULT).expect("bundled default");
+    let Ok(design) = design else {
+        return;
+    };
+    let options = BatchOptions {
+        write: true,
+        threads: 1,
+        max_cards: 16,
+        split_name: Some(template.to_string()),
+        ..BatchOptions::default()
+    };
+    let Ok(out) = run_batch(&note, &design, &recipients, &options, &|_, _| {}) else {
+        return;
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (name, _) in &out.split {
+        use unicode_normalization::UnicodeNormalization;
+        let stem = name.strip_suffix(".pdf").expect("split names end .pdf");
+        assert!(stem.len() <= crate::batch::MAX_STEM_BYTES, "{name:?}");
+        assert!(!stem.is_empty() && !stem.starts_with('.'), "{name:?}");
+        assert!(
+            !name.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|']),
+            "{name:?}"
+        );
+        assert!(!name.chars().any(crate::diag::is_hidden_char), "{name:?}");
+        assert!(name.nfc().eq(name.chars()), "{name:?} is not NFC");
+        assert_eq!(crate::batch::safe_file_stem(stem), stem, "{name:?}");
+        assert!(seen.insert(name.to_lowercase()), "{name:?} twice");
+    }
+}

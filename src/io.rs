@@ -357,11 +357,14 @@ impl Plan {
             .map(|e| (e.label(), Identity::of_input(&e.path)))
             .collect();
         for r in lock(&READS).iter() {
+            // A file read earlier and since removed no longer holds its
+            // device and inode: another file may now have them.
+            let still = std::fs::metadata(&r.path).ok().as_ref().and_then(file_id) == r.id;
             inputs.push((
                 format!("{} {}", r.role, r.path.display()),
                 Identity {
                     canonical: r.canonical.clone(),
-                    id: r.id,
+                    id: if still { r.id } else { None },
                 },
             ));
         }

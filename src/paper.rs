@@ -181,7 +181,8 @@ pub fn parse_wxh(s: &str) -> Result<(Pt, Pt), LengthError> {
         }
     }
     Err(LengthError(format!(
-        "\"{s}\" is not WxH with a unit, such as 8.5x11in or 210x297mm"
+        "{} is not WxH with a unit, such as 8.5x11in or 210x297mm",
+        crate::diag::quote(s)
     )))
 }
 

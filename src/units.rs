@@ -61,14 +61,17 @@ impl FromStr for Pt {
             .filter(|&i| i > 0 || s.is_empty())
             .ok_or_else(|| {
                 LengthError(format!(
-                    "length \"{s}\" has no unit (write it as e.g. \"0.5in\", \"12mm\", \"1.2cm\" or \"12pt\")"
+                    "length {} has no unit (write it as e.g. \"0.5in\", \"12mm\", \"1.2cm\" or \"12pt\")",
+                    crate::diag::quote(s)
                 ))
             })?;
         let (num, unit) = s.split_at(split);
-        let value: f32 = num
-            .trim()
-            .parse()
-            .map_err(|_| LengthError(format!("length \"{s}\" does not start with a number")))?;
+        let value: f32 = num.trim().parse().map_err(|_| {
+            LengthError(format!(
+                "length {} does not start with a number",
+                crate::diag::quote(s)
+            ))
+        })?;
         let factor = match unit.trim() {
             "in" => Pt::PER_INCH,
             "mm" => Pt::PER_MM,
@@ -76,14 +79,17 @@ impl FromStr for Pt {
             "pt" => 1.0,
             other => {
                 return Err(LengthError(format!(
-                    "length \"{s}\" has unknown unit \"{other}\" (use in, mm, cm or pt)"
+                    "length {} has unknown unit {} (use in, mm, cm or pt)",
+                    crate::diag::quote(s),
+                    crate::diag::quote(other)
                 )))
             }
         };
         let pt = value * factor;
         if !pt.is_finite() || pt.abs() > MAX_LENGTH.0 {
             return Err(LengthError(format!(
-                "length \"{s}\" is out of range (at most 100in either way)"
+                "length {} is out of range (at most 100in either way)",
+                crate::diag::quote(s)
             )));
         }
         Ok(Pt(pt))

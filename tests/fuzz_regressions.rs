@@ -41,3 +41,24 @@ fn font_inputs_run_clean() {
         + replay("fuzz/regressions/font", stationer::fuzzing::font);
     assert!(n >= 4, "seeds missing");
 }
+
+#[test]
+fn design_inputs_run_clean() {
+    let n = replay("fuzz/seeds/design", stationer::fuzzing::design)
+        + replay("fuzz/regressions/design", stationer::fuzzing::design);
+    assert!(n >= 3, "seeds missing");
+}
+
+#[test]
+fn profiles_inputs_run_clean() {
+    let n = replay("fuzz/seeds/profiles", stationer::fuzzing::profiles)
+        + replay("fuzz/regressions/profiles", stationer::fuzzing::profiles);
+    assert!(n >= 1, "seeds missing");
+}
+
+#[test]
+fn split_inputs_run_clean() {
+    let n = replay("fuzz/seeds/split", stationer::fuzzing::split_names)
+        + replay("fuzz/regressions/split", stationer::fuzzing::split_names);
+    assert!(n >= 2, "seeds missing");
+}

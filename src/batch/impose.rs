@@ -29,9 +29,14 @@ pub fn parse_sheet(s: &str) -> Result<(f32, f32)> {
             paper::names(Use::Sheet).join(", ")
         ))
     };
-    let (w, h) = paper::parse_wxh(s).map_err(|_| bad(format!("unknown sheet \"{s}\"")))?;
+    let (w, h) =
+        paper::parse_wxh(s).map_err(|_| bad(format!("unknown sheet {}", crate::diag::quote(s))))?;
     if w.0 < 72.0 || h.0 < 72.0 {
-        return Err(bad(format!("sheet \"{s}\" is smaller than 1in a side")).into());
+        return Err(bad(format!(
+            "sheet {} is smaller than 1in a side",
+            crate::diag::quote(s)
+        ))
+        .into());
     }
     Ok((w.0, h.0))
 }
@@ -39,16 +44,21 @@ pub fn parse_sheet(s: &str) -> Result<(f32, f32)> {
 /// Parses a grid `COLSxROWS`, e.g. `2x4` (1 to 100 cards).
 pub fn parse_grid(s: &str) -> Result<(usize, usize)> {
     let bad = || {
-        Diagnostic::for_option("grid", format!("\"{s}\" is not COLSxROWS"))
-            .hint("write cards across and down, e.g. 2x4")
+        Diagnostic::for_option(
+            "grid",
+            format!("{} is not COLSxROWS", crate::diag::quote(s)),
+        )
+        .hint("write cards across and down, e.g. 2x4")
     };
     let (c, r) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
     let c: usize = c.trim().parse().map_err(|_| bad())?;
     let r: usize = r.trim().parse().map_err(|_| bad())?;
     if c == 0 || r == 0 || c * r > 100 {
-        return Err(
-            Diagnostic::for_option("grid", format!("\"{s}\" must hold 1 to 100 cards")).into(),
-        );
+        return Err(Diagnostic::for_option(
+            "grid",
+            format!("{} must hold 1 to 100 cards", crate::diag::quote(s)),
+        )
+        .into());
     }
     Ok((c, r))
 }

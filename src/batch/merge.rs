@@ -94,8 +94,16 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
         )
     };
     let csv_error = |e: csv::Error| {
-        let line = e.position().map_or(1, |p| p.line());
-        at_line(line, format!("malformed CSV: {e}"))
+        let line = e.position().map_or(1, |p| {
+            line_breaks(&data[..(p.byte() as usize).min(data.len())]) + 1
+        });
+        at_line(
+            line,
+            format!(
+                "malformed CSV: {}",
+                crate::diag::foreign_message(&e.to_string())
+            ),
+        )
     };
     let Some(header) = records.next() else {
         return Err(Diagnostic::at(
@@ -114,7 +122,11 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
             return Err(at_line(1, format!("header column {} has no name", i + 1)).into());
         }
         if headers.contains(&h) {
-            return Err(at_line(1, format!("the header names column \"{h}\" twice")).into());
+            return Err(at_line(
+                1,
+                format!("the header names column {} twice", crate::diag::quote(&h)),
+            )
+            .into());
         }
         headers.push(h);
     }
@@ -132,7 +144,7 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
         while byte < data.len() && matches!(data[byte], b'\r' | b'\n') {
             byte += 1;
         }
-        line += data[counted..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        line += line_breaks(&data[counted..byte]);
         counted = byte;
         // A line holding nothing at all is skipped, as spreadsheets write them.
         if record.len() == 1 && record[0].is_empty() {
@@ -169,7 +181,10 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
                     problems.push(
                         at_line(
                             line,
-                            format!("row {number}, column \"{}\": not UTF-8 text", headers[i]),
+                            format!(
+                                "row {number}, column {}: not UTF-8 text",
+                                crate::diag::quote(&headers[i])
+                            ),
                         )
                         .hint("save the file as UTF-8 (CSV UTF-8 in a spreadsheet)"),
                     );
@@ -189,14 +204,21 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
     // Quotes come in pairs in any well-formed file; an odd count means a
     // quoted field runs on to the end of the file.
     if data.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
-        let last = rows.last().map_or(line, |r: &Row| r.line);
-        problems.push(
-            at_line(
-                last,
+        problems.push(match first_quote_problem(data) {
+            Some((at, true)) => at_line(
+                line_breaks(&data[..at]) + 1,
+                "a quote inside a field that does not start with one".into(),
+            )
+            .hint("quote the whole field and write the quote twice: \"The \"\"Quoted\"\" Press\""),
+            opened => at_line(
+                opened.map_or_else(
+                    || rows.last().map_or(line, |r: &Row| r.line),
+                    |(at, _)| line_breaks(&data[..at]) + 1,
+                ),
                 "a quoted field is never closed (unbalanced quotes)".into(),
             )
             .hint("a quote inside a quoted field is written twice: \"The \"\"Quoted\"\" Press\""),
-        );
+        });
     }
     if !problems.is_empty() {
         return Err(crate::diag::Error(problems));
@@ -206,6 +228,39 @@ pub fn parse_csv(path: &Path, data: &[u8]) -> Result<Recipients> {
         headers,
         rows,
     })
+}
+
+/// Line breaks in CSV bytes: LF, CRLF or a lone CR (old Mac files) each
+/// end one line.
+fn line_breaks(data: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, &b) in data.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && data.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Where the quoting of a CSV first goes wrong: the byte offset of a bare
+/// quote inside an unquoted field (`true`), or of the opening quote of a
+/// quoted field that is never closed (`false`).
+fn first_quote_problem(data: &[u8]) -> Option<(usize, bool)> {
+    let (mut field_start, mut quoted_at, mut i) = (true, None, 0);
+    while i < data.len() {
+        let b = data[i];
+        match quoted_at {
+            Some(_) if b == b'"' && data.get(i + 1) == Some(&b'"') => i += 1,
+            Some(_) if b == b'"' => quoted_at = None,
+            Some(_) => {}
+            None if b == b'"' && field_start => quoted_at = Some(i),
+            None if b == b'"' => return Some((i, true)),
+            None => {}
+        }
+        field_start = quoted_at.is_none() && matches!(b, b',' | b'\n' | b'\r');
+        i += 1;
+    }
+    quoted_at.map(|at| (at, false))
 }
 
 /// A note whose text fields take values from a recipient row.
@@ -246,20 +301,29 @@ impl Template {
                         continue;
                     }
                     problems.extend(unknown.into_iter().map(|f| {
-                        let columns = format!("columns: {}", recipients.headers.join(", "));
+                        let columns = format!(
+                            "columns: {}",
+                            crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
+                        );
                         let hint = match crate::diag::closest(
                             &f.name,
                             recipients.headers.iter().map(String::as_str),
                         ) {
-                            Some(near) => format!("did you mean {{{near}}}? {columns}"),
+                            Some(near) => format!(
+                                "did you mean {}? {columns}",
+                                crate::diag::quote(&format!("{{{near}}}"))
+                            ),
                             None => columns,
                         };
                         at(
                             f.offset,
                             format!(
-                                "the placeholder {{{}}} names no column of {}",
-                                f.name,
-                                recipients.path.display()
+                                "the placeholder {} names no column of {}",
+                                crate::diag::escape(
+                                    &format!("{{{}}}", f.name),
+                                    crate::diag::QUOTE_MAX_CHARS
+                                ),
+                                crate::diag::path(&recipients.path)
                             ),
                             hint,
                         )
@@ -313,8 +377,9 @@ impl Template {
                     Diagnostic::at(
                         recipients.place(row),
                         format!(
-                            "row {}, column \"{}\": empty, but the note's {key} uses it",
-                            row.number, f.name
+                            "row {}, column {}: empty, but the note's {key} uses it",
+                            row.number,
+                            crate::diag::quote(&f.name)
                         ),
                     )
                     .hint(format!(

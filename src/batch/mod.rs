@@ -8,7 +8,7 @@ pub mod impose;
 pub mod merge;
 pub mod proof;
 
-pub use proof::{contact_sheet, proofs, Proof};
+pub use proof::{contact_sheet, contact_sheet_page, proofs, Proof, MAX_SHEET_CARDS};
 
 use crate::batch::impose::{place_card, Duplex, Imposition};
 use crate::batch::merge::{Recipients, Template};
@@ -22,7 +22,7 @@ use crate::scene::{Page, Transform};
 use crate::template;
 use crate::text::shape::WordCache;
 use crate::text::{FontSet, Shaper};
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Cards laid out per round; each round's pages are written and dropped
@@ -149,8 +149,8 @@ pub fn run_batch(
             )
             .hint(format!(
                 "put {{column}} placeholders in the note's text, e.g. Dear {{{}}}, (columns: {})",
-                recipients.headers[0],
-                recipients.headers.join(", ")
+                crate::diag::escape(&recipients.headers[0], crate::diag::QUOTE_MAX_CHARS),
+                crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
             ))
             .warning(),
         );
@@ -159,15 +159,23 @@ pub fn run_batch(
         Some(name) => Some(recipients.column(name).ok_or_else(|| {
             Diagnostic::for_option(
                 "copies_column",
-                format!("{} has no column \"{name}\"", recipients.path.display()),
+                format!(
+                    "{} has no column {}",
+                    crate::diag::path(&recipients.path),
+                    crate::diag::quote(name)
+                ),
             )
             .hint(
                 match crate::diag::closest(name, recipients.headers.iter().map(String::as_str)) {
                     Some(near) => format!(
-                        "did you mean \"{near}\"? columns: {}",
-                        recipients.headers.join(", ")
+                        "did you mean {}? columns: {}",
+                        crate::diag::quote(near),
+                        crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
                     ),
-                    None => format!("columns: {}", recipients.headers.join(", ")),
+                    None => format!(
+                        "columns: {}",
+                        crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
+                    ),
                 },
             )
         })?),
@@ -183,6 +191,21 @@ pub fn run_batch(
     }
     let names = SplitNames::new(options.split_name.as_deref(), recipients)?;
 
+    // The number of cards, counted before any is merged or named: a list
+    // asking for millions of copies is refused without the work.
+    let planned: usize = match copies_col {
+        Some(c) => recipients
+            .rows
+            .iter()
+            .map(|r| r.values[c].parse::<usize>().map_or(0, |n| n.min(100)))
+            .sum(),
+        None => recipients.rows.len(),
+    };
+    let planned = planned.saturating_sub(options.from.saturating_sub(1));
+    if planned > options.max_cards {
+        return Err(too_many_cards(planned, options.max_cards).into());
+    }
+
     // Merge every row.
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut jobs = Vec::new();
@@ -195,8 +218,10 @@ pub fn run_batch(
                     problems.push(Diagnostic::at(
                         recipients.place(row),
                         format!(
-                            "row {}, column \"{}\": \"{}\" is not a number of copies (0 to 100)",
-                            row.number, recipients.headers[c], row.values[c]
+                            "row {}, column {}: {} is not a number of copies (0 to 100)",
+                            row.number,
+                            crate::diag::quote(&recipients.headers[c]),
+                            crate::diag::quote(&row.values[c])
                         ),
                     ));
                     continue;
@@ -235,16 +260,7 @@ pub fn run_batch(
     }
     jobs.drain(..options.from - 1);
     if jobs.len() > options.max_cards {
-        return Err(Diagnostic::for_option(
-            "max_cards",
-            format!(
-                "the batch makes {} cards; the limit for one run is {}",
-                jobs.len(),
-                options.max_cards
-            ),
-        )
-        .hint("raise the limit, or split the recipient list")
-        .into());
+        return Err(too_many_cards(jobs.len(), options.max_cards).into());
     }
 
     let fonts = FontSet::load(&design.font, &design.source.display_path())?;
@@ -570,7 +586,10 @@ impl Output<'_> {
 struct SplitNames {
     template: template::Template,
     width: usize,
-    used: BTreeSet<String>,
+    /// The stems given out, lower-cased.
+    used: HashSet<String>,
+    /// Per lower-cased stem, the next `-N` suffix to try.
+    next: HashMap<String, usize>,
 }
 
 impl SplitNames {
@@ -579,17 +598,29 @@ impl SplitNames {
             return Ok(None);
         };
         let parsed = template::parse(source).map_err(|e| {
-            Diagnostic::for_option("split_name", format!("{} in \"{source}\"", e.message))
-                .hint(e.hint)
+            Diagnostic::for_option(
+                "split_name",
+                format!("{} in {}", e.message, crate::diag::quote(source)),
+            )
+            .hint(e.hint)
         })?;
         // Check the placeholders now.
         for field in parsed.fields() {
             if field.name != "row" && recipients.column(&field.name).is_none() {
                 return Err(Diagnostic::for_option(
                     "split_name",
-                    format!("{{{}}} names no column", field.name),
+                    format!(
+                        "{} names no column",
+                        crate::diag::escape(
+                            &format!("{{{}}}", field.name),
+                            crate::diag::QUOTE_MAX_CHARS
+                        )
+                    ),
                 )
-                .hint(format!("columns: row, {}", recipients.headers.join(", ")))
+                .hint(format!(
+                    "columns: row, {}",
+                    crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
+                ))
                 .into());
             }
         }
@@ -599,7 +630,8 @@ impl SplitNames {
                 .rows
                 .last()
                 .map_or(1, |r| r.number.to_string().len()),
-            used: BTreeSet::new(),
+            used: HashSet::new(),
+            next: HashMap::new(),
         }))
     }
 
@@ -624,33 +656,70 @@ impl SplitNames {
             name.push_str(&format!("-copy{copy}"));
         }
         let base = safe_file_stem(&name);
+        // Names that differ only in case are one file on macOS and Windows.
+        // Each stem remembers the next suffix to try, so that many equal
+        // names cost one step each, not one per name before them.
+        let key = base.to_lowercase();
         let mut candidate = base.clone();
-        let mut n = 2;
-        while self.used.contains(&candidate.to_lowercase()) {
-            candidate = format!("{base}-{n}");
-            n += 1;
+        if self.used.contains(&key) {
+            let mut n = self.next.get(&key).copied().unwrap_or(2);
+            loop {
+                candidate = with_suffix(&base, n);
+                n += 1;
+                if !self.used.contains(&candidate.to_lowercase()) {
+                    break;
+                }
+            }
+            self.next.insert(key, n);
         }
         self.used.insert(candidate.to_lowercase());
         format!("{candidate}.pdf")
     }
 }
 
-/// A file name stem safe on Linux, macOS and Windows: no separators or
-/// reserved characters, no leading dots, no reserved device names, not
-/// empty, at most 100 bytes.
+/// The refusal of a batch with more cards than the limit.
+fn too_many_cards(cards: usize, max: usize) -> Diagnostic {
+    Diagnostic::for_option(
+        "max_cards",
+        format!("the batch makes {cards} cards; the limit for one run is {max}"),
+    )
+    .hint("raise the limit, or split the recipient list")
+}
+
+/// A stem with a de-duplicating suffix `-N`, cut first so that the whole
+/// stays within [`MAX_STEM_BYTES`].
+fn with_suffix(base: &str, n: usize) -> String {
+    let suffix = format!("-{n}");
+    let mut cut = base.len().min(MAX_STEM_BYTES - suffix.len());
+    while !base.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = base[..cut].trim_end_matches(['.', ' ']);
+    format!("{head}{suffix}")
+}
+
+/// The longest split-file stem, in bytes (before `.pdf`).
+pub const MAX_STEM_BYTES: usize = 100;
+
+/// A file name stem safe on Linux, macOS and Windows: Unicode NFC (macOS
+/// and Windows take the NFC and NFD forms of "Zé" as one name); control,
+/// bidirectional and zero-width characters removed (no "\u{202e}FDP.exe");
+/// no separators or reserved characters, no leading dots, no reserved device
+/// names (CON, COM1, COM¹, LPT²…), not empty, at most [`MAX_STEM_BYTES`].
 pub fn safe_file_stem(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let mut s: String = name
-        .chars()
+        .nfc()
+        .filter(|&c| !crate::diag::is_hidden_char(c))
         .map(|c| match c {
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
             c => c,
         })
         .collect();
     s = s
         .trim_matches(|c: char| c == '.' || c.is_whitespace())
         .to_string();
-    let mut cut = s.len().min(100);
+    let mut cut = s.len().min(MAX_STEM_BYTES);
     while !s.is_char_boundary(cut) {
         cut -= 1;
     }
@@ -659,13 +728,31 @@ pub fn safe_file_stem(name: &str) -> String {
     if s.is_empty() {
         return "card".to_string();
     }
-    let stem = s.split('.').next().unwrap_or("").to_ascii_uppercase();
-    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit());
+    // Windows reserves these names with any extension, and ignores
+    // trailing spaces before it ("CON .txt").
+    let stem = s.split('.').next().unwrap_or("").trim_end().to_uppercase();
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix).is_some_and(|rest| {
+            let mut chars = rest.chars();
+            matches!(
+                (chars.next(), chars.next()),
+                (Some('0'..='9' | '¹' | '²' | '³'), None)
+            )
+        })
+    };
+    let reserved = matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || numbered("COM")
+        || numbered("LPT");
     if reserved {
-        format!("_{s}")
+        let mut s = format!("_{s}");
+        let mut cut = s.len().min(MAX_STEM_BYTES);
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s
     } else {
         s
     }
@@ -685,5 +772,51 @@ mod tests {
         assert_eq!(safe_file_stem(" .. "), "card");
         assert_eq!(safe_file_stem("Zoë Brontë"), "Zoë Brontë");
         assert!(safe_file_stem(&"é".repeat(80)).len() <= 100);
+        // NFD becomes NFC; hidden characters go.
+        assert_eq!(safe_file_stem("Ze\u{301}"), "Z\u{e9}");
+        assert_eq!(safe_file_stem("\u{202e}FDP.exe"), "FDP.exe");
+        assert_eq!(safe_file_stem("A\u{200b}n\u{feff}n\u{7}"), "Ann");
+        for r in [
+            "COM¹", "com²", "LPT³", "lpt0", "CON .txt", "conout$", "Aux.pdf",
+        ] {
+            assert!(safe_file_stem(r).starts_with('_'), "{r}");
+        }
+        assert_eq!(safe_file_stem("COM10"), "COM10");
+        assert_eq!(safe_file_stem("Comet"), "Comet");
+        assert!(safe_file_stem(&format!("CON.{}", "x".repeat(200))).len() <= MAX_STEM_BYTES);
+    }
+
+    #[test]
+    fn twenty_thousand_equal_names_are_named_in_linear_time() {
+        let mut csv = String::from("name\n");
+        for i in 0..20_000 {
+            // Case and normalisation differences are the same name.
+            csv.push_str(["Zé\n", "ZÉ\n", "Ze\u{301}\n", "zé\n"][i % 4]);
+        }
+        let r =
+            crate::batch::merge::parse_csv(std::path::Path::new("r.csv"), csv.as_bytes()).unwrap();
+        let mut names = SplitNames::new(Some("{name}"), &r).unwrap().unwrap();
+        let start = std::time::Instant::now();
+        let all: Vec<String> = r.rows.iter().map(|row| names.name(&r, row, 1, 1)).collect();
+        let took = start.elapsed();
+        let distinct: HashSet<String> = all.iter().map(|n| n.to_lowercase()).collect();
+        assert_eq!(distinct.len(), 20_000);
+        assert_eq!(all[0], "Zé.pdf");
+        assert_eq!(all[1], "ZÉ-2.pdf");
+        assert_eq!(all[2], "Zé-3.pdf", "NFC");
+        assert!(took.as_secs_f32() < 5.0, "{took:?}");
+    }
+
+    #[test]
+    fn suffixes_keep_the_byte_limit() {
+        let base = safe_file_stem(&"é".repeat(80));
+        for n in [2, 10, 12345] {
+            let s = with_suffix(&base, n);
+            assert!(
+                s.len() <= MAX_STEM_BYTES && s.ends_with(&format!("-{n}")),
+                "{s}"
+            );
+        }
+        assert_eq!(with_suffix("Ann", 2), "Ann-2");
     }
 }

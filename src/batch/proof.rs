@@ -40,6 +40,7 @@ pub fn proofs(
     recipients: &Recipients,
     threads: usize,
 ) -> Result<(FontSet, Vec<Proof>)> {
+    contact_sheet_page(design, recipients.rows.len())?;
     let template = Template::new(note, recipients)?;
     let name_col = recipients.column("name").unwrap_or(0);
     let fonts = FontSet::load(&design.font, &design.source.display_path())?;
@@ -82,23 +83,78 @@ pub fn proofs(
     Ok((fonts, proofs))
 }
 
+/// The most cards one contact sheet shows: a 32 x 32 grid, whose thumbnails
+/// are about 75 pixels wide on a 2,400-pixel sheet.
+pub const MAX_SHEET_CARDS: usize = 1_000;
+
+/// The grid of a contact sheet of `n` cards: columns, the card's size
+/// (with bleed), the gap, the label size and the cell.
+struct Grid {
+    cols: usize,
+    card: (f32, f32),
+    gap: f32,
+    label_size: f32,
+    cell: (f32, f32),
+}
+
+impl Grid {
+    fn new(design: &Design, n: usize) -> Grid {
+        let card = (
+            design.width.0 + 2.0 * design.bleed.0,
+            design.height.0 + 2.0 * design.bleed.0,
+        );
+        let n = n.max(1);
+        let cols = (n as f32).sqrt().ceil().max(1.0) as usize;
+        let gap = card.0 * 0.08;
+        let label_size = (card.1 * 0.075).max(8.0);
+        let cell = (card.0 + gap, card.1 + label_size * 2.2 + gap);
+        Grid {
+            cols,
+            card,
+            gap,
+            label_size,
+            cell,
+        }
+    }
+
+    fn page(&self, n: usize) -> Page {
+        let rows = n.max(1).div_ceil(self.cols);
+        Page::blank(
+            self.cols as f32 * self.cell.0 + self.gap,
+            rows as f32 * self.cell.1 + self.gap,
+        )
+    }
+}
+
+/// The blank page a contact sheet of `cards` cards would fill, for checking
+/// its size before any card is laid out; more than [`MAX_SHEET_CARDS`] is
+/// refused.
+pub fn contact_sheet_page(design: &Design, cards: usize) -> Result<Page> {
+    if cards > MAX_SHEET_CARDS {
+        return Err(Diagnostic::new(format!(
+            "a contact sheet of {cards} cards is too many to see; the limit is {MAX_SHEET_CARDS}"
+        ))
+        .hint("preview part of the recipient list, or check the whole batch with its report")
+        .into());
+    }
+    Ok(Grid::new(design, cards).page(cards))
+}
+
 /// The contact sheet of a batch's proofs: one page holding every card in a
 /// near-square grid (row by row), each framed and labelled with its row and
 /// name; a card that could not be made is crossed out in red and labelled
 /// with the gist of its problem. Labels are set in the design's regular face
 /// by the one [`Setter`].
 pub fn contact_sheet(design: &Design, fonts: &FontSet, proofs: &[Proof]) -> Scene {
-    let (cw, ch) = (
-        design.width.0 + 2.0 * design.bleed.0,
-        design.height.0 + 2.0 * design.bleed.0,
-    );
-    let n = proofs.len().max(1);
-    let cols = (n as f32).sqrt().ceil().max(1.0) as usize;
-    let rows = n.div_ceil(cols);
-    let gap = cw * 0.08;
-    let label_size = (ch * 0.075).max(8.0);
-    let cell = (cw + gap, ch + label_size * 2.2 + gap);
-    let mut page = Page::blank(cols as f32 * cell.0 + gap, rows as f32 * cell.1 + gap);
+    let grid = Grid::new(design, proofs.len());
+    let Grid {
+        cols,
+        card: (cw, ch),
+        gap,
+        label_size,
+        cell,
+    } = grid;
+    let mut page = grid.page(proofs.len());
     let mut setter = Setter::new(fonts);
     for (i, proof) in proofs.iter().enumerate() {
         let x = gap + (i % cols) as f32 * cell.0;

@@ -3,7 +3,7 @@
 //! drawn by the PNG exporter and written here.
 
 use crate::batch::merge::read_csv;
-use crate::batch::{contact_sheet, proofs};
+use crate::batch::{contact_sheet, contact_sheet_page, proofs};
 use crate::diag::Result;
 use crate::export::png::{self, PngOptions};
 use crate::input::{design_for, load_note};
@@ -17,11 +17,13 @@ pub fn run(note_path: &Path, layout: Option<&str>, data: &Path, dpi: u32) -> Res
     let note = load_note(note_path)?;
     let design = design_for(&note, layout)?;
     let recipients = read_csv(data)?;
+    // The sheet's size and resolution are checked before any card is laid out.
+    let blank = contact_sheet_page(&design, recipients.rows.len())?;
+    let fit_dpi = (72.0 * SHEET_PIXELS_WIDE / blank.width).floor() as u32;
+    let dpi = dpi.min(fit_dpi).max(png::MIN_DPI);
+    png::check_size(&blank, dpi)?;
     let (fonts, proofs) = proofs(&note, &design, &recipients, 0)?;
     let scene = contact_sheet(&design, &fonts, &proofs);
-    let fit_dpi = (72.0 * SHEET_PIXELS_WIDE / scene.pages[0].width).floor() as u32;
-    let dpi = dpi.min(fit_dpi).max(png::MIN_DPI);
-    png::check_size(&scene.pages[0], dpi)?;
     let options = PngOptions {
         dpi,
         guides: false,

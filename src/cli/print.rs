@@ -321,11 +321,19 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<()> {
 
 fn profile_set(a: SetArgs) -> Result<()> {
     if !profile::valid_name(&a.name) {
-        return Err(
-            Diagnostic::new(format!("\"{}\" cannot name a profile", a.name))
-                .hint("use letters, digits, '-' and '_', e.g. office or home-inkjet")
-                .into(),
-        );
+        return Err(Diagnostic::new(format!(
+            "{} cannot name a profile",
+            crate::diag::quote(&a.name)
+        ))
+        .hint("use letters, digits, '-' and '_', e.g. office or home-inkjet")
+        .into());
+    }
+    // The checks `print` makes, before the profiles file is touched.
+    if let Some(p) = &a.printer {
+        crate::printer::cups::check_queue_name(p)?;
+    }
+    if let Some(t) = &a.tray {
+        crate::printer::cups::check_tray_name(t)?;
     }
     let (mut file, _lock) = ProfileFile::load_locked(a.file.profiles.as_deref())?;
     let mut p = file

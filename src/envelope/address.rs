@@ -122,9 +122,10 @@ impl CityLine {
             Diagnostic::for_option(
                 "city_line",
                 format!(
-                    "{} (character {} of \"{source}\")",
+                    "{} (character {} of {})",
                     e.message,
-                    source[..e.offset].chars().count() + 1
+                    source[..e.offset].chars().count() + 1,
+                    crate::diag::quote(source)
                 ),
             )
             .hint(e.hint)

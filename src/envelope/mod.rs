@@ -90,7 +90,11 @@ fn field_columns(recipients: &Recipients, options: &EnvelopeOptions) -> Result<V
             problems.push(
                 Diagnostic::for_option(
                     "column",
-                    format!("{field}=…: there is no address field \"{field}\""),
+                    format!(
+                        "{}=…: there is no address field {}",
+                        crate::diag::escape(field, crate::diag::QUOTE_MAX_CHARS),
+                        crate::diag::quote(field)
+                    ),
                 )
                 .hint(format!("the fields are {}", names())),
             );
@@ -114,9 +118,15 @@ fn field_columns(recipients: &Recipients, options: &EnvelopeOptions) -> Result<V
             };
             let mut d = Diagnostic::at(
                 Place::file(&recipients.path),
-                format!("the recipient list has no column \"{column}\" {why}"),
+                format!(
+                    "the recipient list has no column {} {why}",
+                    crate::diag::quote(column)
+                ),
             )
-            .hint(format!("columns: {}", recipients.headers.join(", ")))
+            .hint(format!(
+                "columns: {}",
+                crate::diag::list(recipients.headers.iter().map(|h| h.as_str()), 12)
+            ))
             .hint(format!("name the column that holds it: {field}=COLUMN"));
             d.option = Some("column");
             problems.push(d);
@@ -169,8 +179,11 @@ pub fn make_envelopes(
                     Diagnostic::for_option(
                         "return_address",
                         format!(
-                            "the character '{}' (U+{:04X}) in \"{line}\" is not in the font {}",
-                            m.ch, m.ch as u32, font.family
+                            "the character '{}' (U+{:04X}) in {} is not in the font {}",
+                            crate::diag::escape(&m.ch.to_string(), 8),
+                            m.ch as u32,
+                            crate::diag::quote(&line),
+                            font.family
                         ),
                     )
                 })?;
@@ -313,8 +326,9 @@ impl Addressing<'_> {
                 problems.push(Diagnostic::at(
                     place.clone(),
                     format!(
-                        "row {}, column \"{}\": empty, but an envelope needs the {field}",
-                        row.number, self.recipients.headers[*c]
+                        "row {}, column {}: empty, but an envelope needs the {field}",
+                        row.number,
+                        crate::diag::quote(&self.recipients.headers[*c])
                     ),
                 ));
             }
@@ -359,8 +373,12 @@ impl Addressing<'_> {
                 Diagnostic::at(
                     place.clone(),
                     format!(
-                        "row {}: the character '{}' (U+{:04X}) in \"{line}\" is not in the font {}",
-                        row.number, m.ch, m.ch as u32, font.family
+                        "row {}: the character '{}' (U+{:04X}) in {} is not in the font {}",
+                        row.number,
+                        crate::diag::escape(&m.ch.to_string(), 8),
+                        m.ch as u32,
+                        crate::diag::quote(line),
+                        font.family
                     ),
                 )
             })?);

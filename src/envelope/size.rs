@@ -43,7 +43,8 @@ pub fn parse_size(s: &str) -> Result<EnvelopeSize> {
         Diagnostic::for_option(
             "size",
             format!(
-                "\"{s}\" is not an envelope size; give one of {} or WxH with a unit, e.g. 6x6in",
+                "{} is not an envelope size; give one of {} or WxH with a unit, e.g. 6x6in",
+                crate::diag::quote(s),
                 paper::names(Use::Envelope).join(", ")
             ),
         )

@@ -61,7 +61,7 @@ pub fn resolve(reference: &str, base: &Path, named_in: Option<&Place>) -> Result
         let text = read_text_as(&path, named_in, "the design file")?;
         return parse_design_file(path, &text);
     }
-    let message = format!("unknown layout \"{reference}\"");
+    let message = format!("unknown layout {}", crate::diag::quote(reference));
     // Named by the caller (`--layout`), not in a file: an option's value.
     let d = match named_in {
         Some(p) => Diagnostic::at(p.clone(), message),
@@ -197,7 +197,7 @@ pub fn read_text(path: &Path, named_in: Option<&Place>) -> Result<String> {
 /// write over it ("the design file").
 pub fn read_text_as(path: &Path, named_in: Option<&Place>, role: &str) -> Result<String> {
     let fail = |why: String| {
-        let d = Diagnostic::new(format!("cannot read {}: {why}", path.display()));
+        let d = Diagnostic::new(format!("cannot read {}: {why}", crate::diag::path(path)));
         match named_in {
             Some(p) => Diagnostic {
                 place: Some(p.clone()),

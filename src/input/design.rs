@@ -1,7 +1,6 @@
 //! The card design (a layout TOML file): card size, margins, body text,
 //! signature area. See the README's "Designs" section for the format.
 
-use super::image::load_artwork;
 use super::{at_span, toml_error};
 use crate::diag::{Diagnostic, Place, Result};
 use crate::paper;
@@ -9,6 +8,7 @@ use crate::scene::ImageData;
 use crate::template::{self, Template, TemplateError};
 use crate::units::Pt;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -592,7 +592,10 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
             let Some(p) = paper::find(paper::Use::Card, name.get_ref()) else {
                 return Err(err(
                     name.span(),
-                    format!("card.size: unknown size \"{}\"", name.get_ref()),
+                    format!(
+                        "card.size: unknown size {}",
+                        crate::diag::quote(name.get_ref())
+                    ),
                 )
                 .hint(format!(
                     "named sizes: {}; or give card.width and card.height",
@@ -605,7 +608,10 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         (None, Some(w), Some(h)) => (*w.get_ref(), *h.get_ref()),
         _ => {
             return Err(Diagnostic::at(
-                Place::file(&path),
+                Place {
+                    line: Some(super::key_line(text, "card").unwrap_or(1)),
+                    ..Place::file(&path)
+                },
                 "card: give either `size` (a named size) or both `width` and `height`",
             )
             .hint(format!("named sizes: {}", size_names().join(", ")))
@@ -628,7 +634,8 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
                 return Err(err(
                     o.span(),
                     format!(
-                        "card.orientation: \"{other}\" is neither \"landscape\" nor \"portrait\""
+                        "card.orientation: {} is neither \"landscape\" nor \"portrait\"",
+                        crate::diag::quote(other)
                     ),
                 )
                 .into())
@@ -758,7 +765,10 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         Some(c) => Rgb::parse(c.get_ref()).ok_or_else(|| {
             err(
                 c.span(),
-                format!("body.color: \"{}\" is not a colour", c.get_ref()),
+                format!(
+                    "body.color: {} is not a colour",
+                    crate::diag::quote(c.get_ref())
+                ),
             )
             .hint("write colours as \"#rrggbb\"")
         })?,
@@ -876,7 +886,10 @@ fn resolve_font(path: &Path, text: &str, b: &RawBody) -> Result<FontChoice> {
                     path,
                     text,
                     s.span(),
-                    format!("body.{key}: \"{}\" is not a .ttf or .otf file", s.get_ref()),
+                    format!(
+                        "body.{key}: {} is not a .ttf or .otf file",
+                        crate::diag::quote(s.get_ref())
+                    ),
                 )
                 .into()),
                 Some(s) => Ok(Some(base.join(s.get_ref()))),
@@ -894,7 +907,7 @@ fn resolve_font(path: &Path, text: &str, b: &RawBody) -> Result<FontChoice> {
             path,
             text,
             font.span(),
-            format!("body.font: unknown font \"{name}\""),
+            format!("body.font: unknown font {}", crate::diag::quote(name)),
         )
         .hint(format!(
             "bundled fonts: {}; or give the path of a .ttf or .otf file",
@@ -914,6 +927,15 @@ fn resolve_font(path: &Path, text: &str, b: &RawBody) -> Result<FontChoice> {
     Ok(FontChoice::Bundled(name.clone()))
 }
 
+/// The most elements (`[[rule]]`, `[[panel]]`, `[[text]]` and `[[image]]`
+/// tables together) a design may have.
+pub const MAX_ELEMENTS: usize = 1_000;
+
+/// The most image pixels a design may hold: the pixels of every
+/// `[[image]]` entry's file added up (an entry naming a file another entry
+/// names counts again, although the file is decoded once).
+pub const MAX_IMAGE_PIXELS: u64 = 80_000_000;
+
 /// The placeholders a text element may use.
 pub const TEXT_PLACEHOLDERS: &[&str] = &["initials", "signer", "contact"];
 
@@ -921,15 +943,33 @@ pub const TEXT_PLACEHOLDERS: &[&str] = &["initials", "signer", "contact"];
 /// images readable, and nothing over the text area unless marked
 /// `background`. In painting order: panels, images, the border, rules, text.
 fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<Element>> {
-    let err = |span: std::ops::Range<usize>, msg: String| at_span(path, text, span, msg);
-    let place = |span: std::ops::Range<usize>| Place::at_offset(path, text, span.start);
+    // Every element has a place: its line comes from one index of the
+    // source's line starts, not a scan from the top per element.
+    let lines = crate::diag::LineIndex::new(text);
+    let place =
+        |span: std::ops::Range<usize>| Place::at_line_col(path, lines.line_col(text, span.start));
+    let err = |span: std::ops::Range<usize>, msg: String| Diagnostic::at(place(span), msg);
+    let count = raw.rule.as_ref().map_or(0, Vec::len)
+        + raw.panel.as_ref().map_or(0, Vec::len)
+        + raw.text.as_ref().map_or(0, Vec::len)
+        + raw.image.as_ref().map_or(0, Vec::len);
+    if count > MAX_ELEMENTS {
+        return Err(Diagnostic::at(
+            Place::file(path),
+            format!(
+                "the design has {count} elements ([[rule]], [[panel]], [[text]], [[image]]); the limit is {MAX_ELEMENTS}"
+            ),
+        )
+        .hint("a card has room for a few dozen; merge or remove elements")
+        .into());
+    }
     let (w, h, bleed) = (d.width.0, d.height.0, d.bleed.0);
     let color = |c: &Option<Spanned<String>>, key: &str, default: Rgb| -> Result<Rgb> {
         match c {
             Some(c) => Ok(Rgb::parse(c.get_ref()).ok_or_else(|| {
                 err(
                     c.span(),
-                    format!("{key}: \"{}\" is not a colour", c.get_ref()),
+                    format!("{key}: {} is not a colour", crate::diag::quote(c.get_ref())),
                 )
                 .hint("write colours as \"#rrggbb\"")
             })?),
@@ -1020,31 +1060,76 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
         });
     }
 
-    for im in raw.image.iter().flatten() {
-        let (span, im) = (im.span(), im.get_ref());
-        let at = point(&im.at, "image.at")?;
-        let file = im.file.get_ref();
-        let base = match &d.source {
-            DesignSource::File(p) => p.parent().unwrap_or(Path::new("")),
-            DesignSource::Bundled(_) => {
-                return Err(err(
-                    im.file.span(),
-                    "image.file: a bundled design cannot name an image file".into(),
-                )
-                .into())
-            }
-        };
-        let image = load_artwork(&base.join(file)).map_err(|e| {
+    // Images: each file is read and its header checked once, however many
+    // entries name it (by its canonical path), and the pixels of all entries
+    // together are held to a budget before anything is decoded; then each
+    // file is decoded once and shared.
+    let at_file = |span: std::ops::Range<usize>| {
+        move |e: crate::diag::Error| {
             crate::diag::Error(
                 e.0.into_iter()
                     .map(|diag| Diagnostic {
-                        place: Some(place(im.file.span())),
+                        place: Some(place(span.clone())),
                         message: format!("image.file: {}", diag.message),
                         ..diag
                     })
                     .collect(),
             )
-        })?;
+        }
+    };
+    let mut probes: HashMap<PathBuf, super::image::Probe> = HashMap::new();
+    let mut decoded: HashMap<PathBuf, Arc<ImageData>> = HashMap::new();
+    let mut keys = Vec::new();
+    let mut pixels = 0u64;
+    for im in raw.image.iter().flatten() {
+        let file = im.get_ref().file.get_ref();
+        let span = im.get_ref().file.span();
+        let base = match &d.source {
+            DesignSource::File(p) => p.parent().unwrap_or(Path::new("")),
+            DesignSource::Bundled(_) => {
+                return Err(err(
+                    span,
+                    "image.file: a bundled design cannot name an image file".into(),
+                )
+                .into())
+            }
+        };
+        let path = base.join(file);
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if !probes.contains_key(&key) {
+            let p = super::image::probe(&path, "image", &super::image::ARTWORK_LIMITS)
+                .map_err(at_file(span.clone()))?;
+            probes.insert(key.clone(), p);
+        }
+        pixels += probes[&key].pixels();
+        if pixels > MAX_IMAGE_PIXELS {
+            return Err(err(
+                span,
+                format!(
+                    "image.file: the design's images come to {} megapixels; the limit for a design is {} (each [[image]] counts)",
+                    pixels / 1_000_000,
+                    MAX_IMAGE_PIXELS / 1_000_000
+                ),
+            )
+            .hint("scale the images down; 300 dpi is plenty for a card")
+            .into());
+        }
+        keys.push((key, path));
+    }
+
+    for (im, (key, path)) in raw.image.iter().flatten().zip(keys) {
+        let (span, im) = (im.span(), im.get_ref());
+        let at = point(&im.at, "image.at")?;
+        let image = match decoded.get(&key) {
+            Some(image) => image.clone(),
+            None => {
+                let probe = probes.remove(&key).expect("every image file was probed");
+                let image =
+                    Arc::new(super::image::artwork(probe, &path).map_err(at_file(im.file.span()))?);
+                decoded.insert(key, image.clone());
+                image
+            }
+        };
         let ratio = image.height as f32 / image.width as f32;
         let size = |v: &Option<Spanned<Pt>>, key: &str| -> Result<Option<f32>> {
             match v {
@@ -1083,10 +1168,7 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
         }
         let (preview_only, background) = flags(im.preview_only, im.background);
         out.push(Element {
-            kind: ElementKind::Image {
-                image: Arc::new(image),
-                rect,
-            },
+            kind: ElementKind::Image { image, rect },
             preview_only,
             background,
             place: place(span),
@@ -1112,7 +1194,10 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
             Some((other, s)) => {
                 return Err(err(
                     s,
-                    format!("border.style: \"{other}\" is neither \"single\" nor \"double\""),
+                    format!(
+                        "border.style: {} is neither \"single\" nor \"double\"",
+                        crate::diag::quote(other)
+                    ),
                 )
                 .into())
             }
@@ -1274,6 +1359,34 @@ mod tests {
     use super::*;
 
     const BASE: &str = "[card]\nsize = \"us-a2\"\n[body]\nsize = [\"10pt\", \"12pt\"]\n[signature]\nheight = \"0.5in\"\n";
+
+    #[test]
+    fn an_image_named_by_many_entries_is_decoded_once() {
+        let dir = tempfile::tempdir().unwrap();
+        image::RgbImage::from_pixel(40, 20, image::Rgb([200, 10, 10]))
+            .save(dir.path().join("logo.png"))
+            .unwrap();
+        let mut text = BASE.to_string();
+        for i in 0..5 {
+            // The same file, once through another spelling of its path.
+            let file = if i == 3 { "./logo.png" } else { "logo.png" };
+            text.push_str(&format!(
+                "[[image]]\nfile = \"{file}\"\nat = [\"{}in\", \"0.05in\"]\nheight = \"0.1in\"\n",
+                0.1 + 0.3 * i as f32
+            ));
+        }
+        let d = parse_design(DesignSource::File(dir.path().join("d.toml")), &text).unwrap();
+        let images: Vec<&Arc<ImageData>> = d
+            .elements
+            .iter()
+            .filter_map(|e| match &e.kind {
+                ElementKind::Image { image, .. } => Some(image),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(images.len(), 5);
+        assert!(images.iter().all(|i| Arc::ptr_eq(i, images[0])));
+    }
 
     fn parse(extra: &str) -> Result<Design> {
         parse_design(

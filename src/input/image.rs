@@ -44,12 +44,35 @@ pub struct Decoded {
     pub reoriented: bool,
 }
 
-/// Reads and decodes a PNG or JPEG file. `what` names the file's use in
-/// messages ("cannot use {what} FILE: ..."). Missing, damaged or oversized
-/// files are refused; nothing is read or decoded past `limits`.
-pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> {
-    let fail =
-        |why: String| Diagnostic::new(format!("cannot use {what} {}: {why}", path.display()));
+/// An image file read and its header checked, not yet decoded.
+pub struct Probe {
+    /// PNG or JPEG.
+    pub format: ImageFormat,
+    /// The file's bytes.
+    pub data: Vec<u8>,
+    /// The size the header claims, in pixels, within the limits.
+    pub width: u32,
+    /// See `width`.
+    pub height: u32,
+}
+
+impl Probe {
+    /// Width x height.
+    pub fn pixels(&self) -> u64 {
+        self.width as u64 * self.height as u64
+    }
+}
+
+fn failure(what: &str, path: &Path) -> impl Fn(String) -> Diagnostic {
+    let shown = format!("cannot use {what} {}", crate::diag::path(path));
+    move |why: String| Diagnostic::new(format!("{shown}: {why}"))
+}
+
+/// Reads a PNG or JPEG file and checks the size its header claims against
+/// `limits`, decoding nothing. `what` names the file's use in messages
+/// ("cannot use {what} FILE: ...").
+pub fn probe(path: &Path, what: &str, limits: &ImageLimits) -> Result<Probe> {
+    let fail = failure(what, path);
     let role = format!("the {what}");
     let data = crate::io::read_bounded(path, limits.bytes, &role).map_err(|e| match e {
         crate::io::ReadError::TooLarge(_) => {
@@ -69,26 +92,13 @@ pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> 
                 .into())
         }
     };
-    let name = if format == ImageFormat::Png {
-        "png"
-    } else {
-        "jpeg"
-    };
-    let damaged = |e: image::ImageError| match e {
-        image::ImageError::Limits(_) => fail(format!(
-            "the image is too large to decode (limit {} megapixels)",
-            limits.pixels / 1_000_000
-        )),
-        e => fail(format!(
-            "the {name} image is damaged ({})",
-            e.to_string().to_lowercase()
-        )),
-    };
     // The size the header claims, read before anything is decoded.
     let mut header = ImageReader::new(Cursor::new(&data));
     header.set_format(format);
     header.no_limits();
-    let (w, h) = header.into_dimensions().map_err(damaged)?;
+    let (w, h) = header
+        .into_dimensions()
+        .map_err(|e| damaged(&fail, format, limits, e))?;
     if w > limits.side || h > limits.side || w as u64 * h as u64 > limits.pixels {
         return Err(fail(format!(
             "the image is too large ({w} x {h} pixels; the limit is {} megapixels, {} pixels a side)",
@@ -101,6 +111,51 @@ pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> 
     if w == 0 || h == 0 {
         return Err(fail("the image is empty (0 pixels)".into()).into());
     }
+    Ok(Probe {
+        format,
+        data,
+        width: w,
+        height: h,
+    })
+}
+
+fn damaged(
+    fail: &impl Fn(String) -> Diagnostic,
+    format: ImageFormat,
+    limits: &ImageLimits,
+    e: image::ImageError,
+) -> Diagnostic {
+    let name = if format == ImageFormat::Png {
+        "png"
+    } else {
+        "jpeg"
+    };
+    match e {
+        image::ImageError::Limits(_) => fail(format!(
+            "the image is too large to decode (limit {} megapixels)",
+            limits.pixels / 1_000_000
+        )),
+        e => fail(format!(
+            "the {name} image is damaged ({})",
+            crate::diag::foreign_message(&e.to_string().to_lowercase())
+        )),
+    }
+}
+
+/// Reads and decodes a PNG or JPEG file. `what` names the file's use in
+/// messages ("cannot use {what} FILE: ..."). Missing, damaged or oversized
+/// files are refused; nothing is read or decoded past `limits`.
+pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> {
+    let p = probe(path, what, limits)?;
+    decode_probe(p, path, what, limits)
+}
+
+/// Decodes a probed file within `limits` (the `image` crate's own limits
+/// set: sides and memory).
+pub fn decode_probe(p: Probe, path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> {
+    let fail = failure(what, path);
+    let format = p.format;
+    let data = p.data;
     let mut l = image::Limits::default();
     l.max_image_width = Some(limits.side);
     l.max_image_height = Some(limits.side);
@@ -108,10 +163,13 @@ pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> 
     let mut reader = ImageReader::new(Cursor::new(&data));
     reader.set_format(format);
     reader.limits(l);
-    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| damaged(&fail, format, limits, e))?;
     // Photos are often stored sideways with an EXIF note to turn them.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    let mut image =
+        DynamicImage::from_decoder(decoder).map_err(|e| damaged(&fail, format, limits, e))?;
     image.apply_orientation(orientation);
     Ok(Decoded {
         format,
@@ -121,14 +179,42 @@ pub fn decode(path: &Path, what: &str, limits: &ImageLimits) -> Result<Decoded> 
     })
 }
 
+/// An image's pixels as 8-bit RGBA, allocating fallibly: a machine short of
+/// memory gets an error, never a panic or an abort.
+pub fn rgba8(
+    image: DynamicImage,
+) -> std::result::Result<(u32, u32, Vec<u8>), std::collections::TryReserveError> {
+    let (width, height) = (image.width(), image.height());
+    if let DynamicImage::ImageRgba8(buffer) = image {
+        return Ok((width, height, buffer.into_raw()));
+    }
+    let len = width as usize * height as usize * 4;
+    let mut out = Vec::new();
+    out.try_reserve_exact(len)?;
+    use image::GenericImageView;
+    for (_, _, p) in image.pixels() {
+        out.extend_from_slice(&p.0);
+    }
+    Ok((width, height, out))
+}
+
 /// Reads a logo or artwork file into the Scene's form. A JPEG keeps its
 /// bytes, so the PDF can carry it unchanged, when it is 8-bit grey or colour
 /// and needs no turning.
 pub fn load_artwork(path: &Path) -> Result<ImageData> {
-    let d = decode(path, "image", &ARTWORK_LIMITS)?;
-    let rgba = d.image.to_rgba8();
-    let (width, height) = rgba.dimensions();
-    let rgba = rgba.into_raw();
+    artwork(probe(path, "image", &ARTWORK_LIMITS)?, path)
+}
+
+/// A probed logo or artwork file decoded into the Scene's form (see
+/// [`load_artwork`]).
+pub fn artwork(p: Probe, path: &Path) -> Result<ImageData> {
+    let d = decode_probe(p, path, "image", &ARTWORK_LIMITS)?;
+    let (w, h) = (d.image.width(), d.image.height());
+    let (width, height, rgba) = rgba8(d.image).map_err(|_| {
+        failure("image", path)(format!(
+            "there is not enough memory to decode it ({w} x {h} pixels)"
+        ))
+    })?;
     let has_alpha = rgba.chunks_exact(4).any(|p| p[3] != 255);
     let gray = rgba.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2]);
     let jpeg = match (d.format, d.reoriented, jpeg_components(&d.data)) {

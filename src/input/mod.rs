@@ -16,11 +16,21 @@ pub use note::Note;
 /// Turns a TOML parse error (syntax, unknown key, wrong type) into a diagnostic
 /// that points at the line and column.
 pub(crate) fn toml_error(path: &Path, source: &str, err: &toml::de::Error) -> Diagnostic {
+    let raw = err.message().trim().replace('\n', " ");
     let place = match err.span() {
         Some(span) => Place::at_offset(path, source, span.start),
-        None => Place::file(path),
+        // Without a span, the line of the key the message names (in
+        // backticks), else the first line: every TOML error has a line.
+        None => {
+            let key = raw.split('`').nth(1).unwrap_or("");
+            Place {
+                line: Some(key_line(source, key).unwrap_or(1)),
+                ..Place::file(path)
+            }
+        }
     };
-    let message = err.message().trim().replace('\n', " ");
+    // The parser's message may echo a key or value: escaped and cut.
+    let message = crate::diag::foreign_message(&raw);
     let mut d = Diagnostic::at(place, message.clone());
     if message.starts_with("unknown field") {
         // "unknown field `bdy`, expected one of `layout`, `greeting`, ..."
@@ -33,6 +43,29 @@ pub(crate) fn toml_error(path: &Path, source: &str, err: &toml::de::Error) -> Di
         d = d.hint("check the key's spelling; the keys this table takes are listed above");
     }
     d
+}
+
+/// The 1-based line where a TOML source sets or opens `key` (the last part
+/// of a dotted key, or a whole one): a `[table]` or `[[array]]` header, a
+/// dotted key or a plain `key =`. For messages whose parser gave no span.
+pub(crate) fn key_line(source: &str, key: &str) -> Option<usize> {
+    if key.is_empty() {
+        return None;
+    }
+    let last = key.rsplit('.').next().unwrap_or(key);
+    source
+        .lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches('[').trim_start();
+            let name = l
+                .split(['=', ']'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
+            name == key || name.rsplit('.').next().map(str::trim) == Some(last)
+        })
+        .map(|i| i + 1)
 }
 
 /// A diagnostic at the start of a span in a TOML source.

@@ -87,8 +87,11 @@ fn run_for(
         Diagnostic::at(
             place.clone(),
             format!(
-                "text: the character '{}' (U+{:04X}) in \"{text}\" is not in the font {}",
-                m.ch, m.ch as u32, fonts.fonts[font].family
+                "text: the character '{}' (U+{:04X}) in {} is not in the font {}",
+                crate::diag::escape(&m.ch.to_string(), 8),
+                m.ch as u32,
+                crate::diag::quote(text),
+                fonts.fonts[font].family
             ),
         )
         .hint("it comes from the note's signer or contact; or choose a design whose font has it")
@@ -128,8 +131,10 @@ fn check_lettering(
         return Err(Diagnostic::at(
             place.clone(),
             format!(
-                "text: \"{}\" runs {:.1}pt past the card's {} edge",
-                run.text, past[i], EDGES[i]
+                "text: {} runs {:.1}pt past the card's {} edge",
+                crate::diag::quote(&run.text),
+                past[i],
+                EDGES[i]
             ),
         )
         .hint("shorten the note's signer or contact, or give the design's text a smaller size")
@@ -139,7 +144,10 @@ fn check_lettering(
     if !background && overlaps(b, area) {
         return Err(Diagnostic::at(
             place.clone(),
-            format!("text: \"{}\" reaches into the text area", run.text),
+            format!(
+                "text: {} reaches into the text area",
+                crate::diag::quote(&run.text)
+            ),
         )
         .hint("shorten the note's signer or contact, or move the design's text into the margins")
         .into());

@@ -158,6 +158,21 @@ fn refusal(a: &Attempt, content: &Content, design: &Design, note_path: &Path) ->
     let words = content.body_words().max(1);
     let per_line = words as f32 / a.fitted.body_lines.max(1) as f32;
     let words_over = (lines_over as f32 * per_line).ceil() as usize;
+    // Words are a useful measure only when cutting some of the body's
+    // words would do: not when the overflow is more lines than the body
+    // has (blank lines, a greeting and closing, a tall signature area).
+    let hint = if lines_over < a.fitted.body_lines && words_over < words {
+        format!(
+            "cut {} (about {} of its {words}), or choose a design with more room (stationer layouts)",
+            plural(lines_over, "line"),
+            plural(words_over, "word"),
+        )
+    } else {
+        format!(
+            "cut {} of the note, or choose a design with more room (stationer layouts)",
+            plural(lines_over, "line"),
+        )
+    };
     Diagnostic::at(
         place,
         format!(
@@ -166,11 +181,7 @@ fn refusal(a: &Attempt, content: &Content, design: &Design, note_path: &Path) ->
             plural(lines_over, "line"),
         ),
     )
-    .hint(format!(
-        "cut {} (about {} of its {words}), or choose a design with more room (stationer layouts)",
-        plural(lines_over, "line"),
-        plural(words_over, "word"),
-    ))
+    .hint(hint)
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -228,7 +239,9 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
             }
             Err(e) => {
                 let (w, _) = origin[e.piece];
-                overfull.get_or_insert_with(|| format!("the word \"{}\"", words[w].shaped.text));
+                overfull.get_or_insert_with(|| {
+                    format!("the word {}", crate::diag::quote(&words[w].shaped.text))
+                });
                 *baseline += leading;
                 1
             }
@@ -274,7 +287,11 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
             if width > text_w + 1e-3 {
                 let text: Vec<&str> = words.iter().map(|w| w.shaped.text.as_str()).collect();
                 overfull.get_or_insert_with(|| {
-                    format!("the {} \"{}\"", role_name(role), text.join(" "))
+                    format!(
+                        "the {} {}",
+                        role_name(role),
+                        crate::diag::quote(&text.join(" "))
+                    )
                 });
             }
             let x = if sx0 + width <= x1 {

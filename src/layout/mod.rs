@@ -146,10 +146,11 @@ pub fn prepare(
                                 ..Place::file(&note.path)
                             },
                             format!(
-                                "{}: the character '{}' (U+{:04X}) in \"{text}\" is not in the font {}",
+                                "{}: the character '{}' (U+{:04X}) in {} is not in the font {}",
                                 block.key,
-                                missing.ch,
+                                crate::diag::escape(&missing.ch.to_string(), 8),
                                 missing.ch as u32,
+                                crate::diag::quote(text),
                                 fonts.fonts[font].family
                             ),
                         )

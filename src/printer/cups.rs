@@ -50,25 +50,51 @@ fn check_options(options: &PrintOptions) -> Result<()> {
         return Err(Diagnostic::new(format!("{} copies: give 1 to 999", options.copies)).into());
     }
     if let Some(p) = &options.printer {
-        let bad = |c: char| c.is_whitespace() || c.is_control() || "/#\\".contains(c);
-        if p.is_empty() || p.len() > 127 || p.starts_with('-') || p.chars().any(bad) {
-            return Err(
-                Diagnostic::new(format!("\"{p}\" is not a printer queue name"))
-                    .hint("queue names have no spaces, '/', '#' or '\\'; `lpstat -e` lists them")
-                    .into(),
-            );
-        }
+        check_queue_name(p)?;
     }
     if let Some(t) = &options.tray {
-        let bad = |c: char| c.is_whitespace() || c.is_control() || c == '=';
-        if t.is_empty() || t.chars().any(bad) {
-            return Err(Diagnostic::new(format!("\"{t}\" is not a tray name"))
+        check_tray_name(t)?;
+    }
+    Ok(())
+}
+
+/// Checks a printer queue name as CUPS takes it: `QUEUE` or `QUEUE/INSTANCE`
+/// (an instance is a queue with saved options), each part 1 to 127
+/// printable characters without spaces, `/`, `#`, `\\`, quotes or a
+/// leading `-`. The one check for `print --printer` and a profile's
+/// `printer`.
+pub fn check_queue_name(p: &str) -> Result<()> {
+    let bad =
+        |c: char| c.is_whitespace() || crate::diag::is_hidden_char(c) || "/#\\'\"".contains(c);
+    let part_ok =
+        |s: &str| !s.is_empty() && s.len() <= 127 && !s.starts_with('-') && !s.chars().any(bad);
+    let ok = match p.split_once('/') {
+        Some((queue, instance)) => part_ok(queue) && part_ok(instance),
+        None => part_ok(p),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(Diagnostic::new(format!(
+        "{} is not a printer queue name",
+        crate::diag::quote(p)
+    ))
+    .hint("queue names have no spaces, '#', '\\' or quotes (QUEUE/INSTANCE names an instance); `lpstat -e` lists them")
+    .into())
+}
+
+/// Checks a tray name: a PPD InputSlot keyword, without spaces or `=`.
+pub fn check_tray_name(t: &str) -> Result<()> {
+    let bad = |c: char| c.is_whitespace() || crate::diag::is_hidden_char(c) || c == '=';
+    if t.is_empty() || t.len() > 127 || t.chars().any(bad) {
+        return Err(
+            Diagnostic::new(format!("{} is not a tray name", crate::diag::quote(t)))
                 .hint(
                     "trays are PPD InputSlot keywords without spaces, such as Tray2 or Manual; \
                      `lpoptions -p QUEUE -l` lists a queue's",
                 )
-                .into());
-        }
+                .into(),
+        );
     }
     Ok(())
 }
@@ -114,18 +140,51 @@ fn lp_args(pdf: &Path, [w, h]: [f32; 2], options: &PrintOptions) -> Vec<OsString
 pub fn shell_quote(args: &[OsString]) -> String {
     args.iter()
         .map(|a| {
-            let a = a.to_string_lossy();
-            let plain = !a.is_empty()
-                && a.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
-            if plain {
-                a.into_owned()
-            } else {
-                format!("'{}'", a.replace('\'', "'\\''"))
+            let bytes = a.as_encoded_bytes();
+            match std::str::from_utf8(bytes) {
+                Ok(a) if !a.chars().any(crate::diag::is_hidden_char) => {
+                    let plain = !a.is_empty()
+                        && a.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
+                    if plain {
+                        a.to_string()
+                    } else {
+                        format!("'{}'", a.replace('\'', "'\\''"))
+                    }
+                }
+                // Bytes that are not UTF-8, or characters a terminal would
+                // act on, are written as $'\xHH' escapes: the command shown
+                // is the command run, byte for byte.
+                _ => ansi_c_quote(bytes),
             }
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Bytes as a POSIX shell `$'...'` string.
+fn ansi_c_quote(bytes: &[u8]) -> String {
+    let mut out = String::from("$'");
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\'' => out.push_str("\\'"),
+                '\\' => out.push_str("\\\\"),
+                c if crate::diag::is_hidden_char(c) => {
+                    let mut buf = [0; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("\\x{b:02x}"));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push('\'');
+    out
 }
 
 /// Runs a CUPS client program; a missing program is a clear error.
@@ -208,9 +267,11 @@ pub fn resolve_queue(asked: Option<&str>) -> Result<String> {
     // A class or an instance (`queue/instance`) is known by its queue name.
     let base = chosen.split('/').next().unwrap_or(&chosen);
     if !known.iter().any(|k| k == base || k == &chosen) {
-        return Err(Diagnostic::new(format!("no printer queue \"{chosen}\""))
-            .hint(list())
-            .into());
+        return Err(
+            Diagnostic::new(format!("no printer queue {}", crate::diag::quote(&chosen)))
+                .hint(list())
+                .into(),
+        );
     }
     Ok(chosen)
 }
@@ -267,6 +328,27 @@ pub fn submit(pdf: &Path, options: &PrintOptions) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn shell_quoting_is_lossless() {
+        use std::os::unix::ffi::OsStringExt;
+        let odd = OsString::from_vec(b"caf\xe9 \x1b[2J it's\\.pdf".to_vec());
+        let args = vec![OsString::from("lp"), OsString::from("a b"), odd.clone()];
+        let shown = shell_quote(&args);
+        assert_eq!(shown, "lp 'a b' $'caf\\xe9 \\x1b[2J it\\'s\\\\.pdf'");
+        assert!(!shown.contains('\u{1b}'));
+        // The shell turns it back into the same bytes.
+        let o = std::process::Command::new("bash")
+            .args([
+                "-c",
+                &format!("printf %s {}", shell_quote(std::slice::from_ref(&odd))),
+            ])
+            .output();
+        if let Ok(o) = o {
+            assert_eq!(o.stdout, odd.into_vec());
+        }
+    }
 
     #[test]
     fn media_names() {

@@ -223,9 +223,15 @@ fn check(key: &str, v: Value) -> std::result::Result<(), BadValue> {
         Value::Margin(p) if p.0 < 0.0 || p.0 > MAX_MARGIN.0 => {
             bad(format!("{key}: must be between 0 and 50mm"))
         }
-        Value::Name(n) if n.trim().is_empty() || n.chars().any(char::is_control) => {
-            bad(format!("{key}: \"{n}\" is not a usable name"))
-        }
+        // The same checks as `print --printer` and `--tray`.
+        Value::Name(n) if key == "printer" => crate::printer::cups::check_queue_name(&n)
+            .map_err(|e| BadValue(format!("{key}: {}", e.0[0].message))),
+        Value::Name(n) if key == "tray" => crate::printer::cups::check_tray_name(&n)
+            .map_err(|e| BadValue(format!("{key}: {}", e.0[0].message))),
+        Value::Name(n) if n.trim().is_empty() || n.chars().any(char::is_control) => bad(format!(
+            "{key}: {} is not a usable name",
+            crate::diag::quote(&n)
+        )),
         _ => Ok(()),
     }
 }
@@ -386,8 +392,9 @@ impl ProfileFile {
 
     fn unknown(&self, name: &str) -> Diagnostic {
         let d = Diagnostic::new(format!(
-            "no printer profile \"{name}\" in {}",
-            self.path.display()
+            "no printer profile {} in {}",
+            crate::diag::quote(name),
+            crate::diag::path(&self.path)
         ));
         if self.profiles.is_empty() {
             d.hint(format!(
@@ -610,7 +617,8 @@ mod tests {
         p.scale_x = 1.0046;
         p.back_offset_y = Some(Pt::mm(0.75));
         p.margins.bottom = Pt::mm(5.0);
-        p.tray = Some("Manual \"feed\"".into());
+        // Quotes and backslashes survive the round trip (spaces are no tray name).
+        p.tray = Some("Manual\"feed\"\\\\x".into());
         let mut odd = Profile::new("a.b c");
         odd.scale_y = 0.995;
         let file = ProfileFile {

@@ -54,6 +54,8 @@ impl Font {
         if !(16..=16384).contains(&upem) {
             return Err(format!("{origin} has an invalid units-per-em of {upem}"));
         }
+        check_name_table(&face)
+            .map_err(|why| format!("{origin} has a broken name table ({why})"))?;
         if rustybuzz::Face::from_slice(&data, 0).is_none() {
             return Err(format!(
                 "{origin} cannot be shaped (broken OpenType tables)"
@@ -101,9 +103,12 @@ impl Font {
     pub fn from_file(path: &Path, named_in: &Path) -> Result<Font> {
         let place = || Place::file(named_in);
         let data = crate::io::read_bounded(path, MAX_FONT_BYTES, "the font").map_err(|e| {
-            Diagnostic::at(place(), format!("cannot read font {}: {e}", path.display()))
+            Diagnostic::at(
+                place(),
+                format!("cannot read font {}: {e}", crate::diag::path(path)),
+            )
         })?;
-        let origin = format!("font {}", path.display());
+        let origin = format!("font {}", crate::diag::path(path));
         let font =
             Font::from_data(Cow::Owned(data), &origin).map_err(|m| Diagnostic::at(place(), m))?;
         // The PDF embeds a subset; a font the subsetter cannot read is refused now.
@@ -166,6 +171,57 @@ impl Font {
     }
 }
 
+/// Checks the `name` table the way the PDF subsetter (`subsetter` 0.2)
+/// rewrites it, whose 16-bit arithmetic overflows (a panic in debug builds)
+/// on a record that ends past 64 KiB, on more than 64 KiB of distinct name
+/// strings, or on more records than a 16-bit table header can address.
+/// Such a table is never a real font's, so the font is refused on load.
+fn check_name_table(face: &ttf_parser::Face) -> std::result::Result<(), &'static str> {
+    let Some(name) = face.raw_face().table(ttf_parser::Tag::from_bytes(b"name")) else {
+        return Ok(());
+    };
+    let u16_at = |i: usize| name.get(i..i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    // Version 1 tables are copied as they are.
+    if u16_at(0) != Some(0) {
+        return Ok(());
+    }
+    let (Some(count), Some(storage_at)) = (u16_at(2), u16_at(4)) else {
+        return Err("truncated header");
+    };
+    let storage = name.get(storage_at as usize..).unwrap_or(&[]);
+    let mut kept = 0u32;
+    let mut distinct = std::collections::HashSet::new();
+    let mut stored = 0u32;
+    for i in 0..count as usize {
+        let at = 6 + 12 * i;
+        let field = |k: usize| u16_at(at + 2 * k).ok_or("truncated record");
+        let (platform, encoding, name_id) = (field(0)?, field(1)?, field(3)?);
+        let (length, offset) = (field(4)?, field(5)?);
+        let unicode = platform == 0 || (platform == 3 && [0, 1, 10].contains(&encoding));
+        if !unicode || !matches!(name_id, 0..=9 | 11..=14) {
+            continue;
+        }
+        kept += 1;
+        let end = offset as u32 + length as u32;
+        if end > u16::MAX as u32 {
+            return Err("a string ends past 64 KiB");
+        }
+        let Some(text) = storage.get(offset as usize..end as usize) else {
+            return Err("a string lies outside the table");
+        };
+        if distinct.insert(text) {
+            stored += length as u32;
+        }
+    }
+    if stored > u16::MAX as u32 {
+        return Err("more than 64 KiB of names");
+    }
+    if 6 + 12 * kept > u16::MAX as u32 {
+        return Err("too many names");
+    }
+    Ok(())
+}
+
 /// A short reason for an I/O error, without Rust's "(os error N)".
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
@@ -223,7 +279,7 @@ impl FontSet {
                 let faces = bundled_faces(family).ok_or_else(|| {
                     Diagnostic::at(
                         Place::file(design_path),
-                        format!("unknown font \"{family}\""),
+                        format!("unknown font {}", crate::diag::quote(family)),
                     )
                     .hint(format!("bundled fonts: {}", BUNDLED_FAMILIES.join(", ")))
                 })?;

@@ -141,3 +141,90 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !c
 }
+
+/// A valid PNG of `width` x `height` pixels, 16-bit RGBA, every pixel zero:
+/// the file is small (a hand-made deflate stream of 258-byte repeats,
+/// about 160 to 1) but decoding it takes `width * height * 8` bytes.
+pub fn png_of_zeros(width: u32, height: u32) -> Vec<u8> {
+    let raw_len = (1 + width as u64 * 8) * height as u64;
+    // Deflate, one block with the fixed codes: a literal 0, then copies of
+    // 258 bytes at distance 1, then literal zeros, then the end of block.
+    let mut bits = BitWriter::default();
+    bits.put(1, 1); // final block
+    bits.put(1, 2); // fixed Huffman codes
+    let literal0 = (0b0011_0000, 8);
+    bits.code(literal0);
+    let mut left = raw_len - 1;
+    while left >= 258 {
+        bits.code((0b1100_0101, 8)); // length 258 (code 285)
+        bits.code((0, 5)); // distance 1
+        left -= 258;
+    }
+    for _ in 0..left {
+        bits.code(literal0);
+    }
+    bits.code((0, 7)); // end of block
+    let mut idat = vec![0x78, 0x01];
+    idat.extend(bits.finish());
+    // Adler-32 of zeros: a stays 1, b adds 1 per byte.
+    let adler = ((raw_len % 65521) << 16 | 1) as u32;
+    idat.extend_from_slice(&adler.to_be_bytes());
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let crc = crc32(&out[start..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[16, 6, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &idat);
+    chunk(b"IEND", &[]);
+    out
+}
+
+/// Bits packed as deflate packs them (least significant first).
+#[derive(Default)]
+struct BitWriter {
+    out: Vec<u8>,
+    acc: u32,
+    n: u32,
+}
+
+impl BitWriter {
+    /// A value of `len` bits, least significant bit first.
+    fn put(&mut self, value: u32, len: u32) {
+        for i in 0..len {
+            self.bit((value >> i) & 1);
+        }
+    }
+
+    /// A Huffman code, most significant bit first.
+    fn code(&mut self, (code, len): (u32, u32)) {
+        for i in (0..len).rev() {
+            self.bit((code >> i) & 1);
+        }
+    }
+
+    fn bit(&mut self, b: u32) {
+        self.acc |= b << self.n;
+        self.n += 1;
+        if self.n == 8 {
+            self.out.push(self.acc as u8);
+            self.acc = 0;
+            self.n = 0;
+        }
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if self.n > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
+    }
+}
