@@ -14,7 +14,7 @@ use crate::batch::impose::{place_card, Duplex, Imposition};
 use crate::batch::merge::{Recipients, Template};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::export::pdf::PdfWriter;
-use crate::export::report::{card_report, CardReport, Report};
+use crate::export::report::{card_report, CardReport, Report, SkippedReport};
 use crate::input::{Design, Note};
 use crate::layout;
 use crate::parallel::{self, map_chunks};
@@ -63,6 +63,12 @@ pub struct BatchOptions {
     /// shown (see [`Transform::on_page`]): odd pages, then even pages (the
     /// backs of two-sided sheets). A printer's correction; default none.
     pub sheet_transforms: Option<(Transform, Transform)>,
+    /// Make every card that can be made and list the rows that cannot in
+    /// [`BatchOutput::skipped`] (default false: any problem stops the batch).
+    pub keep_going: bool,
+    /// Only these rows (CSV data rows, 1-based, inclusive ranges; see
+    /// [`parse_rows`]); `None`: every row.
+    pub rows: Option<Vec<(usize, usize)>>,
 }
 
 impl Default for BatchOptions {
@@ -81,6 +87,8 @@ impl Default for BatchOptions {
             write: true,
             split_name: None,
             sheet_transforms: None,
+            keep_going: false,
+            rows: None,
         }
     }
 }
@@ -114,6 +122,60 @@ pub struct BatchOutput {
     /// Things the user should know that did not stop the batch (each a
     /// [`crate::diag::Severity::Warning`]); the library never prints them.
     pub warnings: Vec<Diagnostic>,
+    /// With [`BatchOptions::keep_going`]: the rows that made no card, in row
+    /// order, each with its problems (also in the report's `skipped`).
+    pub skipped: Vec<Skipped>,
+}
+
+/// A row that made no card (with [`BatchOptions::keep_going`]).
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    /// The CSV data row (1-based).
+    pub row: usize,
+    /// Why: every problem found in the row.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Skipped {
+    /// The reason in one line: the problems' messages joined by "; "
+    /// (without a leading "row N: ", which the row says).
+    pub fn reason(&self) -> String {
+        let prefix = format!("row {}: ", self.row);
+        self.problems
+            .iter()
+            .map(|d| d.message.strip_prefix(&prefix).unwrap_or(&d.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Parses a row selection such as `3,7-9` (CSV data rows, 1-based; the
+/// header is not a row) into inclusive ranges.
+pub fn parse_rows(s: &str) -> Result<Vec<(usize, usize)>> {
+    let bad = |part: &str| -> Error {
+        Diagnostic::for_option(
+            "rows",
+            format!("\"{part}\" is not a row number or a range of rows"),
+        )
+        .hint("give data row numbers counted from 1 (the header is not a row), e.g. 3,7-9")
+        .into()
+    };
+    let mut ranges = Vec::new();
+    for part in s.split(',').map(str::trim) {
+        let num = |t: &str| t.trim().parse::<usize>().ok().filter(|&n| n >= 1);
+        let range = match part.split_once('-') {
+            Some((a, b)) => match (num(a), num(b)) {
+                (Some(a), Some(b)) if a <= b => (a, b),
+                _ => return Err(bad(part)),
+            },
+            None => match num(part) {
+                Some(n) => (n, n),
+                None => return Err(bad(part)),
+            },
+        };
+        ranges.push(range);
+    }
+    Ok(ranges)
 }
 
 struct Job {
@@ -172,11 +234,31 @@ pub fn run_batch(
     }
     let names = SplitNames::new(options.split_name.as_deref(), recipients)?;
 
+    if let Some(ranges) = &options.rows {
+        let last = recipients.rows.len();
+        if let Some(&(_, b)) = ranges.iter().find(|&&(_, b)| b > last) {
+            return Err(Diagnostic::for_option(
+                "rows",
+                format!(
+                    "there is no row {b}: {} has {last} rows (data rows, numbered from 1)",
+                    recipients.path.display()
+                ),
+            )
+            .into());
+        }
+    }
+    let selected = |row: usize| {
+        options
+            .rows
+            .as_ref()
+            .is_none_or(|r| r.iter().any(|&(a, b)| (a..=b).contains(&row)))
+    };
+
     // Merge every row.
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut jobs = Vec::new();
     let mut names = names;
-    for row in &recipients.rows {
+    for row in recipients.rows.iter().filter(|r| selected(r.number)) {
         let copies = match copies_col {
             Some(c) => match row.values[c].parse::<usize>() {
                 Ok(n) if n <= 100 => n,
@@ -300,7 +382,7 @@ pub fn run_batch(
                         copy: job.copy,
                         ..info
                     });
-                    if problems.is_empty() {
+                    if problems.is_empty() || options.keep_going {
                         if let Some(name) = &job.split_name {
                             // Titled as `render` titles it: a split card's PDF
                             // is the card rendered on its own.
@@ -309,7 +391,7 @@ pub fn run_batch(
                             w.add_page(&page);
                             out.split.push((name.clone(), w.finish()));
                         }
-                        out.add(page);
+                        out.add(page, (job.row, job.copy));
                     }
                 }
                 Err(e) => {
@@ -326,17 +408,61 @@ pub fn run_batch(
         done += round.len();
         progress(done, total);
     }
-    if !problems.is_empty() {
-        return Err(Error(problems));
+    let skipped = if options.keep_going {
+        group_by_row(std::mem::take(&mut problems), recipients)
+    } else {
+        Vec::new()
+    };
+    if !problems.is_empty() || (cards.is_empty() && !skipped.is_empty()) {
+        return Err(Error(
+            problems
+                .into_iter()
+                .chain(skipped.into_iter().flat_map(|s| s.problems))
+                .collect(),
+        ));
     }
     let (pdf, report, split) = out.finish();
     Ok(BatchOutput {
         pdf,
-        report: Report { cards: report },
+        report: Report {
+            cards: report,
+            skipped: options.keep_going.then(|| {
+                skipped
+                    .iter()
+                    .map(|s| SkippedReport {
+                        row: s.row,
+                        reason: s.reason(),
+                    })
+                    .collect()
+            }),
+        },
         cards,
         split,
         warnings,
+        skipped,
     })
+}
+
+/// Problems grouped by the row they are about (read from the place's line),
+/// in row order; copies of one row say the same, so each is kept once. A
+/// problem of no row is under row 0.
+pub fn group_by_row(problems: Vec<Diagnostic>, recipients: &Recipients) -> Vec<Skipped> {
+    let mut rows: std::collections::BTreeMap<usize, Vec<Diagnostic>> = Default::default();
+    for d in problems {
+        let line = d.place.as_ref().and_then(|p| p.line);
+        let row = recipients
+            .rows
+            .iter()
+            .find(|r| Some(r.line as usize) == line)
+            .map_or(0, |r| r.number);
+        let list = rows.entry(row).or_default();
+        if !list.iter().any(|x| x.message == d.message) {
+            list.push(d);
+        }
+    }
+    rows.into_iter()
+        .map(|(row, problems)| Skipped { row, problems })
+        .collect()
 }
 
 /// Shapes every distinct word of the batch once, on all threads.
@@ -425,7 +551,12 @@ struct Output<'a> {
 type SplitFile = (String, Vec<u8>);
 
 impl Output<'_> {
-    fn add(&mut self, card: Page) {
+    fn add(&mut self, card: Page, (row, copy): (usize, usize)) {
+        let traced = |c: CardReport| CardReport {
+            row: Some(row),
+            copy: Some(copy),
+            ..c
+        };
         match self.imposition {
             None => {
                 // One card per page; a folded card printed duplex has its
@@ -433,7 +564,7 @@ impl Output<'_> {
                 let (w, h) = (card.width, card.height);
                 let page_no = self.pages + if self.duplex.is_some() { 2 } else { 1 };
                 self.report
-                    .extend(card_report(&self.fonts.fonts, &card, page_no, None));
+                    .extend(card_report(&self.fonts.fonts, &card, page_no, None).map(traced));
                 match self.duplex {
                     Some(d) => {
                         self.write(Page::blank(w, h));
@@ -472,12 +603,10 @@ impl Output<'_> {
                     _ => front,
                 };
                 place_card(target, &card, offset);
-                self.report.extend(card_report(
-                    &self.fonts.fonts,
-                    &card,
-                    page_no,
-                    Some((page_no, offset)),
-                ));
+                self.report.extend(
+                    card_report(&self.fonts.fonts, &card, page_no, Some((page_no, offset)))
+                        .map(traced),
+                );
                 self.slot += 1;
                 if self.slot == imp.per_sheet() {
                     self.flush_sheet();

@@ -52,7 +52,8 @@ Examples:
   stationer layouts
 
 Exit status: 0 done; 1 the input is wrong or the note does not fit (nothing is
-written); 2 the command line is wrong.";
+written); 2 the command line is wrong; 3 done in part (batch --keep-going
+skipped some rows; the other cards are written).";
 
 #[derive(Parser, Debug)]
 #[command(name = "stationer", version, about = ABOUT, long_about = LONG_ABOUT)]
@@ -145,8 +146,12 @@ pub fn main() -> i32 {
         eprintln!("{e}");
         return EXIT_INPUT;
     }
-    match run(cli.command) {
-        Ok(()) => 0,
+    let result = match cli.command {
+        Command::Batch(args) => batch::run(*args),
+        command => run(command).map(|()| 0),
+    };
+    match result {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");
             EXIT_INPUT
@@ -177,6 +182,7 @@ fn run(command: Command) -> Result<(), Error> {
             }
             let mut commit = Commit::new(plan)?;
             let n = load_note(&note)?;
+            crate::batch::merge::refuse_unfilled(&n)?;
             let design = design_for(&n, layout.as_deref())?;
             let mut card = layout_card(&n, &design)?;
             print::correct_for_printer(
@@ -194,7 +200,7 @@ fn run(command: Command) -> Result<(), Error> {
             commit.finish()
         }
         Command::Preview(args) => preview::run(args),
-        Command::Batch(args) => batch::run(*args),
+        Command::Batch(args) => batch::run(*args).map(|_| ()),
         Command::Check {
             note,
             layout,
@@ -206,6 +212,7 @@ fn run(command: Command) -> Result<(), Error> {
             data: None,
         } => {
             let n = load_note(&note)?;
+            crate::batch::merge::refuse_unfilled(&n)?;
             let design = design_for(&n, layout.as_deref())?;
             let card = layout_card(&n, &design)?;
             let f = &card.fitted;

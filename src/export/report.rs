@@ -11,11 +11,29 @@ use std::sync::Arc;
 pub struct Report {
     /// One entry per card, in output order.
     pub cards: Vec<CardReport>,
+    /// A batch made with `keep_going`: the rows that made no card, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Vec<SkippedReport>>,
+}
+
+/// A row of a batch that made no card.
+#[derive(Debug, Serialize)]
+pub struct SkippedReport {
+    /// The CSV data row (1-based).
+    pub row: usize,
+    /// Why, in one line.
+    pub reason: String,
 }
 
 /// One card.
 #[derive(Debug, Serialize)]
 pub struct CardReport {
+    /// A batch's card: the CSV data row it was made from (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// A batch's card: which copy of its row (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy: Option<usize>,
     /// 1-based page of the card in the PDF.
     pub page: usize,
     /// Trim width in points.
@@ -60,7 +78,10 @@ pub fn report(scene: &Scene) -> Report {
         .enumerate()
         .filter_map(|(i, page)| card_report(&scene.fonts, page, i + 1, None))
         .collect();
-    Report { cards }
+    Report {
+        cards,
+        skipped: None,
+    }
 }
 
 /// The entry of one card page (`None` for a page that is not a card).
@@ -85,6 +106,8 @@ pub fn card_report(
         })
         .collect();
     Some(CardReport {
+        row: None,
+        copy: None,
         page,
         width: card_page.width,
         height: card_page.height,
