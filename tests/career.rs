@@ -245,3 +245,80 @@ fn check_data_prints_every_row_failures_included() {
     assert!(line("5 ").contains("title"), "{out}");
     assert!(line("4 ").contains("pt"), "{out}");
 }
+
+/// Every line of every card in a report is where `pdftotext -bbox` finds its
+/// words, on the page as displayed (turned duplex backs included).
+fn report_matches_poppler(pdf: &Path, report: &Value) {
+    let pages = bbox_words(pdf);
+    let cards = report["cards"].as_array().unwrap();
+    assert!(!cards.is_empty());
+    for card in cards {
+        let page = card["sheet_page"]
+            .as_u64()
+            .or(card["page"].as_u64())
+            .unwrap() as usize;
+        let off = card["offset"].as_array().map_or([0.0, 0.0], |o| {
+            [o[0].as_f64().unwrap() as f32, o[1].as_f64().unwrap() as f32]
+        });
+        for line in card["lines"].as_array().unwrap() {
+            let b: Vec<f32> = line["box"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32)
+                .collect();
+            let bx = [b[0] + off[0], b[1] + off[1], b[2] + off[0], b[3] + off[1]];
+            for word in line["text"].as_str().unwrap().split_whitespace() {
+                assert!(
+                    pages[page - 1]
+                        .iter()
+                        .any(|w| w.text == word && inside(w.bbox, bx, 1.5)),
+                    "page {page}: {word:?} not inside {bx:?}; poppler: {:?}",
+                    pages[page - 1]
+                        .iter()
+                        .filter(|w| w.text == word)
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn rotated_backs_report_boxes_and_offsets_as_poppler_sees_them() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    let mut csv = String::from("name,title,company,position,detail\n");
+    for i in 1..=3 {
+        csv.push_str(&format!("P{i},Dr.,C{i},R{i},Thanks.\n"));
+    }
+    write(dir.path(), "r.csv", csv.as_bytes());
+    for extra in [
+        &["--duplex", "long"][..],
+        &["--duplex", "short"][..],
+        &["--duplex", "long", "--sheet", "letter"][..],
+        &["--duplex", "short", "--sheet", "a4"][..],
+        &["--sheet", "letter"][..],
+    ] {
+        let mut args = vec![
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "c.pdf",
+            "--report",
+            "c.json",
+            "--layout",
+            "folded-a2",
+        ];
+        args.extend_from_slice(extra);
+        let o = stationer(dir.path(), &args);
+        assert!(o.status.success(), "{extra:?}: {}", stderr(&o));
+        let report = json(&dir.path().join("c.json"));
+        report_matches_poppler(&dir.path().join("c.pdf"), &report);
+    }
+}

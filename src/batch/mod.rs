@@ -563,8 +563,14 @@ impl Output<'_> {
                 // outside first and the message inside, on the back.
                 let (w, h) = (card.width, card.height);
                 let page_no = self.pages + if self.duplex.is_some() { 2 } else { 1 };
-                self.report
-                    .extend(card_report(&self.fonts.fonts, &card, page_no, None).map(traced));
+                let rotate = match self.duplex {
+                    Some(d) if d.back_turned(w, h) => 180,
+                    _ => 0,
+                };
+                self.report.extend(
+                    card_report(&self.fonts.fonts, &card, page_no, None)
+                        .map(|c| traced(c).turned(rotate, None)),
+                );
                 match self.duplex {
                     Some(d) => {
                         self.write(Page::blank(w, h));
@@ -603,9 +609,11 @@ impl Output<'_> {
                     _ => front,
                 };
                 place_card(target, &card, offset);
+                // Reported on the sheet as shown (a turned back included).
+                let rotate = target.rotate;
                 self.report.extend(
                     card_report(&self.fonts.fonts, &card, page_no, Some((page_no, offset)))
-                        .map(traced),
+                        .map(|c| traced(c).turned(rotate, Some((imp.sheet_w, imp.sheet_h)))),
                 );
                 self.slot += 1;
                 if self.slot == imp.per_sheet() {
