@@ -395,10 +395,13 @@ fn folded_duplex_puts_the_outside_first_and_turns_the_back_for_the_printer() {
         // Outside (blank, upright), inside (message, turned as the printer needs), twice.
         assert_eq!(rots, ["0", rot, "0", rot], "{duplex}: {info}");
         let words = bbox_words(&pdf);
-        assert!(
-            words[0].is_empty() && words[2].is_empty(),
-            "outsides are blank"
-        );
+        // Outsides carry the design's front (on the front cover, the right
+        // half), never the message.
+        for outside in [&words[0], &words[2]] {
+            let text: Vec<&str> = outside.iter().map(|w| w.text.as_str()).collect();
+            assert_eq!(text, ["AM", "Thank", "you"], "{duplex}");
+            assert!(outside.iter().all(|w| w.bbox[0] >= 306.0), "{duplex}");
+        }
         // The message is on the inside right panel; seen turned, on the left.
         let right = words[1].iter().all(|w| w.bbox[0] >= 306.0);
         let left = words[1].iter().all(|w| w.bbox[2] <= 306.0);

@@ -322,3 +322,358 @@ fn rotated_backs_report_boxes_and_offsets_as_poppler_sees_them() {
         report_matches_poppler(&dir.path().join("c.pdf"), &report);
     }
 }
+
+/// Line segments of each page's content, in PDF points (y up), by qpdf.
+fn segments(pdf: &Path, dir: &Path) -> Vec<Vec<[f32; 4]>> {
+    let qdf = dir.join("q.pdf");
+    run_tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf.to_str().unwrap(),
+            qdf.to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    let mut pages = Vec::new();
+    for chunk in text.split("%% Contents for page").skip(1) {
+        let mut segs = Vec::new();
+        let mut start: Option<[f32; 2]> = None;
+        let mut nums: Vec<f32> = Vec::new();
+        for tok in chunk.split_whitespace() {
+            if tok == "endstream" {
+                break;
+            }
+            match tok {
+                "m" if nums.len() >= 2 => {
+                    start = Some([nums[nums.len() - 2], nums[nums.len() - 1]])
+                }
+                "l" if nums.len() >= 2 => {
+                    if let Some(s) = start {
+                        segs.push([s[0], s[1], nums[nums.len() - 2], nums[nums.len() - 1]]);
+                    }
+                }
+                _ => {}
+            }
+            match tok.parse::<f32>() {
+                Ok(v) => nums.push(v),
+                Err(_) => nums.clear(),
+            }
+        }
+        pages.push(segs);
+    }
+    pages
+}
+
+#[test]
+fn crop_marks_stay_on_the_sheet_for_every_card_size_and_grid() {
+    use stationer::batch::impose::{Imposition, CROP_WIDTH};
+    use stationer::paper::{papers, Use};
+    let sheets = [("letter", (612.0, 792.0)), ("a4", (595.2756, 841.8898))];
+    let (mut shortened, mut refused, mut tried) = (0, 0, 0);
+    for card in papers(Use::Card) {
+        let (cw, ch) = (card.width.0, card.height.0);
+        for (card_w, card_h) in [(cw, ch), (ch, cw)] {
+            for &(sheet_name, sheet) in &sheets {
+                for cols in 1..=6 {
+                    for rows in 1..=6 {
+                        let fits = |(w, h): (f32, f32)| {
+                            cols as f32 * card_w <= w + 1e-3 && rows as f32 * card_h <= h + 1e-3
+                        };
+                        if !fits(sheet) && !fits((sheet.1, sheet.0)) {
+                            continue;
+                        }
+                        tried += 1;
+                        let what = format!(
+                            "{} {card_w}x{card_h} {cols}x{rows} on {sheet_name}",
+                            card.name
+                        );
+                        match Imposition::plan(
+                            sheet,
+                            (card_w, card_h),
+                            Some((cols, rows)),
+                            0.0,
+                            true,
+                        ) {
+                            Err(e) => {
+                                let msg = e.to_string();
+                                assert!(msg.contains("crop marks need at least"), "{what}: {msg}");
+                                refused += 1;
+                            }
+                            Ok(imp) => {
+                                let h = CROP_WIDTH / 2.0;
+                                let marks = imp.crop_mark_strokes();
+                                assert!(!marks.is_empty(), "{what}");
+                                if imp.mark_len.iter().any(|&l| l < 18.0) {
+                                    shortened += 1;
+                                }
+                                for m in marks {
+                                    for p in [m.from, m.to] {
+                                        assert!(
+                                            p[0] >= h - 1e-3
+                                                && p[1] >= h - 1e-3
+                                                && p[0] <= imp.sheet_w - h + 1e-3
+                                                && p[1] <= imp.sheet_h - h + 1e-3,
+                                            "{what}: mark end {p:?} off the {}x{} sheet",
+                                            imp.sheet_w,
+                                            imp.sheet_h
+                                        );
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        tried > 40 && shortened > 0 && refused > 0,
+        "{tried} {shortened} {refused}"
+    );
+
+    // Through the command line and poppler: the A6 2x2 on A4 is
+    // refused; 5x3.5in cards 1x3 on Letter get shortened marks, all on the paper.
+    if !(have_tool("qpdf") && have_tool("pdfinfo")) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    let mut csv = String::from("name,title,company,position,detail\n");
+    for i in 1..=3 {
+        csv.push_str(&format!("P{i},Dr.,C{i},R{i},Thanks.\n"));
+    }
+    write(dir.path(), "r.csv", csv.as_bytes());
+    let run = |layout: &str, sheet: &str, grid: &str| {
+        stationer(
+            dir.path(),
+            &[
+                "batch",
+                "note.toml",
+                "--data",
+                "r.csv",
+                "-o",
+                "s.pdf",
+                "--layout",
+                layout,
+                "--sheet",
+                sheet,
+                "--grid",
+                grid,
+                "--crop-marks",
+            ],
+        )
+    };
+    let o = run("portrait-a6", "a4", "2x2");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--crop-marks:"), "{}", stderr(&o));
+    assert!(!dir.path().join("s.pdf").exists());
+    let designs = stdout(&stationer(dir.path(), &["layouts"]));
+    let postcard = designs
+        .lines()
+        .find(|l| l.contains("5 x 3.5 in"))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a bundled 5x3.5in design");
+    let o = run(postcard, "letter", "1x3");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = dir.path().join("s.pdf");
+    let info = run_tool("pdfinfo", &["-box", pdf.to_str().unwrap()]);
+    let media: Vec<f32> = info
+        .lines()
+        .find(|l| l.starts_with("MediaBox:"))
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let segs = segments(&pdf, dir.path());
+    let shortest = segs[0]
+        .iter()
+        .map(|s| ((s[2] - s[0]).powi(2) + (s[3] - s[1]).powi(2)).sqrt())
+        .fold(f32::MAX, f32::min);
+    assert!(segs[0].len() >= 10 && shortest < 17.0, "{:?}", segs[0]);
+    for s in &segs[0] {
+        for (x, y) in [(s[0], s[1]), (s[2], s[3])] {
+            assert!(
+                x >= media[0] + 0.12
+                    && x <= media[2] - 0.12
+                    && y >= media[1] + 0.12
+                    && y <= media[3] - 0.12,
+                "mark {s:?} leaves the MediaBox {media:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn duplex_pdfs_carry_their_intent_and_print_uses_it() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    write(
+        dir.path(),
+        "r.csv",
+        b"name,title,company,position,detail\nAnn,Dr.,C,R,Thanks.\n",
+    );
+    for (duplex, name, sides) in [
+        ("long", "DuplexFlipLongEdge", "sides=two-sided-long-edge"),
+        ("short", "DuplexFlipShortEdge", "sides=two-sided-short-edge"),
+    ] {
+        let o = stationer(
+            dir.path(),
+            &[
+                "batch",
+                "note.toml",
+                "--data",
+                "r.csv",
+                "-o",
+                "d.pdf",
+                "--layout",
+                "folded-a2",
+                "--duplex",
+                duplex,
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let pdf = dir.path().join("d.pdf");
+        if have_tool("qpdf") {
+            let json = run_tool(
+                "qpdf",
+                &["--json", "--json-key=qpdf", pdf.to_str().unwrap()],
+            );
+            assert!(
+                json.contains(&format!("\"/Duplex\": \"/{name}\"")),
+                "{duplex}"
+            );
+        }
+        // print --dry-run without --duplex reads it from the PDF.
+        let o = stationer(dir.path(), &["print", "d.pdf", "--dry-run"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains(sides), "{duplex}: {}", stdout(&o));
+        // --duplex still wins.
+        let other = if duplex == "long" { "short" } else { "long" };
+        let o = stationer(
+            dir.path(),
+            &["print", "d.pdf", "--dry-run", "--duplex", other],
+        );
+        assert!(!stdout(&o).contains(sides), "{}", stdout(&o));
+        // The front page (the outside) is not empty: monogram and lettering,
+        // on the front cover (the right half).
+        let words = bbox_words(&pdf);
+        let front: Vec<&str> = words[0].iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(front, ["AM", "Thank", "you"], "{duplex}");
+        assert!(
+            words[0].iter().all(|w| w.bbox[0] > 306.0),
+            "on the front cover"
+        );
+        let inside = run_tool(
+            "pdftotext",
+            &["-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"],
+        );
+        assert!(inside.contains("Dear Dr. Ann,"), "{inside}");
+    }
+    // A one-sided PDF records nothing and prints one-sided.
+    let o = stationer(
+        dir.path(),
+        &["batch", "note.toml", "--data", "r.csv", "-o", "s.pdf"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = stationer(dir.path(), &["print", "s.pdf", "--dry-run"]);
+    assert!(!stdout(&o).contains("sides="), "{}", stdout(&o));
+    // Imposed: the outsides go on the front sheet, each behind its inside,
+    // and crop marks bring score marks at the folds.
+    let o = stationer(
+        dir.path(),
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "i.pdf",
+            "--layout",
+            "folded-a2",
+            "--duplex",
+            "long",
+            "--sheet",
+            "letter",
+            "--crop-marks",
+            "--report",
+            "i.json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = dir.path().join("i.pdf");
+    let words = bbox_words(&pdf);
+    let front: Vec<&str> = words[0].iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(front, ["AM", "Thank", "you"]);
+    if have_tool("qpdf") {
+        let segs = segments(&pdf, dir.path());
+        // Crop marks (18pt) in line with the trim's verticals; a score
+        // mark (half as long) above and below the grid at each fold.
+        let vertical = |s: &&[f32; 4]| (s[0] - s[2]).abs() < 0.01;
+        let len = |s: &[f32; 4]| (s[3] - s[1]).abs();
+        let mut trims: Vec<f32> = segs[0]
+            .iter()
+            .filter(vertical)
+            .filter(|s| (len(s) - 18.0).abs() < 0.01)
+            .map(|s| s[0])
+            .collect();
+        trims.sort_by(f32::total_cmp);
+        trims.dedup();
+        assert_eq!(trims.len(), 2, "{:?}", segs[0]);
+        let fold = (trims[0] + trims[1]) / 2.0;
+        let score = segs[0]
+            .iter()
+            .filter(vertical)
+            .filter(|s| (s[0] - fold).abs() < 0.01 && (len(s) - 9.0).abs() < 0.01)
+            .count();
+        assert_eq!(
+            score, 2,
+            "a score mark above and below the grid: {:?}",
+            segs[0]
+        );
+    }
+}
+
+#[test]
+fn preview_guides_show_the_fold_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let note = std::fs::read_to_string(root().join("samples/note.toml")).unwrap();
+    write(dir.path(), "n.toml", note.as_bytes());
+    let draw = |guides: bool| {
+        let mut args = vec![
+            "preview",
+            "n.toml",
+            "--layout",
+            "folded-a2",
+            "-o",
+            "p.png",
+            "--dpi",
+            "72",
+        ];
+        if guides {
+            args.push("--guides");
+        }
+        let o = stationer(dir.path(), &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        image::open(dir.path().join("p.png")).unwrap().to_rgb8()
+    };
+    let column = |img: &image::RgbImage, x: u32| {
+        (0..img.height())
+            .filter(|&y| {
+                let p = img.get_pixel(x, y);
+                p[0] > 150 && p[1] < 60 && p[2] > 100
+            })
+            .count()
+    };
+    let (plain, guided) = (draw(false), draw(true));
+    // 612pt at 72 dpi: the fold at pixel 306, dashed in the trim colour.
+    let h = guided.height() as usize;
+    let on = column(&guided, 306).max(column(&guided, 305));
+    assert!(on > h / 4 && on < h, "fold guide pixels: {on} of {h}");
+    assert_eq!(column(&plain, 306), 0);
+}

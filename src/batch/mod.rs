@@ -323,13 +323,16 @@ pub fn run_batch(
     let cache = shape_words(&jobs, design, &fonts, threads);
 
     let imposition = match options.sheet {
-        Some(sheet) => Some(Imposition::plan(
-            sheet,
-            (design.width.0, design.height.0),
-            options.grid,
-            options.gutter,
-            options.crop_marks,
-        )?),
+        Some(sheet) => Some(Imposition {
+            fold: design.fold,
+            ..Imposition::plan(
+                sheet,
+                (design.width.0, design.height.0),
+                options.grid,
+                options.gutter,
+                options.crop_marks,
+            )?
+        }),
         None => None,
     };
     if let Some(imp) = &imposition {
@@ -353,9 +356,17 @@ pub fn run_batch(
         .into());
     }
 
+    // A folded card printed on both sides gets its front on the outside.
+    let front = options
+        .duplex
+        .and_then(|_| layout::front::front_design(design));
     let title = format!("Thank-you notes ({} cards)", jobs.len());
     let mut out = Output {
-        writer: options.write.then(|| PdfWriter::new(&fonts.fonts, &title)),
+        writer: options.write.then(|| {
+            let mut w = PdfWriter::new(&fonts.fonts, &title);
+            w.set_duplex(options.duplex.map(Duplex::flip));
+            w
+        }),
         sheet_transforms: options.sheet_transforms,
         fonts: &fonts,
         imposition,
@@ -373,10 +384,10 @@ pub fn run_batch(
     let total = jobs.len();
     let mut done = 0;
     for round in jobs.chunks(ROUND) {
-        let pages = lay_out_round(round, design, &fonts, &cache, threads);
+        let pages = lay_out_with_outside(round, design, front.as_ref(), &fonts, &cache, threads);
         for (job, page) in round.iter().zip(pages) {
             match page {
-                Ok((page, info)) => {
+                Ok((page, outside, info)) => {
                     cards.push(CardInfo {
                         row: job.row,
                         copy: job.copy,
@@ -391,7 +402,7 @@ pub fn run_batch(
                             w.add_page(&page);
                             out.split.push((name.clone(), w.finish()));
                         }
-                        out.add(page, (job.row, job.copy));
+                        out.add(page, outside, (job.row, job.copy));
                     }
                 }
                 Err(e) => {
@@ -501,12 +512,35 @@ fn lay_out_round(
     cache: &WordCache,
     threads: usize,
 ) -> Vec<Result<(Page, CardInfo)>> {
+    lay_out_with_outside(jobs, design, None, fonts, cache, threads)
+        .into_iter()
+        .map(|r| r.map(|(page, _, info)| (page, info)))
+        .collect()
+}
+
+/// A card laid out: its page, its outside (a folded card printed on both
+/// sides, when the design has a front) and what became of it.
+type Laid = (Page, Option<Page>, CardInfo);
+
+/// [`lay_out_round`], with each card's outside page drawn from `front`
+/// (see [`layout::front::front_design`]).
+fn lay_out_with_outside(
+    jobs: &[Job],
+    design: &Design,
+    front: Option<&Design>,
+    fonts: &FontSet,
+    cache: &WordCache,
+    threads: usize,
+) -> Vec<Result<Laid>> {
     map_chunks(jobs, threads, |_, chunk| {
         let mut shaper = Shaper::with_shared(&fonts.fonts, cache);
         chunk
             .iter()
             .map(|job| {
                 let (page, fitted) = layout::lay_out(&job.note, design, fonts, &mut shaper)?;
+                let outside = front
+                    .map(|f| layout::front::outside_page(&job.note, f, fonts, &mut shaper))
+                    .transpose()?;
                 let lines = fitted
                     .lines
                     .iter()
@@ -514,6 +548,7 @@ fn lay_out_round(
                     .count();
                 Ok((
                     page,
+                    outside,
                     CardInfo {
                         row: job.row,
                         copy: job.copy,
@@ -551,7 +586,7 @@ struct Output<'a> {
 type SplitFile = (String, Vec<u8>);
 
 impl Output<'_> {
-    fn add(&mut self, card: Page, (row, copy): (usize, usize)) {
+    fn add(&mut self, card: Page, outside: Option<Page>, (row, copy): (usize, usize)) {
         let traced = |c: CardReport| CardReport {
             row: Some(row),
             copy: Some(copy),
@@ -573,7 +608,9 @@ impl Output<'_> {
                 );
                 match self.duplex {
                     Some(d) => {
-                        self.write(Page::blank(w, h));
+                        let mut blank = Page::blank(w, h);
+                        blank.fold_line = card.fold_line;
+                        self.write(outside.unwrap_or(blank));
                         let mut back = card;
                         back.rotate = if d.back_turned(w, h) { 180 } else { 0 };
                         self.write(back);
@@ -604,6 +641,11 @@ impl Output<'_> {
                     None => (self.slot, self.pages + 1),
                 };
                 let offset = imp.slot(slot);
+                let on_back = back.is_some() && self.folded;
+                if let (Some(outside), true) = (&outside, on_back) {
+                    // The outside goes on the front, behind its inside.
+                    place_card(front, outside, imp.slot(self.slot));
+                }
                 let target = match back {
                     Some(b) if self.folded => b,
                     _ => front,

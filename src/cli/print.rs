@@ -489,6 +489,9 @@ Send a PDF to a printer through CUPS, at exact size.
 The PDF is handed to `lp` with its first page's size as the media (Letter, A4,
 A6 ... or a custom size such as Custom.5.5x4.25in for a US A2 card) and with
 scaling turned off, so nothing is shrunk to fit. Load card stock of that size.
+A two-sided PDF (stationer batch --duplex) records how it is to be turned
+(/ViewerPreferences /Duplex); without --duplex it prints that way
+(sides=two-sided-long-edge or -short-edge; --dry-run shows it).
 
 A printer profile's correction cannot be applied to a finished PDF: make the
 PDF with `stationer render --profile NAME` (or calibrate --profile). Here,
@@ -519,7 +522,8 @@ pub(crate) struct PrintArgs {
     #[arg(long, short = 'n', value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..=999))]
     copies: u32,
-    /// Print two-sided, turning the sheet over its short or long edge.
+    /// Print two-sided, turning the sheet over its short or long edge [default: as the PDF's
+    /// /ViewerPreferences /Duplex says, else one-sided].
     #[arg(long, value_name = "EDGE")]
     duplex: Option<DuplexArg>,
     /// The tray (a PPD InputSlot keyword such as Tray2 or Manual; `lpoptions -p QUEUE -l`).

@@ -108,6 +108,18 @@ pub struct PdfWriter<'a> {
     /// Images written so far, in order of first use; page `i` refers to `/Im{i}`.
     images: Vec<ImageObject>,
     title: String,
+    /// Two-sided intent for the catalog's `/ViewerPreferences /Duplex`.
+    duplex: Option<DuplexFlip>,
+}
+
+/// How a two-sided document is meant to be printed: the sheet turned over
+/// its short or its long edge (`/ViewerPreferences /Duplex`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplexFlip {
+    /// `/DuplexFlipShortEdge`.
+    ShortEdge,
+    /// `/DuplexFlipLongEdge`.
+    LongEdge,
 }
 
 impl<'a> PdfWriter<'a> {
@@ -142,7 +154,14 @@ impl<'a> PdfWriter<'a> {
             page_ids: Vec::new(),
             images: Vec::new(),
             title: title.to_string(),
+            duplex: None,
         }
+    }
+
+    /// Records that the document is to be printed on both sides, turned
+    /// over this edge (`/ViewerPreferences /Duplex` in the catalog).
+    pub fn set_duplex(&mut self, flip: Option<DuplexFlip>) {
+        self.duplex = flip;
     }
 
     /// Adds a page: its content is written now, its fonts at the end.
@@ -227,7 +246,18 @@ impl<'a> PdfWriter<'a> {
             .pages(self.tree_id)
             .kids(self.page_ids.iter().copied())
             .count(self.page_ids.len() as i32);
-        self.pdf.catalog(self.catalog_id).pages(self.tree_id);
+        let mut catalog = self.pdf.catalog(self.catalog_id);
+        catalog.pages(self.tree_id);
+        if let Some(flip) = self.duplex {
+            let name: &[u8] = match flip {
+                DuplexFlip::ShortEdge => b"DuplexFlipShortEdge",
+                DuplexFlip::LongEdge => b"DuplexFlipLongEdge",
+            };
+            catalog
+                .viewer_preferences()
+                .pair(Name(b"Duplex"), Name(name));
+        }
+        catalog.finish();
         self.pdf
             .document_info(self.info_id)
             .title(TextStr(&self.title))
