@@ -677,3 +677,253 @@ fn preview_guides_show_the_fold_line() {
     assert!(on > h / 4 && on < h, "fold guide pixels: {on} of {h}");
     assert_eq!(column(&plain, 306), 0);
 }
+
+#[test]
+fn envelopes_follow_each_country_honour_copies_and_match_the_cards_order() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        (
+            "Ann Lee",
+            "12 Elm St",
+            "Portland",
+            "OR",
+            "97205",
+            "USA",
+            1,
+            "Portland, OR 97205",
+        ),
+        (
+            "Bo Roy",
+            "24 Sussex Dr",
+            "Ottawa",
+            "ON",
+            "K1M 1M4",
+            "Canada",
+            2,
+            "Ottawa ON K1M 1M4",
+        ),
+        (
+            "Cy Hart",
+            "10 Downing St",
+            "London",
+            "",
+            "SW1A 2AA",
+            "United Kingdom",
+            1,
+            "London|SW1A 2AA",
+        ),
+        (
+            "Di Kaur",
+            "1 Main St",
+            "Dublin",
+            "",
+            "D02 XY45",
+            "Ireland",
+            1,
+            "Dublin D02 XY45",
+        ),
+        (
+            "Ed Vogel",
+            "Unter den Linden 1",
+            "Berlin",
+            "",
+            "10117",
+            "DE",
+            1,
+            "10117 Berlin",
+        ),
+        (
+            "Flo Petit",
+            "5 rue de Rivoli",
+            "Paris",
+            "",
+            "75001",
+            "France",
+            0,
+            "",
+        ),
+        (
+            "Gia Russo",
+            "Via Roma 2",
+            "Roma",
+            "RM",
+            "00184",
+            "Italy",
+            1,
+            "00184 Roma RM",
+        ),
+        (
+            "Hugo Sanz",
+            "Calle Mayor 3",
+            "Madrid",
+            "Madrid",
+            "28013",
+            "Spain",
+            1,
+            "28013 Madrid|Madrid",
+        ),
+        (
+            "Ida de Vries",
+            "Damrak 1",
+            "Amsterdam",
+            "",
+            "1012 LG",
+            "Netherlands",
+            1,
+            "1012 LG Amsterdam",
+        ),
+        (
+            "Jo Smith",
+            "1 George St",
+            "Sydney",
+            "NSW",
+            "2000",
+            "Australia",
+            1,
+            "Sydney NSW 2000",
+        ),
+        (
+            "Ken Sato",
+            "1-1 Chiyoda",
+            "Chiyoda-ku",
+            "Tokyo",
+            "100-0001",
+            "Japan",
+            3,
+            "Chiyoda-ku, Tokyo 100-0001",
+        ),
+    ];
+    let mut csv = String::from(
+        "name,address1,city,region,postcode,country,copies,title,company,position,detail\n",
+    );
+    for r in &rows {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{},Dr.,C,R,Thanks.\n",
+            r.0, r.1, r.2, r.3, r.4, r.5, r.6
+        ));
+    }
+    write(dir.path(), "r.csv", csv.as_bytes());
+    write(dir.path(), "ret.toml", b"name = \"Alex Morgan\"\naddress1 = \"9 Oak Ave\"\ncity = \"Portland\"\nregion = \"OR\"\npostcode = \"97201\"\ncountry = \"USA\"\n");
+    let o = stationer(
+        dir.path(),
+        &[
+            "envelopes",
+            "--data",
+            "r.csv",
+            "-o",
+            "env.pdf",
+            "--copies-column",
+            "copies",
+            "--return-address",
+            "ret.toml",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    write(dir.path(), "note.toml", TEMPLATE.as_bytes());
+    let o = stationer(
+        dir.path(),
+        &[
+            "batch",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "cards.pdf",
+            "--copies-column",
+            "copies",
+            "--report",
+            "cards.json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cards = json(&dir.path().join("cards.json"));
+    let card_rows: Vec<u64> = cards["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["row"].as_u64().unwrap())
+        .collect();
+    let pdf = dir.path().join("env.pdf");
+    let info = run_tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let expected_pages: usize = rows.iter().map(|r| r.6).sum();
+    assert!(
+        info.contains(&format!("Pages:           {expected_pages}")),
+        "{info}"
+    );
+    assert_eq!(card_rows.len(), expected_pages);
+    for (i, row) in card_rows.iter().enumerate() {
+        let r = &rows[*row as usize - 1];
+        let p = (i + 1).to_string();
+        let text = run_tool(
+            "pdftotext",
+            &["-f", &p, "-l", &p, "-layout", pdf.to_str().unwrap(), "-"],
+        );
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert!(
+            lines.contains(&r.0.to_string()),
+            "envelope {p} is row {row}'s: {lines:?}"
+        );
+        for city_line in r.7.split('|') {
+            assert!(
+                lines.contains(&city_line.to_string()),
+                "envelope {p} ({}): {city_line:?} in {lines:?}",
+                r.5
+            );
+        }
+        for l in &lines {
+            assert!(
+                !l.ends_with(',') && !l.starts_with(',') && !l.contains(", ,"),
+                "{l:?}"
+            );
+        }
+        // Abroad, the country in capitals; at home (USA), none.
+        let abroad = r.5 != "USA";
+        assert_eq!(lines.contains(&r.5.to_uppercase()), abroad, "{lines:?}");
+    }
+    // --rows picks the same rows as the batch's --rows.
+    let o = stationer(
+        dir.path(),
+        &[
+            "envelopes",
+            "--data",
+            "r.csv",
+            "-o",
+            "two.pdf",
+            "--rows",
+            "2,11",
+            "--copies-column",
+            "copies",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let info = run_tool("pdfinfo", &[dir.path().join("two.pdf").to_str().unwrap()]);
+    assert!(info.contains("Pages:           5"), "{info}");
+    // --city-line still sets one format for every address.
+    let o = stationer(
+        dir.path(),
+        &[
+            "envelopes",
+            "--data",
+            "r.csv",
+            "-o",
+            "one.pdf",
+            "--city-line",
+            "{postcode} {city}",
+            "--rows",
+            "1",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = run_tool(
+        "pdftotext",
+        &[dir.path().join("one.pdf").to_str().unwrap(), "-"],
+    );
+    assert!(text.contains("97205 Portland"), "{text}");
+}
