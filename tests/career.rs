@@ -927,3 +927,177 @@ fn envelopes_follow_each_country_honour_copies_and_match_the_cards_order() {
     );
     assert!(text.contains("97205 Portland"), "{text}");
 }
+
+#[test]
+fn the_loading_guide_says_how_to_load_for_every_feed_setting() {
+    use stationer::batch::impose::Duplex;
+    use stationer::printer::feed::{loading_guide, Align, Edge, Face, Feed};
+    let a2 = [396.0, 306.0];
+    // Exact words for one setting, one-sided and two-sided.
+    let feed = Feed {
+        face: Some(Face::Down),
+        leading_edge: Some(Edge::Top),
+        align: Some(Align::Center),
+    };
+    assert_eq!(
+        loading_guide(&feed, Some("Manual"), a2, None),
+        [
+            "load the landscape card stock in tray Manual, the side to print facing down, \
+             the top edge of the card as you read it (a long edge) going in first",
+            "centre the stack between the tray's guides",
+        ]
+    );
+    let two = loading_guide(&feed, None, [612.0, 396.0], Some(Duplex::Long));
+    assert!(
+        two[0].contains("the outside (page 1) facing down"),
+        "{two:?}"
+    );
+    assert!(
+        two[2].contains("inside (page 2) on the back, facing up")
+            && two[2].contains("over its long edge"),
+        "{two:?}"
+    );
+    // Every combination: each setting's words, and only those.
+    let faces = [Face::Up, Face::Down];
+    let edges = [Edge::Top, Edge::Bottom, Edge::Left, Edge::Right];
+    let aligns = [Align::Center, Align::Left, Align::Right];
+    for face in faces {
+        for edge in edges {
+            for align in aligns {
+                for duplex in [None, Some(Duplex::Long), Some(Duplex::Short)] {
+                    for size in [a2, [306.0, 396.0]] {
+                        let feed = Feed {
+                            face: Some(face),
+                            leading_edge: Some(edge),
+                            align: Some(align),
+                        };
+                        let words = loading_guide(&feed, None, size, duplex).join(" / ");
+                        let what =
+                            format!("{face:?} {edge:?} {align:?} {duplex:?} {size:?}: {words}");
+                        assert!(words.contains(&format!("facing {}", face.name())), "{what}");
+                        assert!(
+                            words.contains(&format!("the {} edge of the card", edge.name())),
+                            "{what}"
+                        );
+                        let long = matches!(
+                            (edge, size[0] > size[1]),
+                            (Edge::Top | Edge::Bottom, true) | (Edge::Left | Edge::Right, false)
+                        );
+                        assert!(
+                            words.contains(if long {
+                                "(a long edge)"
+                            } else {
+                                "(a short edge)"
+                            }),
+                            "{what}"
+                        );
+                        let said = match align {
+                            Align::Center => "centre the stack between the tray's guides",
+                            Align::Left => "against the tray's left edge",
+                            Align::Right => "against the tray's right edge",
+                        };
+                        assert!(words.contains(said), "{what}");
+                        assert_eq!(words.contains("page 2"), duplex.is_some(), "{what}");
+                        assert!(!words.contains("does not say"), "{what}");
+                    }
+                }
+            }
+        }
+    }
+    // Nothing known: it says so and how to find out.
+    let unknown = loading_guide(&Feed::default(), None, a2, None).join(" ");
+    assert!(
+        unknown.contains("does not say") && unknown.contains("stationer calibrate"),
+        "{unknown}"
+    );
+
+    // Through the command line: profile set records it, print --dry-run says it.
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("p.toml");
+    let p = profiles.to_str().unwrap();
+    let o = stationer(
+        dir.path(),
+        &[
+            "profile",
+            "set",
+            "office",
+            "--profiles",
+            p,
+            "--face",
+            "up",
+            "--leading-edge",
+            "bottom",
+            "--align",
+            "left",
+            "--tray",
+            "Manual",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&profiles).unwrap();
+    assert!(
+        text.contains("face = \"up\"") && text.contains("leading_edge = \"bottom\""),
+        "{text}"
+    );
+    let o = stationer(
+        dir.path(),
+        &["profile", "set", "x", "--profiles", p, "--face", "sideways"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--face: \"sideways\" is not one of up, down"),
+        "{}",
+        stderr(&o)
+    );
+    let card = dir.path().join("card.pdf");
+    let note = std::fs::read_to_string(root().join("samples/note.toml")).unwrap();
+    write(dir.path(), "n.toml", note.as_bytes());
+    let o = stationer(
+        dir.path(),
+        &["render", "n.toml", "-o", card.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = stationer(
+        dir.path(),
+        &[
+            "print",
+            "card.pdf",
+            "--profile",
+            "office",
+            "--profiles",
+            p,
+            "--dry-run",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("InputSlot=Manual"), "{out}");
+    assert!(
+        out.contains(
+            "load: load the landscape card stock in tray Manual, the side to print facing up, \
+             the bottom edge of the card as you read it (a long edge) going in first"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("load: push the stack against the tray's left edge"),
+        "{out}"
+    );
+    // The calibration sheet asks the questions.
+    let o = stationer(dir.path(), &["calibrate", "-o", "cal.pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    if have_tool("pdftotext") {
+        let text = run_tool(
+            "pdftotext",
+            &[dir.path().join("cal.pdf").to_str().unwrap(), "-"],
+        );
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for q in [
+            "--face up or down",
+            "--leading-edge top, bottom, left or right",
+            "--align center, left or right",
+        ] {
+            assert!(flat.contains(q), "{q}: {flat}");
+        }
+    }
+}

@@ -251,6 +251,27 @@ struct SetArgs {
     /// The tray `stationer print --profile NAME` uses ("" to forget it).
     #[arg(long, value_name = "TRAY")]
     tray: Option<String>,
+    /// How card stock goes in the tray: the side to print facing up or down.
+    #[arg(
+        long,
+        value_name = "up|down",
+        help_heading = "How the printer takes card stock"
+    )]
+    face: Option<String>,
+    /// Which edge of the page (as read) goes into the printer first.
+    #[arg(
+        long,
+        value_name = "top|bottom|left|right",
+        help_heading = "How the printer takes card stock"
+    )]
+    leading_edge: Option<String>,
+    /// Where the tray's guides hold stock narrower than the tray: centred, or against an edge.
+    #[arg(
+        long,
+        value_name = "center|left|right",
+        help_heading = "How the printer takes card stock"
+    )]
+    align: Option<String>,
     /// The calibration sheet that was measured: letter, a4 or a card design.
     #[arg(
         long,
@@ -404,6 +425,23 @@ fn profile_set(a: SetArgs) -> Result<()> {
     if let Some(v) = a.tray {
         p.tray = (!v.is_empty()).then_some(v);
     }
+    {
+        use crate::printer::feed::{bad_setting, Align, Edge, Face};
+        if let Some(v) = &a.face {
+            p.feed.face = Some(Face::parse(v).ok_or_else(|| bad_setting("face", v, "up, down"))?);
+        }
+        if let Some(v) = &a.leading_edge {
+            p.feed.leading_edge = Some(
+                Edge::parse(v)
+                    .ok_or_else(|| bad_setting("leading_edge", v, "top, bottom, left, right"))?,
+            );
+        }
+        if let Some(v) = &a.align {
+            p.feed.align = Some(
+                Align::parse(v).ok_or_else(|| bad_setting("align", v, "center, left, right"))?,
+            );
+        }
+    }
     p.validate()?;
     let line = describe(&p);
     file.set(p);
@@ -444,6 +482,16 @@ fn describe(p: &Profile) -> String {
     }
     if let Some(t) = &p.tray {
         s += &format!("  tray {t}");
+    }
+    let f = p.feed;
+    if let Some(v) = f.face {
+        s += &format!("  face {}", v.name());
+    }
+    if let Some(v) = f.leading_edge {
+        s += &format!("  leading edge {}", v.name());
+    }
+    if let Some(v) = f.align {
+        s += &format!("  align {}", v.name());
     }
     s
 }
@@ -553,11 +601,30 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
             .tray
             .or_else(|| profile.as_ref().and_then(|p| p.tray.clone())),
     };
+    let guide = |options: &PrintOptions| -> Result<()> {
+        let Some(p) = &profile else {
+            return Ok(());
+        };
+        let facts = crate::printer::pdfinfo::read_facts(&args.file)?;
+        let lines = crate::printer::feed::loading_guide(
+            &p.feed,
+            options.tray.as_deref(),
+            facts.size,
+            options.duplex.or(facts.duplex),
+        );
+        for l in lines {
+            println!("load: {l}");
+        }
+        Ok(())
+    };
     if args.dry_run {
         let command = print::lp_command(&args.file, &options)?;
         println!("{}", print::shell_quote(&command));
+        guide(&options)?;
         return Ok(());
     }
+    // How to load the stack, before the job goes.
+    guide(&options)?;
     let job = print::submit(&args.file, &options)?;
     let media = crate::printer::pdfinfo::read_page_size(&args.file)
         .map(|[w, h]| crate::paper::cups_media(w, h))

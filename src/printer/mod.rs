@@ -4,6 +4,7 @@
 
 pub mod calibrate;
 pub mod cups;
+pub mod feed;
 pub mod pdfinfo;
 pub mod preflight;
 pub mod profile;
