@@ -1101,3 +1101,273 @@ fn the_loading_guide_says_how_to_load_for_every_feed_setting() {
         }
     }
 }
+
+/// A private cupsd with one queue for the HP Color LaserJet CM3530 PPD of
+/// cups-filters, printing to a file (`FileDevice Yes`). Killed on drop.
+struct HpCups {
+    dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+impl Drop for HpCups {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const HP_PPD: &str = "/usr/share/ppd/cupsfilters/HP-Color_LaserJet_CM3530_MFP-PDF.ppd";
+
+impl HpCups {
+    fn socket(&self) -> std::path::PathBuf {
+        self.dir.path().join("cups.sock")
+    }
+    fn job_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("out/job.prn")
+    }
+    fn start() -> Option<HpCups> {
+        use std::os::unix::fs::PermissionsExt;
+        use std::process::{Command, Stdio};
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // cupsd's filters run as lp: the folders must be open to it.
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for sub in ["spool/tmp", "out", "log", "cache", "state"] {
+            std::fs::create_dir_all(d.join(sub)).unwrap();
+        }
+        std::fs::set_permissions(d.join("out"), std::fs::Permissions::from_mode(0o1777)).unwrap();
+        std::fs::write(d.join("out/job.prn"), b"").unwrap();
+        std::fs::set_permissions(
+            d.join("out/job.prn"),
+            std::fs::Permissions::from_mode(0o666),
+        )
+        .unwrap();
+        let port = (30000 + std::process::id() % 20000) as u16;
+        std::fs::write(
+            d.join("cupsd.conf"),
+            format!(
+                "LogLevel warn\nListen 127.0.0.1:{port}\nListen {}/cups.sock\nBrowsing No\n\
+                 WebInterface No\n<Location />\n  Order allow,deny\n  Allow from 127.0.0.1\n\
+                 </Location>\n<Policy default>\n  <Limit All>\n    Order deny,allow\n  \
+                 </Limit>\n</Policy>\n",
+                d.display()
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("cups-files.conf"),
+            format!(
+                "ServerRoot {0}\nRequestRoot {0}/spool\nTempDir {0}/spool/tmp\n\
+                 CacheDir {0}/cache\nStateDir {0}/state\nErrorLog {0}/log/error_log\n\
+                 AccessLog {0}/log/access_log\nPageLog {0}/log/page_log\nSystemGroup root\n\
+                 FileDevice Yes\n",
+                d.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new("cupsd")
+            .arg("-f")
+            .arg("-c")
+            .arg(d.join("cupsd.conf"))
+            .arg("-s")
+            .arg(d.join("cups-files.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let cups = HpCups { dir, child };
+        let running = || {
+            Command::new("lpstat")
+                .arg("-r")
+                .env("CUPS_SERVER", cups.socket())
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("is running"))
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !running() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let o = Command::new("lpadmin")
+            .env("CUPS_SERVER", cups.socket())
+            .args(["-p", "hp", "-E", "-v"])
+            .arg(format!("file://{}", cups.job_file().display()))
+            .args(["-P", HP_PPD])
+            .output()
+            .ok()?;
+        assert!(
+            o.status.success(),
+            "lpadmin: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        Some(cups)
+    }
+
+    /// The PDF inside the job file (after its PJL header), once written.
+    fn job_pdf(&self) -> Vec<u8> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let d = std::fs::read(self.job_file()).unwrap_or_default();
+            if let (Some(i), Some(j)) = (
+                d.windows(5).position(|w| w == b"%PDF-"),
+                d.windows(5).rposition(|w| w == b"%%EOF"),
+            ) {
+                if j > i {
+                    return d[i..j + 5].to_vec();
+                }
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no job output; log: {}",
+                std::fs::read_to_string(self.dir.path().join("log/error_log")).unwrap_or_default()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+#[test]
+fn a_card_the_queue_has_no_paper_for_is_not_sent_as_letter_and_prints_placed() {
+    let tools = ["cupsd", "lpadmin", "lpstat", "ipptool", "pdftotext"];
+    // Looked up on PATH and in the system folders, never run to find out.
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let have = tools.iter().all(|t| {
+        std::env::split_paths(&path)
+            .chain(["/usr/sbin", "/usr/bin"].map(std::path::PathBuf::from))
+            .any(|d| d.join(t).is_file())
+    });
+    if !have || !Path::new(HP_PPD).exists() {
+        if std::env::var("STATIONER_REQUIRE_TOOLS").as_deref() == Ok("1") {
+            panic!("the private-cupsd test needs cups, ipptool and cups-filters' {HP_PPD}");
+        }
+        eprintln!("SKIPPED: needs cupsd, ipptool and {HP_PPD}");
+        return;
+    }
+    let Some(cups) = HpCups::start() else {
+        eprintln!("SKIPPED: cupsd did not start");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let note = std::fs::read_to_string(root().join("samples/note.toml")).unwrap();
+    write(dir.path(), "n.toml", note.as_bytes());
+    let o = stationer(dir.path(), &["render", "n.toml", "-o", "a2.pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let env = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_stationer"))
+            .current_dir(dir.path())
+            .env("CUPS_SERVER", cups.socket())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Not silently sent as Letter: refused, saying what CUPS would do and what works.
+    for args in [
+        &["print", "a2.pdf", "--printer", "hp"][..],
+        &["print", "a2.pdf", "--printer", "hp", "--dry-run"][..],
+    ] {
+        let o = env(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("hp takes no 5.5 x 4.25 in paper"), "{err}");
+        assert!(
+            err.contains("on Letter paper instead") && err.contains("turned 90° and centred"),
+            "{err}"
+        );
+        assert!(err.contains("--on-sheet letter"), "{err}");
+    }
+    assert_eq!(
+        std::fs::read(cups.job_file()).unwrap(),
+        b"",
+        "nothing was sent"
+    );
+    // A profile that says the tray centres card stock; dry-run shows the placement.
+    let profiles = dir.path().join("p.toml");
+    let o = stationer(
+        dir.path(),
+        &[
+            "profile",
+            "set",
+            "hp",
+            "--profiles",
+            profiles.to_str().unwrap(),
+            "--align",
+            "center",
+            "--face",
+            "up",
+            "--leading-edge",
+            "top",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = profiles.to_str().unwrap();
+    let o = env(&[
+        "print",
+        "a2.pdf",
+        "--printer",
+        "hp",
+        "--on-sheet",
+        "letter",
+        "--profile",
+        "hp",
+        "--profiles",
+        p,
+        "--dry-run",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("place: the 5.5 x 4.25 in card 108pt from the left edge of a letter sheet"),
+        "{out}"
+    );
+    assert!(
+        out.contains("media=Letter") && out.contains("load: "),
+        "{out}"
+    );
+    let o = env(&[
+        "print",
+        "a2.pdf",
+        "--printer",
+        "hp",
+        "--on-sheet",
+        "letter",
+        "--profile",
+        "hp",
+        "--profiles",
+        p,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("(Letter, 1 copy, no scaling)"),
+        "{}",
+        stdout(&o)
+    );
+    // In the job: a Letter page, every word of the card where the feed puts
+    // the card (centred at the top edge: 108pt right of the card's own place).
+    let inner = dir.path().join("inner.pdf");
+    std::fs::write(&inner, cups.job_pdf()).unwrap();
+    let job = std::fs::read(cups.job_file()).unwrap();
+    assert!(String::from_utf8_lossy(&job).contains("@PJL SET PAPER=LETTER"));
+    let info = run_tool("pdfinfo", &[inner.to_str().unwrap()]);
+    assert!(info.contains("612 x 792 pts"), "{info}");
+    let ours = bbox_words(&dir.path().join("a2.pdf"));
+    let printed = bbox_words(&inner);
+    assert_eq!(ours[0].len(), printed[0].len());
+    assert!(!ours[0].is_empty());
+    for (a, b) in ours[0].iter().zip(&printed[0]) {
+        assert_eq!(a.text, b.text);
+        let want = [a.bbox[0] + 108.0, a.bbox[1], a.bbox[2] + 108.0, a.bbox[3]];
+        for k in 0..4 {
+            assert!(
+                (want[k] - b.bbox[k]).abs() < 0.05,
+                "{}: {:?} vs {:?}",
+                a.text,
+                want,
+                b.bbox
+            );
+        }
+        assert!(
+            inside(b.bbox, [108.0, 0.0, 504.0, 306.0], 0.0),
+            "{} off the card",
+            b.text
+        );
+    }
+}

@@ -8,6 +8,7 @@ use crate::export::png;
 use crate::io::{Commit, Plan};
 use crate::printer::calibrate::{self, Measurements, Sheet, SheetText};
 use crate::printer::cups::{self as print, Duplex, PrintOptions};
+use crate::printer::media;
 use crate::printer::preflight::preflight;
 use crate::printer::profile::{self, Profile, ProfileFile};
 use crate::scene::Scene;
@@ -537,6 +538,11 @@ Send a PDF to a printer through CUPS, at exact size.
 The PDF is handed to `lp` with its first page's size as the media (Letter, A4,
 A6 ... or a custom size such as Custom.5.5x4.25in for a US A2 card) and with
 scaling turned off, so nothing is shrunk to fit. Load card stock of that size.
+Before sending, the queue is asked what paper it takes (IPP, via ipptool). A
+card size it does not take is refused, saying what CUPS would do instead;
+--on-sheet letter then prints on a sheet the queue takes, the card placed
+where the printer feeds card stock (the profile's --align). With --profile,
+the words of a loading guide say how to put the stack in (lines `load:`).
 A two-sided PDF (stationer batch --duplex) records how it is to be turned
 (/ViewerPreferences /Duplex); without --duplex it prints that way
 (sides=two-sided-long-edge or -short-edge; --dry-run shows it).
@@ -580,6 +586,10 @@ pub(crate) struct PrintArgs {
     /// Print the lp command (shell-quoted) instead of running it.
     #[arg(long)]
     dry_run: bool,
+    /// Print on this sheet (letter, a4, ...: one the queue takes) with the card placed where
+    /// the printer feeds card stock (at the leading edge, as the profile's --align says).
+    #[arg(long, value_name = "SHEET")]
+    on_sheet: Option<String>,
 }
 
 /// Runs `stationer print`.
@@ -617,18 +627,120 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
         }
         Ok(())
     };
+    // What paper the queue takes, asked before anything is sent.
+    let facts = crate::printer::pdfinfo::read_facts(&args.file)?;
+    let queue = match args.dry_run {
+        true => print::resolve_queue(options.printer.as_deref()).ok(),
+        false => Some(print::resolve_queue(options.printer.as_deref())?),
+    };
+    let caps = queue.as_deref().and_then(|q| match media::query(q) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            for d in e.0 {
+                eprintln!("{}", d.warning());
+            }
+            None
+        }
+    });
+    let placed = match (&args.on_sheet, &caps) {
+        (Some(sheet), _) => {
+            let (w, h) = crate::batch::impose::parse_sheet(sheet)?;
+            let sheet_size = [w.min(h), w.max(h)];
+            if let Some(c) = &caps {
+                if !c.takes(sheet_size) {
+                    return Err(Diagnostic::for_option(
+                        "on_sheet",
+                        format!(
+                            "{} takes no {sheet} paper either",
+                            queue.as_deref().unwrap_or("")
+                        ),
+                    )
+                    .into());
+                }
+            }
+            let align = profile
+                .as_ref()
+                .and_then(|p| p.feed.align)
+                .unwrap_or(crate::printer::feed::Align::Center);
+            let at = media::placement(facts.size, sheet_size, align).ok_or_else(|| {
+                Diagnostic::for_option("on_sheet", format!("the card is larger than {sheet} paper"))
+            })?;
+            println!(
+                "place: the {} x {} in card {}pt from the left edge of a {sheet} sheet, at its \
+                 leading (top) edge ({} as the printer feeds card stock)",
+                round2(facts.size[0] / 72.0),
+                round2(facts.size[1] / 72.0),
+                round2(at[0]),
+                match align {
+                    crate::printer::feed::Align::Center => "centred",
+                    crate::printer::feed::Align::Left => "against the left edge",
+                    crate::printer::feed::Align::Right => "against the right edge",
+                }
+            );
+            let bytes = crate::io::read_bounded(
+                &args.file,
+                crate::printer::pdfinfo::MAX_PDF_BYTES,
+                "the PDF",
+            )
+            .map_err(|e| Diagnostic::new(format!("cannot read {}: {e}", args.file.display())))?;
+            Some(media::placed_on_sheet(&args.file, &bytes, sheet_size, at)?)
+        }
+        (None, Some(c)) if !c.takes(facts.size) => {
+            let q = queue.as_deref().unwrap_or("");
+            let suggest = c
+                .default_size()
+                .map(|d| crate::paper::cups_media(d[0], d[1]).to_lowercase())
+                .unwrap_or_else(|| "letter".into());
+            return Err(Diagnostic::new(format!(
+                "{q} takes no {} x {} in paper, nor a custom size: {}",
+                round2(facts.size[0] / 72.0),
+                round2(facts.size[1] / 72.0),
+                media::fallback_words(c, facts.size)
+            ))
+            .hint(format!(
+                "print it on a sheet {q} takes, with the card placed where the printer feeds \
+                 card stock: --on-sheet {suggest} (load the card at the tray's leading edge)"
+            ))
+            .into());
+        }
+        _ => None,
+    };
     if args.dry_run {
         let command = print::lp_command(&args.file, &options)?;
-        println!("{}", print::shell_quote(&command));
+        let mut text = print::shell_quote(&command);
+        if let (Some(sheet), true) = (&args.on_sheet, placed.is_some()) {
+            let (w, h) = crate::batch::impose::parse_sheet(sheet)?;
+            let media_now = crate::paper::cups_media(facts.size[0], facts.size[1]);
+            text = text.replace(
+                &format!("media={media_now}"),
+                &format!("media={}", crate::paper::cups_media(w.min(h), w.max(h))),
+            );
+        }
+        println!("{text}");
         guide(&options)?;
         return Ok(());
     }
+    let temp = match &placed {
+        Some(bytes) => {
+            let path =
+                std::env::temp_dir().join(format!("stationer-placed-{}.pdf", std::process::id()));
+            std::fs::write(&path, bytes)
+                .map_err(|e| Diagnostic::new(format!("cannot write {}: {e}", path.display())))?;
+            Some(path)
+        }
+        None => None,
+    };
     // How to load the stack, before the job goes.
     guide(&options)?;
-    let job = print::submit(&args.file, &options)?;
-    let media = crate::printer::pdfinfo::read_page_size(&args.file)
+    let sent = temp.as_deref().unwrap_or(&args.file);
+    let media = crate::printer::pdfinfo::read_page_size(sent)
         .map(|[w, h]| crate::paper::cups_media(w, h))
         .unwrap_or_default();
+    let job = print::submit(sent, &options);
+    if let Some(t) = &temp {
+        let _ = std::fs::remove_file(t);
+    }
+    let job = job?;
     let copies = match options.copies {
         1 => "1 copy".to_string(),
         n => format!("{n} copies"),
@@ -638,4 +750,8 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
         args.file.display()
     );
     Ok(())
+}
+
+fn round2(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
 }
