@@ -94,7 +94,9 @@ pub fn parse_note(path: &Path, text: &str) -> Result<Note> {
 }
 
 /// Lays a note out on its design: the Scene and what fitting decided.
+/// A note with `{column}` placeholders is refused: it needs [`batch()`].
 fn card(note: &Note, options: &CardOptions) -> Result<Card> {
+    batch::merge::refuse_unfilled(note)?;
     let design = design_for(note, options.layout.as_deref())?;
     layout_card(note, &design)
 }
@@ -102,7 +104,8 @@ fn card(note: &Note, options: &CardOptions) -> Result<Card> {
 /// A card as a print-ready PDF: the note at the largest size that fits
 /// above the signature area, at the design's trim size, fonts embedded as
 /// subsets. A note that does not fit at the design's smallest size is an
-/// error saying how much to cut.
+/// error saying how much to cut; a note with `{column}` placeholders is an
+/// error naming them (fill them with [`batch()`]).
 pub fn render_pdf(note: &Note, options: &CardOptions) -> Result<Warned<Vec<u8>>> {
     let card = card(note, options)?;
     Ok(Warned::new(export::write_pdf(&card.scene)))

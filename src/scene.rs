@@ -245,6 +245,9 @@ pub struct Page {
     /// every item through it; the page's size and boxes stay. The report
     /// reads the items as they are, so it keeps their intended places.
     pub transform: Option<Transform>,
+    /// A folded card's fold, end to end (points from the trim box's top-left
+    /// corner): drawn by the preview's guides, never printed.
+    pub fold_line: Option<[[f32; 2]; 2]>,
 }
 
 /// An axis-aligned scale and move of a page's items: a point `(x, y)`
@@ -336,6 +339,7 @@ impl Page {
             card: None,
             rotate: 0,
             transform: None,
+            fold_line: None,
         }
     }
 }

@@ -395,10 +395,13 @@ fn folded_duplex_puts_the_outside_first_and_turns_the_back_for_the_printer() {
         // Outside (blank, upright), inside (message, turned as the printer needs), twice.
         assert_eq!(rots, ["0", rot, "0", rot], "{duplex}: {info}");
         let words = bbox_words(&pdf);
-        assert!(
-            words[0].is_empty() && words[2].is_empty(),
-            "outsides are blank"
-        );
+        // Outsides carry the design's front (on the front cover, the right
+        // half), never the message.
+        for outside in [&words[0], &words[2]] {
+            let text: Vec<&str> = outside.iter().map(|w| w.text.as_str()).collect();
+            assert_eq!(text, ["AM", "Thank", "you"], "{duplex}");
+            assert!(outside.iter().all(|w| w.bbox[0] >= 306.0), "{duplex}");
+        }
         // The message is on the inside right panel; seen turned, on the left.
         let right = words[1].iter().all(|w| w.bbox[0] >= 306.0);
         let left = words[1].iter().all(|w| w.bbox[2] <= 306.0);
@@ -539,6 +542,57 @@ fn contact_sheet_shows_every_card_and_marks_the_ones_that_do_not_fit() {
         csv.push_str(&format!("P{i},Dr.,C{i},R{i},{detail}\n"));
     }
     write(dir.path(), "r.csv", csv.as_bytes());
+    // `preview --data` exits 1 like `check --data`, naming the row, and writes nothing.
+    let o = stationer(
+        dir.path(),
+        &[
+            "preview",
+            "note.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "sheet.png",
+            "--dpi",
+            "30",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("row 2:") && stderr(&o).contains("does not fit"));
+    assert!(!dir.path().join("sheet.png").exists());
+    // The library's contact sheet marks the card that does not fit.
+    use stationer::batch::{contact_sheet, merge::parse_csv, proofs};
+    let recipients = parse_csv(Path::new("r.csv"), csv.as_bytes()).unwrap();
+    let note = stationer::parse_note(Path::new("note.toml"), TEMPLATE).unwrap();
+    let design = stationer::design_for(&note, None).unwrap();
+    let (fonts, proofs) = proofs(&note, &design, &recipients, 1).unwrap();
+    let scene = contact_sheet(&design, &fonts, &proofs);
+    let options = stationer::PngOptions {
+        dpi: 30,
+        guides: false,
+        background: None,
+    };
+    let picture = stationer::export::png::render_png(&scene, 0, &options);
+    let png = stationer::export::png::encode_png(&picture, options.dpi);
+    let img = image::load_from_memory(&png).unwrap().to_rgb8();
+    // A 2x2 grid: count strongly red pixels per quadrant.
+    let (w, h) = img.dimensions();
+    let mut red = [0u32; 4];
+    for (x, y, p) in img.enumerate_pixels() {
+        if p[0] > 150 && p[1] < 80 && p[2] < 80 {
+            red[((y * 2 / h) * 2 + x * 2 / w) as usize] += 1;
+        }
+    }
+    assert!(red[1] > 100, "card 2 is marked: {red:?}");
+    assert!(
+        red[0] == 0 && red[2] == 0 && red[3] == 0,
+        "the others are not: {red:?}"
+    );
+    // All fitting: the sheet is written.
+    write(
+        dir.path(),
+        "r.csv",
+        csv.replace(long.as_str(), "Thanks.").as_bytes(),
+    );
     let o = stationer(
         dir.path(),
         &[
@@ -553,20 +607,7 @@ fn contact_sheet_shows_every_card_and_marks_the_ones_that_do_not_fit() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let img = image::open(dir.path().join("sheet.png")).unwrap().to_rgb8();
-    // A 2x2 grid: count strongly red pixels per quadrant.
-    let (w, h) = img.dimensions();
-    let mut red = [0u32; 4];
-    for (x, y, p) in img.enumerate_pixels() {
-        if p[0] > 150 && p[1] < 80 && p[2] < 80 {
-            red[((y * 2 / h) * 2 + x * 2 / w) as usize] += 1;
-        }
-    }
-    assert!(red[1] > 100, "card 2 is marked: {red:?}");
-    assert!(
-        red[0] == 0 && red[2] == 0 && red[3] == 0,
-        "the others are not: {red:?}"
-    );
+    assert!(dir.path().join("sheet.png").exists());
 }
 
 /// A note with the values of one row put in by hand (TOML-quoted), for

@@ -79,14 +79,16 @@ fn addresses_extract_in_order_with_the_return_address_first() {
             "Dr. Zoë Brontë",
             "Fernhill Studio",
             "14 Fernhill Lane",
-            "Haworth, West Yorkshire BD22 8DR",
+            // Royal Mail: the post town and the postcode on lines of their own.
+            "Haworth",
+            "BD22 8DR",
             "UNITED KINGDOM",
         ],
         &[
             "Ms. Siobhán O’Brien",
             "Atlas & Finch",
             "2 Merrion Square",
-            "Dublin, D02 XY45",
+            "Dublin D02 XY45",
             "IRELAND",
         ],
     ];
@@ -495,7 +497,8 @@ fn city_lines_take_escapes_optional_parts_and_defaults() {
                 "97209 Portland {OR}",
                 "10004 New York {NY}",
                 "BD22 8DR Haworth {West Yorkshire}",
-                "D02 XY45 Dublin {}",
+                // The braces are the region's text: they go with it.
+                "D02 XY45 Dublin",
             ],
         ),
         (

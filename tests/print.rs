@@ -437,10 +437,16 @@ fn print_dry_run_shows_the_lp_command() {
             "--dry-run",
         ],
     );
+    let out = stdout(&o);
     assert_eq!(
-        stdout(&o),
+        out.lines().next().unwrap_or(""),
         "lp -d Office_Laser -n 1 -o media=Custom.5.5x4.25in -o print-scaling=none \
-         -o InputSlot=Manual -- card.pdf\n"
+         -o InputSlot=Manual -- card.pdf"
+    );
+    // With a profile, the loading guide follows (this one does not know the feed).
+    assert!(
+        out.lines().skip(1).all(|l| l.starts_with("load: ")) && out.contains("does not say"),
+        "{out}"
     );
     // A Letter sheet goes by its standard name.
     let o = stationer(dir.path(), &["calibrate", "-o", "sheet.pdf"]);

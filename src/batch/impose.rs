@@ -15,6 +15,10 @@ pub const CROP_LEN: f32 = 18.0;
 pub const CROP_WIDTH: f32 = 0.25;
 /// Space kept free at the sheet's edges when there are no crop marks, in points.
 pub const SHEET_MARGIN: f32 = 18.0;
+/// The shortest crop mark drawn, in points: a grid that leaves less room
+/// than [`CROP_OFFSET`] plus this (and half the stroke) outside it on some
+/// side is refused with crop marks.
+pub const CROP_MIN_LEN: f32 = 4.0;
 
 /// Parses a sheet: a named sheet (`letter`, `legal`, `a4`, `a5`,
 /// `tabloid`; see [`paper::PAPERS`]) or `WxH` with units (`8.5x11in`,
@@ -73,6 +77,14 @@ pub enum Duplex {
 }
 
 impl Duplex {
+    /// The PDF's `/ViewerPreferences /Duplex` for this flip.
+    pub fn flip(self) -> crate::export::pdf::DuplexFlip {
+        match self {
+            Duplex::Short => crate::export::pdf::DuplexFlip::ShortEdge,
+            Duplex::Long => crate::export::pdf::DuplexFlip::LongEdge,
+        }
+    }
+
     /// Whether the back of a sheet of this size must be turned 180° so it
     /// comes out upright: a sheet turned over on the edge that runs
     /// across the text (the top edge as read) lands upside down.
@@ -106,6 +118,12 @@ pub struct Imposition {
     pub origin: [f32; 2],
     /// Draw crop marks.
     pub crop_marks: bool,
+    /// Crop mark lengths, shortened to stay on the sheet: the marks left and
+    /// right of the grid, then those above and below (points).
+    pub mark_len: [f32; 2],
+    /// For folded cards: score marks in line with each card's fold, beside
+    /// the crop marks (drawn when crop marks are).
+    pub fold: Option<crate::input::design::Fold>,
 }
 
 impl Imposition {
@@ -181,6 +199,33 @@ impl Imposition {
         }
         let grid_w = cols as f32 * card.0 + (cols - 1) as f32 * gutter;
         let grid_h = rows as f32 * card.1 + (rows - 1) as f32 * gutter;
+        // Room outside the grid on each side, less the offset and half a stroke.
+        let room = |sheet: f32, grid: f32| {
+            ((sheet - grid) / 2.0 - CROP_OFFSET - CROP_WIDTH / 2.0).min(CROP_LEN)
+        };
+        let mark_len = [room(sheet.0, grid_w), room(sheet.1, grid_h)];
+        if crop_marks && mark_len.iter().any(|&l| l < CROP_MIN_LEN) {
+            let (side, space) = if mark_len[0] < CROP_MIN_LEN {
+                ("left and right", (sheet.0 - grid_w) / 2.0)
+            } else {
+                ("top and bottom", (sheet.1 - grid_h) / 2.0)
+            };
+            return Err(Diagnostic::for_option(
+                "crop_marks",
+                format!(
+                    "a {cols}x{rows} grid of {} x {} cards leaves {} at the {side} of the {} x {} sheet; \
+                     crop marks need at least {} there",
+                    Pt(card.0),
+                    Pt(card.1),
+                    Pt(space.max(0.0)),
+                    Pt(sheet.0),
+                    Pt(sheet.1),
+                    Pt(CROP_OFFSET + CROP_MIN_LEN + CROP_WIDTH / 2.0)
+                ),
+            )
+            .hint("choose a smaller grid or a larger sheet, or leave out the crop marks")
+            .into());
+        }
         Ok(Imposition {
             sheet_w: sheet.0,
             sheet_h: sheet.1,
@@ -191,6 +236,8 @@ impl Imposition {
             gutter,
             origin: [(sheet.0 - grid_w) / 2.0, (sheet.1 - grid_h) / 2.0],
             crop_marks,
+            mark_len: mark_len.map(|l| l.max(0.0)),
+            fold: None,
         })
     }
 
@@ -219,7 +266,9 @@ impl Imposition {
     }
 
     /// Crop marks: outside the grid, in line with every trim edge, so no
-    /// mark enters any card.
+    /// mark enters any card, and shortened where the sheet leaves less room
+    /// (never off the sheet); for folded cards, score marks half as long in
+    /// line with every fold.
     pub fn crop_mark_strokes(&self) -> Vec<Stroke> {
         let [gx, gy] = self.origin;
         let gx1 = gx + self.cols as f32 * self.card_w + (self.cols - 1) as f32 * self.gutter;
@@ -240,7 +289,8 @@ impl Imposition {
             v.sort_by(f32::total_cmp);
             v.dedup_by(|a, b| (*a - *b).abs() < 1e-3);
         }
-        let (o, l) = (CROP_OFFSET, CROP_LEN);
+        let o = CROP_OFFSET;
+        let [lx, ly] = self.mark_len;
         let stroke = |from, to| Stroke {
             from,
             to,
@@ -250,12 +300,30 @@ impl Imposition {
         };
         let mut marks = Vec::new();
         for &y in &ys {
-            marks.push(stroke([gx - o - l, y], [gx - o, y]));
-            marks.push(stroke([gx1 + o, y], [gx1 + o + l, y]));
+            marks.push(stroke([gx - o - lx, y], [gx - o, y]));
+            marks.push(stroke([gx1 + o, y], [gx1 + o + lx, y]));
         }
         for &x in &xs {
-            marks.push(stroke([x, gy - o - l], [x, gy - o]));
-            marks.push(stroke([x, gy1 + o], [x, gy1 + o + l]));
+            marks.push(stroke([x, gy - o - ly], [x, gy - o]));
+            marks.push(stroke([x, gy1 + o], [x, gy1 + o + ly]));
+        }
+        use crate::input::design::Fold;
+        match self.fold {
+            Some(Fold::Side) => {
+                for c in 0..self.cols {
+                    let x = gx + c as f32 * (self.card_w + self.gutter) + self.card_w / 2.0;
+                    marks.push(stroke([x, gy - o - ly / 2.0], [x, gy - o]));
+                    marks.push(stroke([x, gy1 + o], [x, gy1 + o + ly / 2.0]));
+                }
+            }
+            Some(Fold::Top) => {
+                for r in 0..self.rows {
+                    let y = gy + r as f32 * (self.card_h + self.gutter) + self.card_h / 2.0;
+                    marks.push(stroke([gx - o - lx / 2.0, y], [gx - o, y]));
+                    marks.push(stroke([gx1 + o, y], [gx1 + o + lx / 2.0, y]));
+                }
+            }
+            None => {}
         }
         marks
     }

@@ -263,6 +263,46 @@ fn first_quote_problem(data: &[u8]) -> Option<(usize, bool)> {
     quoted_at.map(|at| (at, false))
 }
 
+/// Refuses a note whose text has `{column}` placeholders when there is no
+/// recipient list to fill them: rendered alone it would print the braces.
+/// The error names every placeholder at its line and suggests a batch.
+pub fn refuse_unfilled(note: &Note) -> Result<()> {
+    let mut names: Vec<String> = Vec::new();
+    let mut first: Option<Place> = None;
+    for (_, field) in note.fields() {
+        let Ok(t) = template::parse(&field.text) else {
+            continue;
+        };
+        for f in t.fields() {
+            if first.is_none() {
+                first = Some(Place {
+                    line: Some(field.line_of(f.offset)),
+                    ..Place::file(&note.path)
+                });
+            }
+            let name = format!("{{{}}}", f.name);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    let Some(place) = first else {
+        return Ok(());
+    };
+    Err(Diagnostic::at(
+        place,
+        format!(
+            "the note has placeholders ({}) and no recipient list to fill them",
+            names.join(", ")
+        ),
+    )
+    .hint(
+        "make one card per recipient with `stationer batch` and a recipient list (CSV) \
+         whose columns fill them, or write the values into the note",
+    )
+    .into())
+}
+
 /// A note whose text fields take values from a recipient row.
 #[derive(Debug, Clone)]
 pub struct Template {
@@ -311,7 +351,10 @@ impl Template {
                         ) {
                             Some(near) => format!(
                                 "did you mean {}? {columns}",
-                                crate::diag::quote(&format!("{{{near}}}"))
+                                crate::diag::escape(
+                                    &format!("{{{near}}}"),
+                                    crate::diag::QUOTE_MAX_CHARS
+                                )
                             ),
                             None => columns,
                         };

@@ -14,7 +14,7 @@ use crate::batch::impose::{place_card, Duplex, Imposition};
 use crate::batch::merge::{Recipients, Template};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::export::pdf::{PdfOptions, PdfWriter};
-use crate::export::report::{card_report, CardReport, Report};
+use crate::export::report::{card_report, CardReport, Report, SkippedReport};
 use crate::input::{Design, Note};
 use crate::layout;
 use crate::parallel::{self, map_chunks};
@@ -65,6 +65,12 @@ pub struct BatchOptions {
     pub sheet_transforms: Option<(Transform, Transform)>,
     /// How to write the PDFs: a standard, dates (default: plain PDF).
     pub pdf_options: PdfOptions,
+    /// Make every card that can be made and list the rows that cannot in
+    /// [`BatchOutput::skipped`] (default false: any problem stops the batch).
+    pub keep_going: bool,
+    /// Only these rows (CSV data rows, 1-based, inclusive ranges; see
+    /// [`parse_rows`]); `None`: every row.
+    pub rows: Option<Vec<(usize, usize)>>,
 }
 
 impl Default for BatchOptions {
@@ -84,6 +90,8 @@ impl Default for BatchOptions {
             split_name: None,
             sheet_transforms: None,
             pdf_options: PdfOptions::default(),
+            keep_going: false,
+            rows: None,
         }
     }
 }
@@ -117,6 +125,60 @@ pub struct BatchOutput {
     /// Things the user should know that did not stop the batch (each a
     /// [`crate::diag::Severity::Warning`]); the library never prints them.
     pub warnings: Vec<Diagnostic>,
+    /// With [`BatchOptions::keep_going`]: the rows that made no card, in row
+    /// order, each with its problems (also in the report's `skipped`).
+    pub skipped: Vec<Skipped>,
+}
+
+/// A row that made no card (with [`BatchOptions::keep_going`]).
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    /// The CSV data row (1-based).
+    pub row: usize,
+    /// Why: every problem found in the row.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Skipped {
+    /// The reason in one line: the problems' messages joined by "; "
+    /// (without a leading "row N: ", which the row says).
+    pub fn reason(&self) -> String {
+        let prefix = format!("row {}: ", self.row);
+        self.problems
+            .iter()
+            .map(|d| d.message.strip_prefix(&prefix).unwrap_or(&d.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Parses a row selection such as `3,7-9` (CSV data rows, 1-based; the
+/// header is not a row) into inclusive ranges.
+pub fn parse_rows(s: &str) -> Result<Vec<(usize, usize)>> {
+    let bad = |part: &str| -> Error {
+        Diagnostic::for_option(
+            "rows",
+            format!("\"{part}\" is not a row number or a range of rows"),
+        )
+        .hint("give data row numbers counted from 1 (the header is not a row), e.g. 3,7-9")
+        .into()
+    };
+    let mut ranges = Vec::new();
+    for part in s.split(',').map(str::trim) {
+        let num = |t: &str| t.trim().parse::<usize>().ok().filter(|&n| n >= 1);
+        let range = match part.split_once('-') {
+            Some((a, b)) => match (num(a), num(b)) {
+                (Some(a), Some(b)) if a <= b => (a, b),
+                _ => return Err(bad(part)),
+            },
+            None => match num(part) {
+                Some(n) => (n, n),
+                None => return Err(bad(part)),
+            },
+        };
+        ranges.push(range);
+    }
+    Ok(ranges)
 }
 
 struct Job {
@@ -191,15 +253,39 @@ pub fn run_batch(
     }
     let names = SplitNames::new(options.split_name.as_deref(), recipients)?;
 
+    if let Some(ranges) = &options.rows {
+        let last = recipients.rows.len();
+        if let Some(&(_, b)) = ranges.iter().find(|&&(_, b)| b > last) {
+            // About what the list holds (its place is the list), not a
+            // mistake in the option's value.
+            let mut d = Diagnostic::for_option(
+                "rows",
+                format!("there is no row {b}: it has {last} rows (data rows, numbered from 1)"),
+            );
+            d.place = Some(crate::diag::Place::file(&recipients.path));
+            return Err(d.into());
+        }
+    }
+    let selected = |row: usize| {
+        options
+            .rows
+            .as_ref()
+            .is_none_or(|r| r.iter().any(|&(a, b)| (a..=b).contains(&row)))
+    };
     // The number of cards, counted before any is merged or named: a list
     // asking for millions of copies is refused without the work.
     let planned: usize = match copies_col {
         Some(c) => recipients
             .rows
             .iter()
+            .filter(|r| selected(r.number))
             .map(|r| r.values[c].parse::<usize>().map_or(0, |n| n.min(100)))
             .sum(),
-        None => recipients.rows.len(),
+        None => recipients
+            .rows
+            .iter()
+            .filter(|r| selected(r.number))
+            .count(),
     };
     let planned = planned.saturating_sub(options.from.saturating_sub(1));
     if planned > options.max_cards {
@@ -210,7 +296,7 @@ pub fn run_batch(
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut jobs = Vec::new();
     let mut names = names;
-    for row in &recipients.rows {
+    for row in recipients.rows.iter().filter(|r| selected(r.number)) {
         let copies = match copies_col {
             Some(c) => match row.values[c].parse::<usize>() {
                 Ok(n) if n <= 100 => n,
@@ -268,13 +354,16 @@ pub fn run_batch(
     let cache = shape_words(&jobs, design, &fonts, threads);
 
     let imposition = match options.sheet {
-        Some(sheet) => Some(Imposition::plan(
-            sheet,
-            (design.width.0, design.height.0),
-            options.grid,
-            options.gutter,
-            options.crop_marks,
-        )?),
+        Some(sheet) => Some(Imposition {
+            fold: design.fold,
+            ..Imposition::plan(
+                sheet,
+                (design.width.0, design.height.0),
+                options.grid,
+                options.gutter,
+                options.crop_marks,
+            )?
+        }),
         None => None,
     };
     if let Some(imp) = &imposition {
@@ -298,6 +387,10 @@ pub fn run_batch(
         .into());
     }
 
+    // A folded card printed on both sides gets its front on the outside.
+    let front = options
+        .duplex
+        .and_then(|_| layout::front::front_design(design));
     let title = format!("Thank-you notes ({} cards)", jobs.len());
     // The author is the signer, when every card has the same one.
     let signer = |j: &Job| j.note.signer.text.trim().to_string();
@@ -312,6 +405,7 @@ pub fn run_batch(
             let mut w = PdfWriter::new(&fonts.fonts, &title);
             w.set_options(options.pdf_options);
             w.set_author(&author);
+            w.set_duplex(options.duplex.map(Duplex::flip));
             w
         }),
         sheet_transforms: options.sheet_transforms,
@@ -331,16 +425,16 @@ pub fn run_batch(
     let total = jobs.len();
     let mut done = 0;
     for round in jobs.chunks(ROUND) {
-        let pages = lay_out_round(round, design, &fonts, &cache, threads);
+        let pages = lay_out_with_outside(round, design, front.as_ref(), &fonts, &cache, threads);
         for (job, page) in round.iter().zip(pages) {
             match page {
-                Ok((page, info)) => {
+                Ok((page, outside, info)) => {
                     cards.push(CardInfo {
                         row: job.row,
                         copy: job.copy,
                         ..info
                     });
-                    if problems.is_empty() {
+                    if problems.is_empty() || options.keep_going {
                         if let Some(name) = &job.split_name {
                             // Titled as `render` titles it: a split card's PDF
                             // is the card rendered on its own.
@@ -354,7 +448,7 @@ pub fn run_batch(
                                 Err(e) => problems.extend(e.0),
                             }
                         }
-                        out.add(page);
+                        out.add(page, outside, (job.row, job.copy));
                     }
                 }
                 Err(e) => {
@@ -371,17 +465,61 @@ pub fn run_batch(
         done += round.len();
         progress(done, total);
     }
-    if !problems.is_empty() {
-        return Err(Error(problems));
+    let skipped = if options.keep_going {
+        group_by_row(std::mem::take(&mut problems), recipients)
+    } else {
+        Vec::new()
+    };
+    if !problems.is_empty() || (cards.is_empty() && !skipped.is_empty()) {
+        return Err(Error(
+            problems
+                .into_iter()
+                .chain(skipped.into_iter().flat_map(|s| s.problems))
+                .collect(),
+        ));
     }
     let (pdf, report, split) = out.finish()?;
     Ok(BatchOutput {
         pdf,
-        report: Report { cards: report },
+        report: Report {
+            cards: report,
+            skipped: options.keep_going.then(|| {
+                skipped
+                    .iter()
+                    .map(|s| SkippedReport {
+                        row: s.row,
+                        reason: s.reason(),
+                    })
+                    .collect()
+            }),
+        },
         cards,
         split,
         warnings,
+        skipped,
     })
+}
+
+/// Problems grouped by the row they are about (read from the place's line),
+/// in row order; copies of one row say the same, so each is kept once. A
+/// problem of no row is under row 0.
+pub fn group_by_row(problems: Vec<Diagnostic>, recipients: &Recipients) -> Vec<Skipped> {
+    let mut rows: std::collections::BTreeMap<usize, Vec<Diagnostic>> = Default::default();
+    for d in problems {
+        let line = d.place.as_ref().and_then(|p| p.line);
+        let row = recipients
+            .rows
+            .iter()
+            .find(|r| Some(r.line as usize) == line)
+            .map_or(0, |r| r.number);
+        let list = rows.entry(row).or_default();
+        if !list.iter().any(|x| x.message == d.message) {
+            list.push(d);
+        }
+    }
+    rows.into_iter()
+        .map(|(row, problems)| Skipped { row, problems })
+        .collect()
 }
 
 /// Shapes every distinct word of the batch once, on all threads.
@@ -420,12 +558,35 @@ fn lay_out_round(
     cache: &WordCache,
     threads: usize,
 ) -> Vec<Result<(Page, CardInfo)>> {
+    lay_out_with_outside(jobs, design, None, fonts, cache, threads)
+        .into_iter()
+        .map(|r| r.map(|(page, _, info)| (page, info)))
+        .collect()
+}
+
+/// A card laid out: its page, its outside (a folded card printed on both
+/// sides, when the design has a front) and what became of it.
+type Laid = (Page, Option<Page>, CardInfo);
+
+/// [`lay_out_round`], with each card's outside page drawn from `front`
+/// (see [`layout::front::front_design`]).
+fn lay_out_with_outside(
+    jobs: &[Job],
+    design: &Design,
+    front: Option<&Design>,
+    fonts: &FontSet,
+    cache: &WordCache,
+    threads: usize,
+) -> Vec<Result<Laid>> {
     map_chunks(jobs, threads, |_, chunk| {
         let mut shaper = Shaper::with_shared(&fonts.fonts, cache);
         chunk
             .iter()
             .map(|job| {
                 let (page, fitted) = layout::lay_out(&job.note, design, fonts, &mut shaper)?;
+                let outside = front
+                    .map(|f| layout::front::outside_page(&job.note, f, fonts, &mut shaper))
+                    .transpose()?;
                 let lines = fitted
                     .lines
                     .iter()
@@ -433,6 +594,7 @@ fn lay_out_round(
                     .count();
                 Ok((
                     page,
+                    outside,
                     CardInfo {
                         row: job.row,
                         copy: job.copy,
@@ -474,18 +636,31 @@ struct Output<'a> {
 type SplitFile = (String, Vec<u8>);
 
 impl Output<'_> {
-    fn add(&mut self, card: Page) {
+    fn add(&mut self, card: Page, outside: Option<Page>, (row, copy): (usize, usize)) {
+        let traced = |c: CardReport| CardReport {
+            row: Some(row),
+            copy: Some(copy),
+            ..c
+        };
         match self.imposition {
             None => {
                 // One card per page; a folded card printed duplex has its
                 // outside first and the message inside, on the back.
                 let (w, h) = (card.width, card.height);
                 let page_no = self.pages + if self.duplex.is_some() { 2 } else { 1 };
-                self.report
-                    .extend(card_report(&self.fonts.fonts, &card, page_no, None));
+                let rotate = match self.duplex {
+                    Some(d) if d.back_turned(w, h) => 180,
+                    _ => 0,
+                };
+                self.report.extend(
+                    card_report(&self.fonts.fonts, &card, page_no, None)
+                        .map(|c| traced(c).turned(rotate, None)),
+                );
                 match self.duplex {
                     Some(d) => {
-                        self.write(Page::blank(w, h));
+                        let mut blank = Page::blank(w, h);
+                        blank.fold_line = card.fold_line;
+                        self.write(outside.unwrap_or(blank));
                         let mut back = card;
                         back.rotate = if d.back_turned(w, h) { 180 } else { 0 };
                         self.write(back);
@@ -516,17 +691,22 @@ impl Output<'_> {
                     None => (self.slot, self.pages + 1),
                 };
                 let offset = imp.slot(slot);
+                let on_back = back.is_some() && self.folded;
+                if let (Some(outside), true) = (&outside, on_back) {
+                    // The outside goes on the front, behind its inside.
+                    place_card(front, outside, imp.slot(self.slot));
+                }
                 let target = match back {
                     Some(b) if self.folded => b,
                     _ => front,
                 };
                 place_card(target, &card, offset);
-                self.report.extend(card_report(
-                    &self.fonts.fonts,
-                    &card,
-                    page_no,
-                    Some((page_no, offset)),
-                ));
+                // Reported on the sheet as shown (a turned back included).
+                let rotate = target.rotate;
+                self.report.extend(
+                    card_report(&self.fonts.fonts, &card, page_no, Some((page_no, offset)))
+                        .map(|c| traced(c).turned(rotate, Some((imp.sheet_w, imp.sheet_h)))),
+                );
                 self.slot += 1;
                 if self.slot == imp.per_sheet() {
                     self.flush_sheet();

@@ -30,6 +30,10 @@ breaks.
 
 Every row is merged and fitted before anything is written. All problems are
 reported together, each with its row and column, and then nothing is written.
+With --keep-going the cards that can be made are made, and each row that
+cannot is listed on standard error and in the report's skipped list, with
+its reason. --rows 3,7-9 makes only those rows (CSV data rows, counted from 1:
+the header is not a row; the numbers the messages and the report use).
 
 Cards come one per page at the card's size, or with --sheet several to a sheet
 in a grid (centred; --grid to choose it), optionally with --crop-marks outside
@@ -40,7 +44,13 @@ Examples:
   stationer batch samples/note.toml --data samples/recipients.csv -o cards.pdf
   stationer batch note.toml --data list.csv -o sheets.pdf --sheet letter --crop-marks
   stationer batch note.toml --data list.csv -o cards.pdf --split cards/ --report cards.json
-  stationer batch note.toml --data list.csv -o cards.pdf --profile office --print";
+  stationer batch note.toml --data list.csv -o cards.pdf --profile office --print
+  stationer batch note.toml --data list.csv -o cards.pdf --keep-going --report cards.json
+  stationer batch note.toml --data list.csv -o reprint.pdf --rows 3,7-9
+
+Exit status: 0 done; 1 the input is wrong or a card does not fit (nothing is
+written); 2 the command line is wrong; 3 done in part (--keep-going skipped
+some rows: the other cards are written).";
 
 /// Arguments of `stationer batch`.
 #[derive(Args, Debug)]
@@ -90,6 +100,12 @@ pub struct BatchArgs {
     /// Also write a JSON report of every card's boxes, sheet page and offset.
     #[arg(long, value_name = "REPORT.json")]
     pub report: Option<PathBuf>,
+    /// Make every card that can be made; list each row that cannot (stderr, report) and exit 3.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Only these CSV data rows (1-based, the header is not a row), e.g. 3,7-9.
+    #[arg(long, value_name = "LIST")]
+    pub rows: Option<String>,
     /// Refuse batches of more cards than this.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CARDS)]
     pub max_cards: usize,
@@ -117,8 +133,11 @@ fn usage(msg: String) -> Error {
     Diagnostic::new(msg).into()
 }
 
-/// Runs `stationer batch`.
-pub fn run(a: BatchArgs) -> Result<(), Error> {
+/// Exit status of a batch made in part (`--keep-going` skipped rows).
+pub const EXIT_PARTIAL: i32 = 3;
+
+/// Runs `stationer batch`; returns the exit status (0, or [`EXIT_PARTIAL`]).
+pub fn run(a: BatchArgs) -> Result<i32, Error> {
     let mut plan = Plan::new();
     plan.input("the note", &a.note)
         .input("the recipient list", &a.data);
@@ -173,6 +192,11 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         None => None,
     };
     let duplex = a.duplex.map(Duplex::from);
+    let rows = a
+        .rows
+        .as_deref()
+        .map(crate::batch::parse_rows)
+        .transpose()?;
     let options = BatchOptions {
         sheet,
         grid,
@@ -188,6 +212,8 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
         split_name,
         sheet_transforms: profile.as_ref().map(|p| p.corrections(duplex.is_some())),
         pdf_options: super::with_standard(Default::default(), a.pdf_standard)?,
+        keep_going: a.keep_going,
+        rows,
     };
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
     if out.cards.is_empty() {
@@ -201,6 +227,20 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
     }
     for w in &out.warnings {
         eprintln!("{w}");
+    }
+    for s in &out.skipped {
+        for d in &s.problems {
+            eprintln!("{d}");
+        }
+        eprintln!("row {}: skipped, no card made", s.row);
+    }
+    let partial = !out.skipped.is_empty();
+    if partial {
+        eprintln!(
+            "done in part: {} cards made, {} rows skipped",
+            out.cards.len(),
+            out.skipped.len()
+        );
     }
     write_outputs(&a, out, commit)?;
     if a.print {
@@ -222,7 +262,7 @@ pub fn run(a: BatchArgs) -> Result<(), Error> {
             e
         })?;
     }
-    Ok(())
+    Ok(if partial { EXIT_PARTIAL } else { 0 })
 }
 
 fn write_outputs(a: &BatchArgs, out: BatchOutput, mut commit: Commit) -> Result<(), Error> {
@@ -293,29 +333,68 @@ pub fn check(note_path: &Path, layout: Option<&str>, data: &Path, json: bool) ->
     let recipients = read_csv(data)?;
     let options = BatchOptions {
         write: false,
+        // The table lists every row, failures included; the JSON report
+        // takes the whole batch's result.
+        keep_going: !json,
         ..BatchOptions::default()
     };
     let out = with_progress(|p| run_batch(&note, &design, &recipients, &options, p));
     if json {
         return check_json(&design, out);
     }
-    let out = out?;
-    for w in &out.warnings {
-        eprintln!("{w}");
-    }
+    // Keep going so that every row is in the table, failures included.
+    let (cards, skipped) = match out {
+        Ok(out) => {
+            for w in &out.warnings {
+                eprintln!("{w}");
+            }
+            (out.cards, out.skipped)
+        }
+        // No row made a card: every problem is one of a row, or the
+        // batch as a whole is wrong (a template error).
+        Err(e) => {
+            let skipped = crate::batch::group_by_row(e.0.clone(), &recipients);
+            if skipped.iter().any(|s| s.row == 0) {
+                return Err(e);
+            }
+            (Vec::new(), skipped)
+        }
+    };
     println!("design  {}", design.source.display_path().display());
     println!("{:>5}  {:>6}  {:>5}  {:>5}", "row", "size", "lines", "full");
-    for c in &out.cards {
-        println!(
-            "{:>5}  {:>4.1}pt  {:>5}  {:>4.0}%",
-            c.row,
-            c.size,
-            c.lines,
-            c.fullness * 100.0
-        );
+    let mut lines: Vec<(usize, String)> = cards
+        .iter()
+        .filter(|c| c.copy == 1)
+        .map(|c| {
+            (
+                c.row,
+                format!(
+                    "{:>5}  {:>4.1}pt  {:>5}  {:>4.0}%",
+                    c.row,
+                    c.size,
+                    c.lines,
+                    c.fullness * 100.0
+                ),
+            )
+        })
+        .collect();
+    lines.extend(
+        skipped
+            .iter()
+            .map(|s| (s.row, format!("{:>5}  fails: {}", s.row, s.reason()))),
+    );
+    lines.sort_by_key(|l| l.0);
+    for (_, l) in &lines {
+        println!("{l}");
     }
-    println!("{} cards fit", out.cards.len());
-    Ok(())
+    if skipped.is_empty() {
+        println!("{} cards fit", cards.len());
+        return Ok(());
+    }
+    println!("{} cards fit; {} rows fail", cards.len(), skipped.len());
+    Err(Error(
+        skipped.into_iter().flat_map(|s| s.problems).collect(),
+    ))
 }
 
 /// `check --data --format json`: every card's row, size, lines and

@@ -13,6 +13,8 @@ use std::path::Path;
 pub const SHEET_PIXELS_WIDE: f32 = 2400.0;
 
 /// Draws the contact sheet of a note merged with a recipient list: the PNG.
+/// When some rows make no card (they do not merge or do not fit) it is an
+/// error listing them all, as `check --data` does, and nothing is drawn.
 pub fn run(note_path: &Path, layout: Option<&str>, data: &Path, dpi: u32) -> Result<Vec<u8>> {
     let note = load_note(note_path)?;
     let design = design_for(&note, layout)?;
@@ -23,6 +25,30 @@ pub fn run(note_path: &Path, layout: Option<&str>, data: &Path, dpi: u32) -> Res
     let dpi = dpi.min(fit_dpi).max(png::MIN_DPI);
     png::check_size(&blank, dpi)?;
     let (fonts, proofs) = proofs(&note, &design, &recipients, 0)?;
+    let failed: Vec<crate::diag::Diagnostic> = proofs
+        .iter()
+        .filter_map(|p| p.card.as_ref().err().map(|e| (p.row, e)))
+        .flat_map(|(row, e)| {
+            let place = recipients
+                .rows
+                .iter()
+                .find(|r| r.number == row)
+                .map(|r| recipients.place(r));
+            let prefix = format!("row {row}");
+            e.0.iter().map(move |d| crate::diag::Diagnostic {
+                place: place.clone().or(d.place.clone()),
+                message: if d.message.starts_with(&prefix) {
+                    d.message.clone()
+                } else {
+                    format!("{prefix}: {}", d.message)
+                },
+                ..d.clone()
+            })
+        })
+        .collect();
+    if !failed.is_empty() {
+        return Err(crate::diag::Error(failed));
+    }
     let scene = contact_sheet(&design, &fonts, &proofs);
     let options = PngOptions {
         dpi,

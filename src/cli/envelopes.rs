@@ -25,8 +25,12 @@ order of the cards `stationer batch` makes from it), in one PDF.
 Each page is an envelope, landscape. The recipient's block comes from the
 columns name, company, address1, address2, city, region, postcode and country
 (name, address1 and city are needed; rename with --column FIELD=COLUMN). The
-city line is \"{city}, {region} {postcode}\" unless --city-line says otherwise
-({{ and }} are literal braces); empty parts close up, with their comma. The
+city line follows the row's country (US, CA, GB, IE, DE, FR, IT, ES, NL, AU,
+JP; an empty country is the return address's), else \"{city}, {region}
+{postcode}\"; --city-line sets one for every address ({{ and }} are literal
+braces). Empty parts close up, with the separator before them. With the
+batch's --copies-column (and --rows), there is one envelope per card, in the
+cards' order. The
 country is printed in capitals unless it is the return address's country.
 The return address (a TOML file with the same keys) goes at the top left, the
 recipient slightly right of and below the middle, clear of the stamp area at
@@ -81,10 +85,18 @@ pub(crate) struct EnvelopesArgs {
     /// Take an address field from another column, e.g. name=full_name (repeatable).
     #[arg(long, value_name = "FIELD=COLUMN")]
     column: Vec<String>,
-    /// The city line, from {city}, {region} and {postcode} ({{ }} for literal braces);
-    /// empty parts close up.
-    #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_CITY_LINE)]
-    city_line: String,
+    /// The city line for every address, from {city}, {region} and {postcode} ({{ }} for
+    /// literal braces; \n for a second line); empty parts close up [default: by each
+    /// row's country, else "{city}, {region} {postcode}"].
+    #[arg(long, value_name = "TEMPLATE")]
+    city_line: Option<String>,
+    /// A CSV column holding how many envelopes to make of each row (the batch's copies
+    /// column: one envelope per card).
+    #[arg(long, value_name = "COL")]
+    copies_column: Option<String>,
+    /// Only these CSV data rows (1-based, the header is not a row), e.g. 3,7-9, as batch --rows.
+    #[arg(long, value_name = "LIST")]
+    rows: Option<String>,
     /// Write the PDF to a standard: a-1b, a-2b (PDF/A) or x-4 (PDF/X-4).
     #[arg(long, value_name = "STANDARD")]
     pdf_standard: Option<super::PdfStandardArg>,
@@ -135,7 +147,14 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
     let options = EnvelopeOptions {
         size,
         columns,
-        city_line: a.city_line,
+        by_country: a.city_line.is_none(),
+        city_line: a.city_line.unwrap_or_else(|| DEFAULT_CITY_LINE.into()),
+        copies_column: a.copies_column,
+        rows: a
+            .rows
+            .as_deref()
+            .map(crate::batch::parse_rows)
+            .transpose()?,
         return_address,
         color: design
             .as_ref()

@@ -94,7 +94,8 @@ Examples:
   stationer layouts
 
 Exit status: 0 done; 1 the input is wrong or the note does not fit (nothing is
-written); 2 the command line is wrong.";
+written); 2 the command line is wrong; 3 done in part (batch --keep-going
+skipped some rows; the other cards are written).";
 
 #[derive(Parser, Debug)]
 #[command(name = "stationer", version, about = ABOUT, long_about = LONG_ABOUT)]
@@ -292,8 +293,12 @@ pub fn main() -> i32 {
         eprintln!("{e}");
         return EXIT_INPUT;
     }
-    match run(cli.command) {
-        Ok(()) => 0,
+    let result = match cli.command {
+        Command::Batch(args) => batch::run(*args),
+        command => run(command).map(|()| 0),
+    };
+    match result {
+        Ok(code) => code,
         Err(e) if e.0.is_empty() => EXIT_INPUT,
         Err(e) => {
             eprintln!("{e}");
@@ -312,7 +317,7 @@ fn run(command: Command) -> Result<(), Error> {
         }
         Command::Render(args) => render(&args),
         Command::Preview(args) => preview::run(args),
-        Command::Batch(args) => batch::run(*args),
+        Command::Batch(args) => batch::run(*args).map(|_| ()),
         Command::Check {
             note,
             layout,
@@ -332,6 +337,7 @@ fn run(command: Command) -> Result<(), Error> {
             data: None,
         } => {
             let n = load_note(&note)?;
+            crate::batch::merge::refuse_unfilled(&n)?;
             let design = design_for(&n, layout.as_deref())?;
             let card = layout_card(&n, &design)?;
             let f = &card.fitted;
@@ -414,6 +420,7 @@ fn render(args: &RenderArgs) -> Result<(), Error> {
     }
     let mut commit = Commit::new(plan)?;
     let n = load_note(&args.note)?;
+    crate::batch::merge::refuse_unfilled(&n)?;
     let design = design_for(&n, args.layout.as_deref())?;
     let mut card = layout_card(&n, &design)?;
     print::correct_for_printer(

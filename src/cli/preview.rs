@@ -87,6 +87,7 @@ fn draw(args: &PreviewArgs) -> Result<()> {
         return commit.finish();
     }
     let note = load_note(&args.note)?;
+    crate::batch::merge::refuse_unfilled(&note)?;
     let design = design_for(&note, args.layout.as_deref())?;
     let card = layout_card(&note, &design)?;
     png::check_size(&card.scene.pages[0], args.dpi)?;

@@ -8,6 +8,7 @@ use crate::export::png;
 use crate::io::{Commit, Plan};
 use crate::printer::calibrate::{self, Measurements, Sheet, SheetText};
 use crate::printer::cups::{self as print, Duplex, PrintOptions};
+use crate::printer::media;
 use crate::printer::preflight::preflight;
 use crate::printer::profile::{self, Profile, ProfileFile};
 use crate::scene::Scene;
@@ -256,6 +257,27 @@ struct SetArgs {
     /// The tray `stationer print --profile NAME` uses ("" to forget it).
     #[arg(long, value_name = "TRAY")]
     tray: Option<String>,
+    /// How card stock goes in the tray: the side to print facing up or down.
+    #[arg(
+        long,
+        value_name = "up|down",
+        help_heading = "How the printer takes card stock"
+    )]
+    face: Option<String>,
+    /// Which edge of the page (as read) goes into the printer first.
+    #[arg(
+        long,
+        value_name = "top|bottom|left|right",
+        help_heading = "How the printer takes card stock"
+    )]
+    leading_edge: Option<String>,
+    /// Where the tray's guides hold stock narrower than the tray: centred, or against an edge.
+    #[arg(
+        long,
+        value_name = "center|left|right",
+        help_heading = "How the printer takes card stock"
+    )]
+    align: Option<String>,
     /// The calibration sheet that was measured: letter, a4 or a card design.
     #[arg(
         long,
@@ -417,6 +439,23 @@ fn profile_set(a: SetArgs) -> Result<()> {
     if let Some(v) = a.tray {
         p.tray = (!v.is_empty()).then_some(v);
     }
+    {
+        use crate::printer::feed::{bad_setting, Align, Edge, Face};
+        if let Some(v) = &a.face {
+            p.feed.face = Some(Face::parse(v).ok_or_else(|| bad_setting("face", v, "up, down"))?);
+        }
+        if let Some(v) = &a.leading_edge {
+            p.feed.leading_edge = Some(
+                Edge::parse(v)
+                    .ok_or_else(|| bad_setting("leading_edge", v, "top, bottom, left, right"))?,
+            );
+        }
+        if let Some(v) = &a.align {
+            p.feed.align = Some(
+                Align::parse(v).ok_or_else(|| bad_setting("align", v, "center, left, right"))?,
+            );
+        }
+    }
     p.validate()?;
     let line = describe(&p);
     file.set(p);
@@ -457,6 +496,16 @@ fn describe(p: &Profile) -> String {
     }
     if let Some(t) = &p.tray {
         s += &format!("  tray {t}");
+    }
+    let f = p.feed;
+    if let Some(v) = f.face {
+        s += &format!("  face {}", v.name());
+    }
+    if let Some(v) = f.leading_edge {
+        s += &format!("  leading edge {}", v.name());
+    }
+    if let Some(v) = f.align {
+        s += &format!("  align {}", v.name());
     }
     s
 }
@@ -502,6 +551,14 @@ Send a PDF to a printer through CUPS, at exact size.
 The PDF is handed to `lp` with its first page's size as the media (Letter, A4,
 A6 ... or a custom size such as Custom.5.5x4.25in for a US A2 card) and with
 scaling turned off, so nothing is shrunk to fit. Load card stock of that size.
+Before sending, the queue is asked what paper it takes (IPP, via ipptool). A
+card size it does not take is refused, saying what CUPS would do instead;
+--on-sheet letter then prints on a sheet the queue takes, the card placed
+where the printer feeds card stock (the profile's --align). With --profile,
+the words of a loading guide say how to put the stack in (lines `load:`).
+A two-sided PDF (stationer batch --duplex) records how it is to be turned
+(/ViewerPreferences /Duplex); without --duplex it prints that way
+(sides=two-sided-long-edge or -short-edge; --dry-run shows it).
 
 A printer profile's correction cannot be applied to a finished PDF: make the
 PDF with `stationer render --profile NAME` (or calibrate --profile). Here,
@@ -532,7 +589,8 @@ pub(crate) struct PrintArgs {
     #[arg(long, short = 'n', value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..=999))]
     copies: u32,
-    /// Print two-sided, turning the sheet over its short or long edge.
+    /// Print two-sided, turning the sheet over its short or long edge [default: as the PDF's
+    /// /ViewerPreferences /Duplex says, else one-sided].
     #[arg(long, value_name = "EDGE")]
     duplex: Option<DuplexArg>,
     /// The tray (a PPD InputSlot keyword such as Tray2 or Manual; `lpoptions -p QUEUE -l`).
@@ -541,6 +599,10 @@ pub(crate) struct PrintArgs {
     /// Print the lp command (shell-quoted) instead of running it.
     #[arg(long)]
     dry_run: bool,
+    /// Print on this sheet (letter, a4, ...: one the queue takes) with the card placed where
+    /// the printer feeds card stock (at the leading edge, as the profile's --align says).
+    #[arg(long, value_name = "SHEET")]
+    on_sheet: Option<String>,
 }
 
 /// Runs `stationer print`.
@@ -562,15 +624,138 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
             .tray
             .or_else(|| profile.as_ref().and_then(|p| p.tray.clone())),
     };
+    let guide = |options: &PrintOptions| -> Result<()> {
+        let Some(p) = &profile else {
+            return Ok(());
+        };
+        let facts = crate::printer::pdfinfo::read_facts(&args.file)?;
+        let lines = crate::printer::feed::loading_guide(
+            &p.feed,
+            options.tray.as_deref(),
+            facts.size,
+            options.duplex.or(facts.duplex),
+        );
+        for l in lines {
+            println!("load: {l}");
+        }
+        Ok(())
+    };
+    // The options first: a wrong queue name is refused before the PDF is read.
+    print::check_options(&options)?;
+    // What paper the queue takes, asked before anything is sent.
+    let facts = crate::printer::pdfinfo::read_facts(&args.file)?;
+    let queue = match args.dry_run {
+        true => print::resolve_queue(options.printer.as_deref()).ok(),
+        false => Some(print::resolve_queue(options.printer.as_deref())?),
+    };
+    let caps = queue.as_deref().and_then(|q| match media::query(q) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            for d in e.0 {
+                eprintln!("{}", d.warning());
+            }
+            None
+        }
+    });
+    let placed = match (&args.on_sheet, &caps) {
+        (Some(sheet), _) => {
+            let (w, h) = crate::batch::impose::parse_sheet(sheet)?;
+            let sheet_size = [w.min(h), w.max(h)];
+            if let Some(c) = &caps {
+                if !c.takes(sheet_size) {
+                    return Err(Diagnostic::for_option(
+                        "on_sheet",
+                        format!(
+                            "{} takes no {sheet} paper either",
+                            queue.as_deref().unwrap_or("")
+                        ),
+                    )
+                    .into());
+                }
+            }
+            let align = profile
+                .as_ref()
+                .and_then(|p| p.feed.align)
+                .unwrap_or(crate::printer::feed::Align::Center);
+            let at = media::placement(facts.size, sheet_size, align).ok_or_else(|| {
+                Diagnostic::for_option("on_sheet", format!("the card is larger than {sheet} paper"))
+            })?;
+            println!(
+                "place: the {} x {} in card {}pt from the left edge of a {sheet} sheet, at its \
+                 leading (top) edge ({} as the printer feeds card stock)",
+                round2(facts.size[0] / 72.0),
+                round2(facts.size[1] / 72.0),
+                round2(at[0]),
+                match align {
+                    crate::printer::feed::Align::Center => "centred",
+                    crate::printer::feed::Align::Left => "against the left edge",
+                    crate::printer::feed::Align::Right => "against the right edge",
+                }
+            );
+            let bytes = crate::io::read_bounded(
+                &args.file,
+                crate::printer::pdfinfo::MAX_PDF_BYTES,
+                "the PDF",
+            )
+            .map_err(|e| Diagnostic::new(format!("cannot read {}: {e}", args.file.display())))?;
+            Some(media::placed_on_sheet(&args.file, &bytes, sheet_size, at)?)
+        }
+        (None, Some(c)) if !c.takes(facts.size) => {
+            let q = queue.as_deref().unwrap_or("");
+            let suggest = c
+                .default_size()
+                .map(|d| crate::paper::cups_media(d[0], d[1]).to_lowercase())
+                .unwrap_or_else(|| "letter".into());
+            return Err(Diagnostic::new(format!(
+                "{q} takes no {} x {} in paper, nor a custom size: {}",
+                round2(facts.size[0] / 72.0),
+                round2(facts.size[1] / 72.0),
+                media::fallback_words(c, facts.size)
+            ))
+            .hint(format!(
+                "print it on a sheet {q} takes, with the card placed where the printer feeds \
+                 card stock: --on-sheet {suggest} (load the card at the tray's leading edge)"
+            ))
+            .into());
+        }
+        _ => None,
+    };
     if args.dry_run {
         let command = print::lp_command(&args.file, &options)?;
-        println!("{}", print::shell_quote(&command));
+        let mut text = print::shell_quote(&command);
+        if let (Some(sheet), true) = (&args.on_sheet, placed.is_some()) {
+            let (w, h) = crate::batch::impose::parse_sheet(sheet)?;
+            let media_now = crate::paper::cups_media(facts.size[0], facts.size[1]);
+            text = text.replace(
+                &format!("media={media_now}"),
+                &format!("media={}", crate::paper::cups_media(w.min(h), w.max(h))),
+            );
+        }
+        println!("{text}");
+        guide(&options)?;
         return Ok(());
     }
-    let job = print::submit(&args.file, &options)?;
-    let media = crate::printer::pdfinfo::read_page_size(&args.file)
+    let temp = match &placed {
+        Some(bytes) => {
+            let path =
+                std::env::temp_dir().join(format!("stationer-placed-{}.pdf", std::process::id()));
+            std::fs::write(&path, bytes)
+                .map_err(|e| Diagnostic::new(format!("cannot write {}: {e}", path.display())))?;
+            Some(path)
+        }
+        None => None,
+    };
+    // How to load the stack, before the job goes.
+    guide(&options)?;
+    let sent = temp.as_deref().unwrap_or(&args.file);
+    let media = crate::printer::pdfinfo::read_page_size(sent)
         .map(|[w, h]| crate::paper::cups_media(w, h))
         .unwrap_or_default();
+    let job = print::submit(sent, &options);
+    if let Some(t) = &temp {
+        let _ = std::fs::remove_file(t);
+    }
+    let job = job?;
     let copies = match options.copies {
         1 => "1 copy".to_string(),
         n => format!("{n} copies"),
@@ -580,4 +765,8 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
         args.file.display()
     );
     Ok(())
+}
+
+fn round2(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
 }

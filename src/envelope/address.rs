@@ -94,7 +94,7 @@ impl Address {
             .into_iter()
             .map(|s| s.trim().to_string())
             .collect();
-        lines.push(city_line.fill(self));
+        lines.extend(city_line.fill(self).lines().map(|l| l.trim().to_string()));
         let country = self.country.trim();
         if !country.is_empty() && !country.eq_ignore_ascii_case(home.trim()) {
             lines.push(country.to_uppercase());
@@ -106,9 +106,10 @@ impl Address {
 
 /// A city line: a template of `{city}`, `{region}` and `{postcode}` in the
 /// one template syntax (`{{` and `}}` for literal braces, `{name|default}`).
-/// Every part is optional: an empty one goes with the space before it, and a
-/// comma it leaves dangling goes too (`"Dublin, D02 XY45"` for an empty
-/// region, `"Portland"` for an empty region and postcode).
+/// Every part is optional: an empty one goes with the separator before it
+/// (see [`CityLine::fill`]; `"Dublin D02 XY45"` for an empty region,
+/// `"Portland"` for an empty region and postcode). [`CityLine::for_country`]
+/// gives each country's own format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CityLine {
     template: Template,
@@ -155,19 +156,137 @@ impl CityLine {
         Ok(CityLine { template })
     }
 
-    /// The city line of an address.
+    /// The city line of an address. When a part is empty, the text that
+    /// separates it from the part before goes with it (for the first part,
+    /// the text before it; for the last, the text after it), so nothing is
+    /// left dangling: `"{city}, {region} {postcode}"` with no region reads
+    /// `"Dublin D02 XY45"`, with no city `"OR 97205"`. A line break (`\n`)
+    /// in the template starts another line of the address.
     pub fn fill(&self, address: &Address) -> String {
-        let mut left_out = false;
-        let filled = self.template.fill(|f| {
-            let v = address.field(&f.name).unwrap_or("").trim();
-            left_out |= v.is_empty() && f.default.is_none();
-            v.to_string()
-        });
-        if left_out {
-            close_up(&filled.text)
-        } else {
-            filled.text
+        // Literal text before each part, and after the last.
+        let mut texts: Vec<String> = vec![String::new()];
+        let mut values: Vec<String> = Vec::new();
+        for part in &self.template.parts {
+            match part {
+                Part::Text(t) => texts.last_mut().expect("one text").push_str(t),
+                Part::Field(f) => {
+                    let v = address.field(&f.name).unwrap_or("").trim();
+                    let v = match (&f.default, v.is_empty()) {
+                        (Some(d), true) => d.clone(),
+                        _ => v.to_string(),
+                    };
+                    values.push(v);
+                    texts.push(String::new());
+                }
+            }
         }
+        if values.iter().all(|v| !v.is_empty()) {
+            // Nothing left out: the template's text stays as written.
+            let mut out = texts[0].clone();
+            for (v, t) in values.iter().zip(&texts[1..]) {
+                out.push_str(v);
+                out.push_str(t);
+            }
+            return out;
+        }
+        let last = values.len().saturating_sub(1);
+        let mut out = String::new();
+        let mut any = false;
+        for (i, v) in values.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            if any {
+                out.push_str(&texts[i]);
+            } else if i == 0 {
+                out.push_str(&texts[0]);
+            }
+            out.push_str(v);
+            any = true;
+            if i == last {
+                out.push_str(&texts[i + 1]);
+            }
+        }
+        out.trim().to_string()
+    }
+}
+
+/// City-line formats by country: the names a country column may hold
+/// (compared without case, dots and surrounding spaces) and the template.
+pub const COUNTRY_FORMATS: &[(&[&str], &str)] = &[
+    (
+        &[
+            "us",
+            "usa",
+            "united states",
+            "united states of america",
+            "america",
+        ],
+        "{city}, {region} {postcode}",
+    ),
+    (&["ca", "can", "canada"], "{city} {region} {postcode}"),
+    (
+        &[
+            "gb",
+            "uk",
+            "united kingdom",
+            "great britain",
+            "england",
+            "scotland",
+            "wales",
+            "northern ireland",
+        ],
+        "{city}\n{postcode}",
+    ),
+    (
+        &["ie", "ireland", "éire", "eire"],
+        "{city} {postcode}\n{region}",
+    ),
+    (
+        &["de", "deu", "germany", "deutschland"],
+        "{postcode} {city}",
+    ),
+    (&["fr", "fra", "france"], "{postcode} {city}"),
+    (
+        &["it", "ita", "italy", "italia"],
+        "{postcode} {city} {region}",
+    ),
+    (
+        &["es", "esp", "spain", "españa", "espana"],
+        "{postcode} {city}\n{region}",
+    ),
+    (
+        &[
+            "nl",
+            "nld",
+            "netherlands",
+            "the netherlands",
+            "nederland",
+            "holland",
+        ],
+        "{postcode} {city}",
+    ),
+    (&["au", "aus", "australia"], "{city} {region} {postcode}"),
+    (
+        &["jp", "jpn", "japan", "nippon", "nihon"],
+        "{city}, {region} {postcode}",
+    ),
+];
+
+impl CityLine {
+    /// The city-line format of a country as written in a country column
+    /// (`"DE"`, `"Germany"`, `"Deutschland"`; see [`COUNTRY_FORMATS`]), or
+    /// `None` for a country without one.
+    pub fn for_country(country: &str) -> Option<CityLine> {
+        let key = country
+            .trim()
+            .trim_end_matches('.')
+            .replace('.', "")
+            .to_lowercase();
+        COUNTRY_FORMATS
+            .iter()
+            .find(|(names, _)| names.contains(&key.as_str()))
+            .map(|(_, t)| CityLine::parse(t).expect("the country formats parse"))
     }
 }
 
@@ -183,23 +302,6 @@ fn allowed_placeholders() -> String {
     match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => names.concat(),
-    }
-}
-
-/// A line with a part left out: the template's rule has taken the spaces
-/// before the part; this takes a comma left before nothing, doubled, or at
-/// either end.
-fn close_up(line: &str) -> String {
-    let mut out = line.to_string();
-    loop {
-        let before = out.len();
-        out = out.replace(" ,", ",").replace(",,", ",");
-        out = out
-            .trim_matches(|c: char| c == ',' || c.is_whitespace())
-            .to_string();
-        if out.len() == before {
-            return out;
-        }
     }
 }
 
@@ -242,7 +344,8 @@ mod tests {
             ["Ana Rivera", "12 Elm St", "Portland, OR 97205"]
         );
         a.region.clear();
-        assert_eq!(a.lines(&us, "")[2], "Portland, 97205");
+        // The comma belonged to the region: it goes with it.
+        assert_eq!(a.lines(&us, "")[2], "Portland 97205");
         assert_eq!(a.lines(&us, "")[3], "USA");
         a.postcode.clear();
         assert_eq!(a.lines(&us, "")[2], "Portland");
@@ -277,11 +380,62 @@ mod tests {
         let mut a = portland();
         assert_eq!(t.fill(&a), "97205 Portland {OR}");
         a.region.clear();
-        assert_eq!(t.fill(&a), "97205 Portland {}");
+        // The braces around the region are its text: they go with it.
+        assert_eq!(t.fill(&a), "97205 Portland");
         let d = CityLine::parse("{city} {region|(no state)}").unwrap();
         assert_eq!(d.fill(&a), "Portland (no state)");
         let spaced = CityLine::parse("{ city }, { region? } {postcode}").unwrap();
         assert_eq!(spaced.fill(&portland()), "Portland, OR 97205");
+    }
+
+    #[test]
+    fn every_country_has_its_city_line_and_no_stray_separators() {
+        let full = |country: &str| Address {
+            city: "City".into(),
+            region: "RG".into(),
+            postcode: "P0 1".into(),
+            country: country.into(),
+            ..Address::default()
+        };
+        let cases = [
+            ("US", "City, RG P0 1", "City P0 1", "RG P0 1"),
+            ("Canada", "City RG P0 1", "City P0 1", "RG P0 1"),
+            ("United Kingdom", "City\nP0 1", "City\nP0 1", "P0 1"),
+            ("Ireland", "City P0 1\nRG", "City P0 1", "P0 1\nRG"),
+            ("Deutschland", "P0 1 City", "P0 1 City", "P0 1"),
+            ("FR", "P0 1 City", "P0 1 City", "P0 1"),
+            ("Italia", "P0 1 City RG", "P0 1 City", "P0 1 RG"),
+            ("ES", "P0 1 City\nRG", "P0 1 City", "P0 1\nRG"),
+            ("The Netherlands", "P0 1 City", "P0 1 City", "P0 1"),
+            ("AU", "City RG P0 1", "City P0 1", "RG P0 1"),
+            ("Japan", "City, RG P0 1", "City P0 1", "RG P0 1"),
+            ("U.S.A.", "City, RG P0 1", "City P0 1", "RG P0 1"),
+        ];
+        for (country, all, no_region, no_city) in cases {
+            let t = CityLine::for_country(country).unwrap_or_else(|| panic!("{country}"));
+            let mut a = full(country);
+            assert_eq!(t.fill(&a), all, "{country}");
+            a.region.clear();
+            assert_eq!(t.fill(&a), no_region, "{country} without a region");
+            a.region = "RG".into();
+            a.city.clear();
+            assert_eq!(t.fill(&a), no_city, "{country} without a city");
+            for line in t.fill(&a).lines() {
+                assert!(
+                    !line.starts_with([',', ' '])
+                        && !line.ends_with([',', ' '])
+                        && !line.contains("  "),
+                    "{country}: {line:?}"
+                );
+            }
+        }
+        assert!(CityLine::for_country("Atlantis").is_none());
+        // The lines of an address: a two-line city line gives two lines.
+        let mut a = full("GB");
+        a.name = "Ann".into();
+        a.address1 = "1 High St".into();
+        let gb = CityLine::for_country("gb").unwrap();
+        assert_eq!(a.lines(&gb, "GB"), ["Ann", "1 High St", "City", "P0 1"]);
     }
 
     #[test]

@@ -69,8 +69,19 @@ pub struct EnvelopeOptions {
     pub size: EnvelopeSize,
     /// Columns renamed: (field, CSV column), e.g. `("name", "full_name")`.
     pub columns: Vec<(String, String)>,
-    /// The city line's template (default [`DEFAULT_CITY_LINE`]).
+    /// The city line's template (default [`DEFAULT_CITY_LINE`]): for every
+    /// address when `by_country` is false, else for an address whose
+    /// country has no format of its own ([`CityLine::for_country`]).
     pub city_line: String,
+    /// Choose each address's city line from its country column (an empty
+    /// country: the return address's country); default true.
+    pub by_country: bool,
+    /// A column holding how many envelopes to make for a row (0 to 100; the
+    /// batch's copies column, so envelopes match the cards one for one).
+    pub copies_column: Option<String>,
+    /// Only these rows (CSV data rows, 1-based, inclusive ranges), as
+    /// the batch's `rows`.
+    pub rows: Option<Vec<(usize, usize)>>,
     /// The sender's address, at the top left (default none).
     pub return_address: Option<Address>,
     /// Ink colour (default black).
@@ -174,7 +185,8 @@ pub fn make_envelopes(
             let font = &fonts.fonts[regular];
             let mut baseline = EDGE + font.ascent(RETURN_SIZE);
             let home = if abroad { "" } else { a.country.as_str() };
-            for line in a.lines(&city_line, home) {
+            let own = city_line_for(&city_line, options.by_country, &a.country, "");
+            for line in a.lines(&own, home) {
                 let shaped = Line::shape(&mut shaper, regular, &line).map_err(|m| {
                     Diagnostic::for_option(
                         "return_address",
@@ -206,19 +218,59 @@ pub fn make_envelopes(
         home: &home,
         blocks: &blocks,
     };
+    let copies_col = match &options.copies_column {
+        Some(name) => Some(recipients.column(name).ok_or_else(|| {
+            Diagnostic::for_option(
+                "copies_column",
+                format!("{} has no column \"{name}\"", recipients.path.display()),
+            )
+            .hint(format!("columns: {}", recipients.headers.join(", ")))
+        })?),
+        None => None,
+    };
+    let selected = |n: usize| {
+        options
+            .rows
+            .as_ref()
+            .is_none_or(|r| r.iter().any(|&(a, b)| (a..=b).contains(&n)))
+    };
     let mut pages = Vec::with_capacity(recipients.rows.len());
     let mut problems = Vec::new();
-    for row in &recipients.rows {
+    // In the order of the cards: rows in order, a row's copies together.
+    for row in recipients.rows.iter().filter(|r| selected(r.number)) {
+        let copies = match copies_col {
+            Some(c) => match row.values[c].trim().parse::<usize>() {
+                Ok(n) if n <= 100 => n,
+                _ => {
+                    problems.push(Diagnostic::at(
+                        recipients.place(row),
+                        format!(
+                            "row {}, column \"{}\": \"{}\" is not a number of copies (0 to 100)",
+                            row.number, recipients.headers[c], row.values[c]
+                        ),
+                    ));
+                    continue;
+                }
+            },
+            None => 1,
+        };
         match job.envelope(row, &mut shaper) {
             // After a problem the rest are only checked.
             Ok(items) if problems.is_empty() => {
                 let mut page = Page::blank(options.size.width, options.size.height);
                 page.items = items;
-                pages.push(page);
+                pages.extend(std::iter::repeat_n(page, copies));
             }
             Ok(_) => {}
             Err(e) => problems.extend(e.0),
         }
+    }
+    if problems.is_empty() && pages.is_empty() {
+        return Err(Diagnostic::at(
+            Place::file(&recipients.path),
+            "no envelopes to make: every row is left out (a copies column of 0, or the rows chosen)",
+        )
+        .into());
     }
     if !problems.is_empty() {
         return Err(Error(problems));
@@ -230,8 +282,8 @@ pub fn make_envelopes(
     Ok(Warned {
         value: Scene {
             fonts: fonts.fonts.clone(),
+            title: format!("Envelopes ({})", pages.len()),
             pages,
-            title: format!("Envelopes ({})", recipients.rows.len()),
             author: options
                 .return_address
                 .as_ref()
@@ -239,6 +291,20 @@ pub fn make_envelopes(
         },
         warnings,
     })
+}
+
+/// The city line of an address in `country` (or, when empty, in `home`):
+/// the country's own format when `by_country`, else `given`.
+fn city_line_for(given: &CityLine, by_country: bool, country: &str, home: &str) -> CityLine {
+    let country = if country.trim().is_empty() {
+        home
+    } else {
+        country
+    };
+    match by_country {
+        true => CityLine::for_country(country).unwrap_or_else(|| given.clone()),
+        false => given.clone(),
+    }
 }
 
 /// A line of text shaped once (words split at white space), set at any
@@ -355,7 +421,8 @@ impl Addressing<'_> {
         } = *self;
         let address = self.address(row)?;
         let place = self.recipients.place(row);
-        let lines = address.lines(self.city_line, home);
+        let city_line = city_line_for(self.city_line, options.by_country, &address.country, home);
+        let lines = address.lines(&city_line, home);
         let country = address.country.trim();
         let abroad = !country.is_empty() && !country.eq_ignore_ascii_case(home.trim());
         let block = &blocks[usize::from(abroad)];
@@ -451,6 +518,9 @@ mod tests {
             size: parse_size(size).unwrap(),
             columns: Vec::new(),
             city_line: DEFAULT_CITY_LINE.into(),
+            by_country: true,
+            copies_column: None,
+            rows: None,
             return_address: None,
             color: Rgb::INK,
             card: None,
@@ -491,7 +561,7 @@ mod tests {
             .iter()
             .map(|r| r.text.as_str())
             .collect();
-        assert_eq!(texts, ["Bo Li", "1 Main St", "Dublin, D02 XY45"]);
+        assert_eq!(texts, ["Bo Li", "1 Main St", "Dublin D02 XY45"]);
         for r in runs(&scene.pages[0]) {
             assert_eq!(r.size, ADDRESS_SIZE);
             // Every glyph of the run is placed, left to right.

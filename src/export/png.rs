@@ -630,6 +630,11 @@ impl Canvas {
             None,
             false,
         );
+        if let Some([a, z]) = page.fold_line {
+            // The fold: a dashed trim-coloured line across the sheet.
+            let r = shift([a[0], a[1], z[0], z[1]]);
+            self.outline(r, line, GUIDE_TRIM, dash, false);
+        }
         if b > 0.0 {
             let (w, h) = (self.width as f32, self.height as f32);
             self.outline([0.0, 0.0, w, h], line, GUIDE_BLEED, None, false);

@@ -11,11 +11,29 @@ use std::sync::Arc;
 pub struct Report {
     /// One entry per card, in output order.
     pub cards: Vec<CardReport>,
+    /// A batch made with `keep_going`: the rows that made no card, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Vec<SkippedReport>>,
+}
+
+/// A row of a batch that made no card.
+#[derive(Debug, Serialize)]
+pub struct SkippedReport {
+    /// The CSV data row (1-based).
+    pub row: usize,
+    /// Why, in one line.
+    pub reason: String,
 }
 
 /// One card.
 #[derive(Debug, Serialize)]
 pub struct CardReport {
+    /// A batch's card: the CSV data row it was made from (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// A batch's card: which copy of its row (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy: Option<usize>,
     /// 1-based page of the card in the PDF.
     pub page: usize,
     /// Trim width in points.
@@ -60,10 +78,15 @@ pub fn report(scene: &Scene) -> Report {
         .enumerate()
         .filter_map(|(i, page)| card_report(&scene.fonts, page, i + 1, None))
         .collect();
-    Report { cards }
+    Report {
+        cards,
+        skipped: None,
+    }
 }
 
-/// The entry of one card page (`None` for a page that is not a card).
+/// The entry of one card page (`None` for a page that is not a card), in
+/// the page's own coordinates (see [`CardReport::turned`] for a page shown
+/// turned).
 /// `page` is the card's 1-based page in the PDF; `placement` the sheet page
 /// and offset when the card is imposed on a sheet.
 pub fn card_report(
@@ -85,6 +108,8 @@ pub fn card_report(
         })
         .collect();
     Some(CardReport {
+        row: None,
+        copy: None,
         page,
         width: card_page.width,
         height: card_page.height,
@@ -95,6 +120,51 @@ pub fn card_report(
         sheet_page: placement.map(|p| p.0),
         offset: placement.map(|p| [round1(p.1[0]), round1(p.1[1])]),
     })
+}
+
+/// A box given on a page of `w` x `h` points (top-left origin, y down) as it
+/// is on that page shown turned clockwise by `rotate` degrees, the way
+/// poppler (`pdftotext -bbox`) and viewers report it.
+pub fn shown(r: Rect, w: f32, h: f32, rotate: i32) -> Rect {
+    let map = |x: f32, y: f32| match rotate.rem_euclid(360) {
+        90 => [h - y, x],
+        180 => [w - x, h - y],
+        270 => [y, w - x],
+        _ => [x, y],
+    };
+    let (a, b) = (map(r[0], r[1]), map(r[2], r[3]));
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[0].max(b[0]),
+        a[1].max(b[1]),
+    ]
+}
+
+impl CardReport {
+    /// This entry for a card on a page (or sheet, of `sheet` size) that is
+    /// shown turned clockwise by `rotate` degrees: boxes and offset in the
+    /// coordinates of the page as displayed.
+    pub fn turned(mut self, rotate: i32, sheet: Option<(f32, f32)>) -> CardReport {
+        if rotate.rem_euclid(360) == 0 {
+            return self;
+        }
+        let (w, h) = (self.width, self.height);
+        let turn = |r: Rect| round(shown(r, w, h, rotate));
+        self.body_box = turn(self.body_box);
+        self.signature_box = turn(self.signature_box);
+        for l in &mut self.lines {
+            l.bbox = turn(l.bbox);
+        }
+        if rotate.rem_euclid(180) == 90 {
+            std::mem::swap(&mut self.width, &mut self.height);
+        }
+        if let (Some([x, y]), Some((sw, sh))) = (self.offset, sheet) {
+            let r = shown([x, y, x + w, y + h], sw, sh, rotate);
+            self.offset = Some([round1(r[0]), round1(r[1])]);
+        }
+        self
+    }
 }
 
 fn round1(v: f32) -> f32 {

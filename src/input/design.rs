@@ -410,6 +410,11 @@ pub struct Design {
     /// Design elements, in painting order (under the text): panels, images,
     /// the border, rules, then text elements.
     pub elements: Vec<Element>,
+    /// A folded design's front (its `[front]` table): elements drawn on the
+    /// outside of the sheet, on the front cover (the right half of the
+    /// outside for a side fold, the bottom half for a top fold), in painting
+    /// order. Empty: the outside is blank.
+    pub front: Vec<Element>,
 }
 
 impl Design {
@@ -453,6 +458,26 @@ struct RawDesign {
     panel: Option<Vec<Spanned<RawPanel>>>,
     text: Option<Vec<Spanned<RawText>>>,
     image: Option<Vec<Spanned<RawImage>>>,
+    front: Option<Spanned<RawFront>>,
+}
+
+/// `[front]`: the front cover of a folded card, centred on it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFront {
+    /// Large letters above the rule, e.g. "{initials}".
+    monogram: Option<Spanned<String>>,
+    /// A line below the rule, e.g. "Thank you".
+    lettering: Option<Spanned<String>>,
+    /// A short rule between the two (default true when both are given).
+    rule: Option<bool>,
+    /// The lettering's size (default 18pt; the monogram is twice that).
+    size: Option<Spanned<Pt>>,
+    /// The lettering's face (default italic; the monogram is regular).
+    style: Option<Style>,
+    /// Extra space between the monogram's letters, in ems (default 0.12).
+    tracking: Option<Spanned<f32>>,
+    color: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -864,8 +889,10 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         signature_guide: sig.guide.unwrap_or(false),
         preprinted: raw.card.preprinted.unwrap_or(false),
         elements: Vec::new(),
+        front: Vec::new(),
     };
     design.elements = elements(&raw, &design, &path, text)?;
+    design.front = front(&raw, &design, &path, text)?;
     Ok(design)
 }
 
@@ -1320,6 +1347,118 @@ fn show_box(b: [f32; 4]) -> String {
 
 /// Parses a text element's template: one line, known placeholders (see
 /// [`TEXT_PLACEHOLDERS`]), braces paired.
+/// The front cover's elements from `[front]`, centred on the cover: the
+/// monogram above the middle, a rule at it, the lettering below. `[front]`
+/// on a flat design is an error: it has no outside.
+fn front(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<Element>> {
+    let Some(f) = &raw.front else {
+        return Ok(Vec::new());
+    };
+    let err = |span: std::ops::Range<usize>, msg: String| at_span(path, text, span, msg);
+    let place = Place::at_offset(path, text, f.span().start);
+    let Some(fold) = d.fold else {
+        return Err(err(
+            f.span(),
+            "front: only a folded design has a front (give [card] fold = \"side\" or \"top\")"
+                .into(),
+        )
+        .into());
+    };
+    let f = f.get_ref();
+    let (w, h) = (d.width.0, d.height.0);
+    let [x0, y0, x1, y1] = match fold {
+        Fold::Side => [w / 2.0, 0.0, w, h],
+        Fold::Top => [0.0, h / 2.0, w, h],
+    };
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let size = match &f.size {
+        Some(s) if !(6.0..=36.0).contains(&s.get_ref().0) => {
+            return Err(err(s.span(), "front.size: must lie between 6pt and 36pt".into()).into())
+        }
+        Some(s) => s.get_ref().0,
+        None => 18.0,
+    };
+    let tracking = match &f.tracking {
+        Some(v) if !(-0.1..=1.0).contains(v.get_ref()) => {
+            return Err(err(
+                v.span(),
+                "front.tracking: must be between -0.1 and 1 (ems)".into(),
+            )
+            .into())
+        }
+        Some(v) => *v.get_ref(),
+        None => 0.12,
+    };
+    let color = match &f.color {
+        Some(c) => Rgb::parse(c.get_ref()).ok_or_else(|| {
+            err(
+                c.span(),
+                format!("front.color: \"{}\" is not a colour", c.get_ref()),
+            )
+            .hint("write colours as \"#rrggbb\"")
+        })?,
+        None => d.color,
+    };
+    let template = |s: &Spanned<String>, key: &str| {
+        lettering_template(s.get_ref()).map_err(|why| err(s.span(), format!("front.{key}: {why}")))
+    };
+    let element = |kind: ElementKind, key: &'static str| Element {
+        kind,
+        preview_only: d.preprinted,
+        // The front is on the outside: the inside's text area is not under it.
+        background: true,
+        place: place.clone(),
+        key,
+    };
+    let mut out = Vec::new();
+    let mono = size * 2.0;
+    if let Some(m) = &f.monogram {
+        out.push(element(
+            ElementKind::Text(TextElement {
+                template: template(m, "monogram")?,
+                at: [cx, cy - 0.45 * size],
+                align: HAlign::Center,
+                size: mono,
+                style: Style::Regular,
+                case: Case::Keep,
+                tracking,
+                color,
+            }),
+            "text",
+        ));
+    }
+    if f.rule
+        .unwrap_or(f.monogram.is_some() && f.lettering.is_some())
+    {
+        let half = (x1 - x0) * 0.12;
+        out.push(element(
+            ElementKind::Rule {
+                from: [cx - half, cy],
+                to: [cx + half, cy],
+                width: 0.6,
+                color,
+            },
+            "rule",
+        ));
+    }
+    if let Some(l) = &f.lettering {
+        out.push(element(
+            ElementKind::Text(TextElement {
+                template: template(l, "lettering")?,
+                at: [cx, cy + 1.5 * size],
+                align: HAlign::Center,
+                size,
+                style: f.style.unwrap_or(Style::Italic),
+                case: Case::Keep,
+                tracking: 0.0,
+                color,
+            }),
+            "text",
+        ));
+    }
+    Ok(out)
+}
+
 fn lettering_template(source: &str) -> std::result::Result<Template, TemplateError> {
     let whole = |message: &str| TemplateError {
         offset: 0,

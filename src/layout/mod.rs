@@ -7,6 +7,7 @@
 
 pub mod decor;
 pub mod fit;
+pub mod front;
 pub mod linebreak;
 pub mod place;
 pub mod run;

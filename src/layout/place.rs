@@ -48,6 +48,7 @@ pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSe
         card: Some(fitted.boxes),
         rotate: 0,
         transform: None,
+        fold_line: super::front::fold_line(design),
     }
 }
 

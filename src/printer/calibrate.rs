@@ -324,6 +324,15 @@ fn front_page(sheet: &Sheet, t: &SheetText, setter: &mut Setter) -> Page {
                 .into(),
         ),
         Block::Text(
+            "Loading card stock: before printing, pencil an arrow on this side pointing to its \
+             top edge, and load the sheet as you would card stock. Then answer: did the print \
+             land on the side that faced up or down in the tray (--face up or down)? Which \
+             edge, by the arrow, went in first (--leading-edge top, bottom, left or right)? \
+             Is narrow stock held centred or against an edge (--align center, left or \
+             right)? With these, print says how to load every job."
+                .into(),
+        ),
+        Block::Text(
             "Two-sided printing: print both pages of this file on one sheet, two-sided, and \
              follow the instructions on the back."
                 .into(),

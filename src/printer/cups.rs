@@ -9,7 +9,7 @@
 
 use crate::diag::{Diagnostic, Result};
 use crate::paper;
-use crate::printer::pdfinfo::read_page_size;
+use crate::printer::pdfinfo::read_facts;
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::Path;
@@ -26,7 +26,8 @@ pub struct PrintOptions {
     pub printer: Option<String>,
     /// Copies of the whole file, 1 to 999 (default 1).
     pub copies: u32,
-    /// Two-sided printing (default `None`: the queue's default, usually one-sided).
+    /// Two-sided printing (default `None`: as the PDF's `/ViewerPreferences
+    /// /Duplex` says, else the queue's default, usually one-sided).
     pub duplex: Option<Duplex>,
     /// The tray, a PPD `InputSlot` keyword such as `Tray2` or `Manual`
     /// (default `None`: the queue's default). `lpoptions -p QUEUE -l` lists them.
@@ -45,7 +46,7 @@ impl Default for PrintOptions {
 }
 
 /// Checks options that go on `lp`'s command line.
-fn check_options(options: &PrintOptions) -> Result<()> {
+pub fn check_options(options: &PrintOptions) -> Result<()> {
     if !(1..=999).contains(&options.copies) {
         return Err(Diagnostic::new(format!("{} copies: give 1 to 999", options.copies)).into());
     }
@@ -100,11 +101,16 @@ pub fn check_tray_name(t: &str) -> Result<()> {
 }
 
 /// The `lp` command that prints a PDF: program name first, then its
-/// arguments. Reads the PDF's page size for the media.
+/// arguments. Reads the PDF's page size for the media, and its two-sided
+/// intent (`/ViewerPreferences /Duplex`) when `options.duplex` is `None`.
 pub fn lp_command(pdf: &Path, options: &PrintOptions) -> Result<Vec<OsString>> {
     check_options(options)?;
-    let size = read_page_size(pdf)?;
-    Ok(lp_args(pdf, size, options))
+    let facts = read_facts(pdf)?;
+    let options = PrintOptions {
+        duplex: options.duplex.or(facts.duplex),
+        ..options.clone()
+    };
+    Ok(lp_args(pdf, facts.size, &options))
 }
 
 /// The `lp` command for a PDF whose first page is `[w, h]` points.
@@ -281,13 +287,14 @@ pub fn resolve_queue(asked: Option<&str>) -> Result<String> {
 /// an unknown queue is an error that lists the known ones.
 pub fn submit(pdf: &Path, options: &PrintOptions) -> Result<String> {
     check_options(options)?;
-    let size = read_page_size(pdf)?;
+    let facts = read_facts(pdf)?;
     let queue = resolve_queue(options.printer.as_deref())?;
     let options = PrintOptions {
         printer: Some(queue.clone()),
+        duplex: options.duplex.or(facts.duplex),
         ..options.clone()
     };
-    let args = lp_args(pdf, size, &options);
+    let args = lp_args(pdf, facts.size, &options);
     let out = Command::new(&args[0])
         .args(&args[1..])
         .output()

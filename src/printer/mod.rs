@@ -4,6 +4,8 @@
 
 pub mod calibrate;
 pub mod cups;
+pub mod feed;
+pub mod media;
 pub mod pdfinfo;
 pub mod preflight;
 pub mod profile;

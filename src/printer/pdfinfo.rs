@@ -8,6 +8,7 @@
 //! specification says. Reading is bounded: only regular files of at most
 //! [`MAX_PDF_BYTES`] are read.
 
+use crate::batch::impose::Duplex;
 use crate::diag::{Diagnostic, Result};
 use crate::io::ReadError;
 use lopdf::{Dictionary, Document, Object};
@@ -24,6 +25,22 @@ const MAX_DEPTH: usize = 64;
 /// regular file (a symlink to one is followed) and files over
 /// [`MAX_PDF_BYTES`], before reading them.
 pub fn read_page_size(path: &Path) -> Result<[f32; 2]> {
+    Ok(read_facts(path)?.size)
+}
+
+/// What `print` needs to know of a PDF.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PdfFacts {
+    /// The first page's size as it prints, `[width, height]` in points.
+    pub size: [f32; 2],
+    /// The two-sided intent the PDF records (`/ViewerPreferences /Duplex`
+    /// in its catalog: `DuplexFlipShortEdge` or `DuplexFlipLongEdge`);
+    /// `None` when it records none (or `Simplex`).
+    pub duplex: Option<Duplex>,
+}
+
+/// Reads a PDF file's [`PdfFacts`], bounded as [`read_page_size`].
+pub fn read_facts(path: &Path) -> Result<PdfFacts> {
     let bytes = match crate::io::read_bounded(path, MAX_PDF_BYTES, "the PDF") {
         Ok(b) => b,
         Err(ReadError::TooLarge(_)) => {
@@ -41,7 +58,7 @@ pub fn read_page_size(path: &Path) -> Result<[f32; 2]> {
             return Err(Diagnostic::new(format!("cannot read {}: {e}", path.display())).into())
         }
     };
-    first_page_size(path, &bytes)
+    facts(path, &bytes)
 }
 
 fn too_big(path: &Path, len: u64) -> Diagnostic {
@@ -57,6 +74,11 @@ fn too_big(path: &Path, len: u64) -> Diagnostic {
 /// The first page's size of a PDF held in memory, in points, as it prints.
 /// `name` names it in messages.
 pub fn first_page_size(name: &Path, pdf: &[u8]) -> Result<[f32; 2]> {
+    Ok(facts(name, pdf)?.size)
+}
+
+/// The [`PdfFacts`] of a PDF held in memory; `name` names it in messages.
+pub fn facts(name: &Path, pdf: &[u8]) -> Result<PdfFacts> {
     if !pdf.starts_with(b"%PDF-") {
         return Err(Diagnostic::new(format!("{} is not a PDF", name.display()))
             .hint("stationer print takes PDFs, such as those stationer render, batch or calibrate make")
@@ -95,10 +117,30 @@ pub fn first_page_size(name: &Path, pdf: &[u8]) -> Result<[f32; 2]> {
     if !(w >= 1.0 && h >= 1.0 && w.is_finite() && h.is_finite()) {
         return Err(no_size().into());
     }
-    Ok(match rotate.rem_euclid(360) {
+    let size = match rotate.rem_euclid(360) {
         90 | 270 => [h, w],
         _ => [w, h],
+    };
+    Ok(PdfFacts {
+        size,
+        duplex: duplex_intent(&doc),
     })
+}
+
+/// The catalog's `/ViewerPreferences /Duplex`, references followed.
+fn duplex_intent(doc: &Document) -> Option<Duplex> {
+    let catalog = doc.catalog().ok()?;
+    let prefs = doc
+        .dereference(catalog.get(b"ViewerPreferences").ok()?)
+        .ok()?
+        .1
+        .as_dict()
+        .ok()?;
+    match doc.dereference(prefs.get(b"Duplex").ok()?).ok()?.1 {
+        Object::Name(n) if n == b"DuplexFlipShortEdge" => Some(Duplex::Short),
+        Object::Name(n) if n == b"DuplexFlipLongEdge" => Some(Duplex::Long),
+        _ => None,
+    }
 }
 
 /// An entry of a page, or of the nearest page-tree node above it that has it.
@@ -193,6 +235,30 @@ mod tests {
             "[0 0 396.5 306]",
         ]);
         assert_eq!(size(&doc).unwrap(), [306.0, 396.5]);
+    }
+
+    #[test]
+    fn the_duplex_intent_is_read_from_the_catalog() {
+        let with = |prefs: &str| {
+            facts(
+                Path::new("t.pdf"),
+                &pdf(&[
+                    &format!("<< /Type /Catalog /Pages 2 0 R {prefs} >>"),
+                    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 396] >>",
+                    "<< /Duplex /DuplexFlipShortEdge >>",
+                ]),
+            )
+            .unwrap()
+            .duplex
+        };
+        assert_eq!(
+            with("/ViewerPreferences << /Duplex /DuplexFlipLongEdge >>"),
+            Some(Duplex::Long)
+        );
+        assert_eq!(with("/ViewerPreferences 4 0 R"), Some(Duplex::Short));
+        assert_eq!(with("/ViewerPreferences << /Duplex /Simplex >>"), None);
+        assert_eq!(with(""), None);
     }
 
     #[test]

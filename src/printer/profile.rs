@@ -78,6 +78,9 @@ pub struct Profile {
     pub printer: Option<String>,
     /// The tray (`InputSlot`) `stationer print --profile` uses when no `--tray` is given.
     pub tray: Option<String>,
+    /// How the printer takes card stock (face, leading edge, alignment):
+    /// what the loading guide says (see [`crate::printer::feed`]).
+    pub feed: crate::printer::feed::Feed,
 }
 
 impl Profile {
@@ -94,6 +97,7 @@ impl Profile {
             margins: Margins::default(),
             printer: None,
             tray: None,
+            feed: Default::default(),
         }
     }
 
@@ -184,6 +188,15 @@ impl Profile {
         if let Some(t) = &self.tray {
             f.push(("tray", Value::Name(t.clone())));
         }
+        if let Some(v) = self.feed.face {
+            f.push(("face", Value::Name(v.name().into())));
+        }
+        if let Some(v) = self.feed.leading_edge {
+            f.push(("leading_edge", Value::Name(v.name().into())));
+        }
+        if let Some(v) = self.feed.align {
+            f.push(("align", Value::Name(v.name().into())));
+        }
         f
     }
 }
@@ -260,6 +273,9 @@ struct RawProfile {
     margin_left: Option<Spanned<Pt>>,
     printer: Option<Spanned<String>>,
     tray: Option<Spanned<String>>,
+    face: Option<Spanned<String>>,
+    leading_edge: Option<Spanned<String>>,
+    align: Option<Spanned<String>>,
 }
 
 /// Parses a profiles file. `path` names it in messages; every problem found
@@ -317,6 +333,32 @@ pub fn parse_profiles(path: &Path, text: &str) -> Result<Vec<Profile>> {
                     Err(m) => problems.push(at_span(path, text, s.span(), format!("[{name}] {m}"))),
                 }
             }
+        }
+        {
+            use crate::printer::feed::{Align, Edge, Face};
+            let mut word = |key: &str, v: &Option<Spanned<String>>, words: &str| {
+                let s = v.as_ref()?;
+                let w = s.get_ref().as_str();
+                let ok = match key {
+                    "face" => Face::parse(w).is_some(),
+                    "leading_edge" => Edge::parse(w).is_some(),
+                    _ => Align::parse(w).is_some(),
+                };
+                if !ok {
+                    problems.push(at_span(
+                        path,
+                        text,
+                        s.span(),
+                        format!("[{name}] {key}: \"{w}\" is not one of {words}"),
+                    ));
+                }
+                Some(w.to_string())
+            };
+            p.feed.face = word("face", &r.face, "up, down").and_then(|w| Face::parse(&w));
+            p.feed.leading_edge = word("leading_edge", &r.leading_edge, "top, bottom, left, right")
+                .and_then(|w| Edge::parse(&w));
+            p.feed.align =
+                word("align", &r.align, "center, left, right").and_then(|w| Align::parse(&w));
         }
         profiles.push(p);
     }

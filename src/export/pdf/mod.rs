@@ -164,6 +164,18 @@ pub struct PdfWriter<'a> {
     uses_all: bool,
     /// Why the content cannot meet the standard asked for.
     problems: Vec<Diagnostic>,
+    /// Two-sided intent for the catalog's `/ViewerPreferences /Duplex`.
+    duplex: Option<DuplexFlip>,
+}
+
+/// How a two-sided document is meant to be printed: the sheet turned over
+/// its short or its long edge (`/ViewerPreferences /Duplex`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplexFlip {
+    /// `/DuplexFlipShortEdge`.
+    ShortEdge,
+    /// `/DuplexFlipLongEdge`.
+    LongEdge,
 }
 
 impl<'a> PdfWriter<'a> {
@@ -202,6 +214,7 @@ impl<'a> PdfWriter<'a> {
             options: PdfOptions::default(),
             uses_all: false,
             problems: Vec::new(),
+            duplex: None,
         }
     }
 
@@ -217,6 +230,12 @@ impl<'a> PdfWriter<'a> {
     /// signer. Empty: none.
     pub fn set_author(&mut self, author: &str) {
         self.author = author.trim().to_string();
+    }
+
+    /// Records that the document is to be printed on both sides, turned
+    /// over this edge (`/ViewerPreferences /Duplex` in the catalog).
+    pub fn set_duplex(&mut self, flip: Option<DuplexFlip>) {
+        self.duplex = flip;
     }
 
     /// Adds a page: its content is written now, its fonts at the end.
@@ -412,6 +431,15 @@ impl<'a> PdfWriter<'a> {
             if let Some(r) = intent.registry {
                 oi.registry_name(TextStr(r));
             }
+        }
+        if let Some(flip) = self.duplex {
+            let name: &[u8] = match flip {
+                DuplexFlip::ShortEdge => b"DuplexFlipShortEdge",
+                DuplexFlip::LongEdge => b"DuplexFlipLongEdge",
+            };
+            catalog
+                .viewer_preferences()
+                .pair(Name(b"Duplex"), Name(name));
         }
         catalog.finish();
 
