@@ -676,7 +676,18 @@ fn clusters(run: &TextRun) -> impl Iterator<Item = (&[PlacedGlyph], &str)> {
         while i < g.len() && g[i].cluster == cluster {
             i += 1;
         }
-        let end_byte = g.get(i).map_or(run.text.len(), |n| n.cluster as usize);
+        // The cluster's text ends where the next cluster in the text
+        // starts: the next glyph's, or (right-to-left words, whose glyphs
+        // are in visual order) the nearest cluster after this one.
+        let end_byte = match g.get(i) {
+            Some(n) if n.cluster > cluster => n.cluster as usize,
+            _ => g
+                .iter()
+                .map(|n| n.cluster)
+                .filter(|&c| c > cluster)
+                .min()
+                .map_or(run.text.len(), |c| c as usize),
+        };
         let text = run.text.get(cluster as usize..end_byte).unwrap_or("");
         Some((&g[start..i], text))
     })
