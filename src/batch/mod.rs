@@ -234,7 +234,7 @@ pub fn run_batch(
         .into());
     }
 
-    let fonts = FontSet::load(&design.font, &design.source.display_path())?;
+    let fonts = batch_fonts(&jobs, design)?;
     let threads = parallel::threads(options.threads);
     let cache = shape_words(&jobs, design, &fonts, threads);
 
@@ -341,6 +341,17 @@ pub fn run_batch(
 }
 
 /// Shapes every distinct word of the batch once, on all threads.
+/// The design's faces with the fallback faces the batch's notes need.
+fn batch_fonts(jobs: &[Job], design: &Design) -> Result<FontSet> {
+    let text: String = jobs.iter().map(|j| layout::note_text(&j.note)).collect();
+    FontSet::load_for(
+        &design.font,
+        &design.source.display_path(),
+        &design.font_sources,
+        &text,
+    )
+}
+
 fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -> WordCache {
     let mut distinct: std::collections::HashSet<(usize, bool, &str)> = Default::default();
     let mut seen_note: Option<*const Note> = None;

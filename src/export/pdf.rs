@@ -666,6 +666,9 @@ fn page_content(
 /// A run's clusters: the glyphs of each and the text they stand for.
 fn clusters(run: &TextRun) -> impl Iterator<Item = (&[PlacedGlyph], &str)> {
     let mut i = 0;
+    let mut starts: Vec<u32> = run.glyphs.iter().map(|g| g.cluster).collect();
+    starts.sort_unstable();
+    starts.dedup();
     std::iter::from_fn(move || {
         let g = &run.glyphs;
         if i >= g.len() {
@@ -677,16 +680,10 @@ fn clusters(run: &TextRun) -> impl Iterator<Item = (&[PlacedGlyph], &str)> {
             i += 1;
         }
         // The cluster's text ends where the next cluster in the text
-        // starts: the next glyph's, or (right-to-left words, whose glyphs
-        // are in visual order) the nearest cluster after this one.
-        let end_byte = match g.get(i) {
-            Some(n) if n.cluster > cluster => n.cluster as usize,
-            _ => g
-                .iter()
-                .map(|n| n.cluster)
-                .filter(|&c| c > cluster)
-                .min()
-                .map_or(run.text.len(), |c| c as usize),
+        // starts (right-to-left words have their glyphs in visual order,
+        // so that need not be the next glyph's).
+        let end_byte = match starts.binary_search(&cluster) {
+            Ok(k) | Err(k) => starts.get(k + 1).map_or(run.text.len(), |&c| c as usize),
         };
         let text = run.text.get(cluster as usize..end_byte).unwrap_or("");
         Some((&g[start..i], text))

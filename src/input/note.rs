@@ -255,7 +255,10 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 pub fn smarten(text: &str, lang: &str) -> String {
     let (dq, sq) = match lang {
         "de" => (["\u{201E}", "\u{201C}"], ["\u{201A}", "\u{2018}"]),
-        "fr" => (["\u{AB}\u{202F}", "\u{202F}\u{BB}"], ["\u{2039}\u{202F}", "\u{202F}\u{203A}"]),
+        "fr" => (
+            ["\u{AB}\u{202F}", "\u{202F}\u{BB}"],
+            ["\u{2039}\u{202F}", "\u{202F}\u{203A}"],
+        ),
         "es" | "it" => (["\u{AB}", "\u{BB}"], ["\u{2018}", "\u{2019}"]),
         _ => (["\u{201C}", "\u{201D}"], ["\u{2018}", "\u{2019}"]),
     };
@@ -270,8 +273,18 @@ pub fn smarten(text: &str, lang: &str) -> String {
             p.is_whitespace()
                 || matches!(
                     p,
-                    '(' | '[' | '{' | '\u{2013}' | '\u{2014}' | '-' | '/' | '\u{201C}' | '\u{2018}'
-                        | '\u{201E}' | '\u{201A}' | '\u{AB}' | '\u{2039}'
+                    '(' | '['
+                        | '{'
+                        | '\u{2013}'
+                        | '\u{2014}'
+                        | '-'
+                        | '/'
+                        | '\u{201C}'
+                        | '\u{2018}'
+                        | '\u{201E}'
+                        | '\u{201A}'
+                        | '\u{AB}'
+                        | '\u{2039}'
                 )
         })
     };
@@ -377,7 +390,10 @@ mod tests {
             "\u{201C}deep dive\u{201D} \u{2013} don\u{2019}t, O\u{2019}Brien\u{2019}s \u{2019}90s\u{2026} a\u{2014}b"
         );
         assert_eq!(smarten("'single'", "en-US"), "\u{2018}single\u{2019}");
-        assert_eq!(smarten("Er sagte \"Danke\".", "de"), "Er sagte \u{201E}Danke\u{201C}.");
+        assert_eq!(
+            smarten("Er sagte \"Danke\".", "de"),
+            "Er sagte \u{201E}Danke\u{201C}."
+        );
         assert_eq!(
             smarten("Il a dit \" merci \" et \"bravo\".", "fr"),
             "Il a dit \u{AB}\u{202F}merci\u{202F}\u{BB} et \u{AB}\u{202F}bravo\u{202F}\u{BB}."
@@ -400,13 +416,17 @@ mod tests {
         assert_eq!(note.body.text, "it's");
         assert_eq!(note.lang, "de");
         let src = "body = \"x\"\nsigner = \"A\"\nlang = \"tlh\"\n";
-        let err = parse_note(Path::new("n.toml"), src).unwrap_err().to_string();
+        let err = parse_note(Path::new("n.toml"), src)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("n.toml:3") && err.contains("en-GB"), "{err}");
     }
 
     #[test]
     fn no_break_spaces_hold_words_together() {
-        let w: Vec<&str> = words("Ms.\u{A0}Núñez and\u{202F}co x\u{2009}y").map(|w| w.1).collect();
+        let w: Vec<&str> = words("Ms.\u{A0}Núñez and\u{202F}co x\u{2009}y")
+            .map(|w| w.1)
+            .collect();
         assert_eq!(w, vec!["Ms.\u{A0}Núñez", "and\u{202F}co", "x", "y"]);
     }
 

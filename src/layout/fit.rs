@@ -278,7 +278,10 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
             let space = content.spacing[font].space.1 as f32 * scale;
             let width: f32 = words
                 .iter()
-                .map(|w| w.shaped.width as f32 * fonts.fonts[w.font].scale(size))
+                .map(|w| {
+                    w.shaped.width as f32
+                        * fonts.fonts[w.font].scale(fonts.matched_size(w.font, w.base, size))
+                })
                 .sum::<f32>()
                 + space * words.iter().skip(1).filter(|w| !w.glued).count() as f32;
             if width > text_w + 1e-3 {
@@ -287,7 +290,10 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
                     format!("the {} \"{}\"", role_name(role), text.join(" "))
                 });
             }
-            let x = if sx0 + width <= x1 {
+            let x = if first.rtl_paragraph {
+                // Right to left: flush with the signature area's right edge.
+                (sx1.min(x1) - width).max(x0)
+            } else if sx0 + width <= x1 {
                 sx0
             } else {
                 (x1 - width).max(x0)
@@ -398,7 +404,7 @@ fn pieces(words: &[Word], fonts: &FontSet, size: f32) -> (Vec<Piece>, Vec<(usize
     let mut origin = Vec::new();
     for (wi, w) in words.iter().enumerate() {
         let s = &w.shaped;
-        let scale = fonts.fonts[w.font].scale(size);
+        let scale = fonts.fonts[w.font].scale(fonts.matched_size(w.font, w.base, size));
         let mut start = 0;
         for b in &s.breaks {
             pieces.push(Piece {

@@ -16,8 +16,8 @@ use crate::input::design::Style;
 use crate::input::note::{words, Field};
 use crate::input::{Design, Note};
 use crate::scene::{Page, Scene};
-use crate::text::shape::Spacing;
 use crate::text::shape::MissingGlyph;
+use crate::text::shape::Spacing;
 use crate::text::{bidi, FontSet, ShapedWord, Shaper};
 use std::sync::Arc;
 
@@ -189,7 +189,13 @@ pub fn shape_words(
 
 /// The message for a character no face has: which, where, and how to add
 /// a font that has it.
-pub fn missing_message(fonts: &FontSet, base: usize, key: &str, text: &str, m: MissingGlyph) -> String {
+pub fn missing_message(
+    fonts: &FontSet,
+    base: usize,
+    key: &str,
+    text: &str,
+    m: MissingGlyph,
+) -> String {
     let word = text[..m.offset.min(text.len())]
         .rfind(crate::input::note::is_word_space)
         .map_or(0, |i| i + 1);

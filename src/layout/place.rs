@@ -60,15 +60,16 @@ fn runs(line: &SetLine, content: &Content, design: &Design, fonts: &FontSet) -> 
     let Some(&first) = order.first() else {
         return out;
     };
+    let size = |font: usize| fonts.matched_size(font, line.font, line.size);
     let mut font = line.parts[first].font;
-    let mut b = RunBuilder::new(fonts.fonts[font].scale(line.size));
+    let mut b = RunBuilder::new(fonts.fonts[font].scale(size(font)));
     // Where the current run starts, from the line's left end, in points.
     let mut start = 0.0;
     let mut pen = 0.0;
     let finish = |b: RunBuilder, font: usize, start: f32| {
         b.finish(
             font,
-            line.size,
+            size(font),
             [line.x + start, line.baseline],
             design.color,
             line.role,
@@ -91,7 +92,7 @@ fn runs(line: &SetLine, content: &Content, design: &Design, fonts: &FontSet) -> 
         if part.font != font {
             let done = std::mem::replace(
                 &mut b,
-                RunBuilder::new(fonts.fonts[part.font].scale(line.size)),
+                RunBuilder::new(fonts.fonts[part.font].scale(size(part.font))),
             );
             out.push(finish(done, font, start));
             font = part.font;

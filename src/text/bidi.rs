@@ -116,6 +116,12 @@ mod tests {
         assert_eq!(l.words, vec![1, 1, 2]);
         assert_eq!(visual_order(&l.words), vec![2, 1, 0]);
         let latin = levels(["a", "b"].iter().copied());
-        assert_eq!(latin, Levels { rtl: false, words: vec![0, 0] });
+        assert_eq!(
+            latin,
+            Levels {
+                rtl: false,
+                words: vec![0, 0]
+            }
+        );
     }
 }

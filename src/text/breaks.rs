@@ -24,7 +24,10 @@ pub struct Prepared {
 }
 
 fn glue(c: char) -> bool {
-    matches!(break_property(c as u32), BreakClass::NonBreakingGlue | BreakClass::WordJoiner)
+    matches!(
+        break_property(c as u32),
+        BreakClass::NonBreakingGlue | BreakClass::WordJoiner
+    )
 }
 
 /// Characters between which UAX #14 breaks inside a word: ideographs,
@@ -84,8 +87,8 @@ pub fn prepare(word: &str) -> Prepared {
                 // Only where UAX #14 itself allows it (no break before
                 // closing punctuation, small kana, ...).
                 let pair: String = [c, n].iter().collect();
-                let allowed = unicode_linebreak::linebreaks(&pair)
-                    .any(|(pos, _)| pos == c.len_utf8());
+                let allowed =
+                    unicode_linebreak::linebreaks(&pair).any(|(pos, _)| pos == c.len_utf8());
                 if allowed {
                     at[i + 1].get_or_insert(false);
                 }

@@ -36,6 +36,8 @@ pub struct Font {
     pub is_cff: bool,
     /// Whether the face is italic.
     pub is_italic: bool,
+    /// x-height in font units, when the face gives one.
+    pub x_height: Option<i16>,
 }
 
 impl Font {
@@ -93,6 +95,7 @@ impl Font {
             weight: face.weight().to_number(),
             is_cff: face.tables().cff.is_some(),
             is_italic: face.is_italic(),
+            x_height: face.x_height().filter(|&h| h > 0),
             data: Cow::Borrowed(&[]),
         };
         Ok(Font { data, ..font })
@@ -385,9 +388,7 @@ impl FontSet {
         let mut faces: Vec<&fontdb::FaceInfo> = db.faces().collect();
         faces.sort_by(|a, b| {
             let key = |f: &fontdb::FaceInfo| match &f.source {
-                fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => {
-                    (p.clone(), f.index)
-                }
+                fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => (p.clone(), f.index),
                 fontdb::Source::Binary(_) => (std::path::PathBuf::new(), f.index),
             };
             // Regular upright faces first.
@@ -460,6 +461,24 @@ impl FontSet {
     /// `text`, if one does.
     pub fn covering(&self, font: usize, text: &str) -> Option<usize> {
         self.chain(font).find(|&i| self.fonts[i].covers(text))
+    }
+
+    /// The size a fallback face `font` is set at beside text in face
+    /// `base` at `size`, so that their x-heights match (fallback faces with
+    /// a larger eye would look bold and big); within 20% of `size`.
+    pub fn matched_size(&self, font: usize, base: usize, size: f32) -> f32 {
+        if font == base {
+            return size;
+        }
+        let (f, b) = (&self.fonts[font], &self.fonts[base]);
+        match (f.x_height, b.x_height) {
+            (Some(fx), Some(bx)) => {
+                let ratio =
+                    (bx as f32 / b.units_per_em as f32) / (fx as f32 / f.units_per_em as f32);
+                size * ratio.clamp(0.8, 1.2)
+            }
+            _ => size,
+        }
     }
 
     /// The first face of `font`'s chain that draws `c`.
