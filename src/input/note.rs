@@ -265,6 +265,7 @@ pub fn smarten(text: &str, lang: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut depth = 0usize;
+    let mut open_double = false;
     let mut i = 0;
     // Whether a quote after `prev` opens: at the start, after white space,
     // an opening bracket, a dash or another opening quote.
@@ -319,7 +320,9 @@ pub fn smarten(text: &str, lang: &str) -> String {
                 continue;
             }
             '"' => {
-                if opens(prev) {
+                // Double quotes pair up: one is open until the next.
+                open_double = !open_double;
+                if open_double {
                     out.push_str(dq[0]);
                     if lang == "fr" && next.is_some_and(char::is_whitespace) {
                         i += 1; // the typed space becomes the narrow one

@@ -75,10 +75,10 @@ pub fn prepare(word: &str) -> Prepared {
             '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '/' if i > 0 => {
                 at[i + 1].get_or_insert(false);
             }
-            '.' | '@' | '_' | '?' | '&' | '=' | '#' | '~' | ':' if address && i > 0 => {
-                if next.is_some_and(|n| n.is_alphanumeric()) {
-                    at[i + 1].get_or_insert(false);
-                }
+            '.' | '@' | '_' | '?' | '&' | '=' | '#' | '~' | ':'
+                if address && i > 0 && next.is_some_and(|n| n.is_alphanumeric()) =>
+            {
+                at[i + 1].get_or_insert(false);
             }
             _ => {}
         }
@@ -95,7 +95,7 @@ pub fn prepare(word: &str) -> Prepared {
             }
         }
     }
-    // A URL's "//" stays together.
+    // A URL's "//" stays together (a break may follow it).
     if address {
         for (i, w) in chars.windows(2).enumerate() {
             if w[0].1 == '/' && w[1].1 == '/' {
@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(p.breaks, vec![(4, false)]);
         let p = prepare("hy\u{AD}phen\u{AD}ation");
         assert_eq!(p.text, "hyphenation");
-        assert_eq!(p.breaks, vec![(2, true), (7, true)]);
+        assert_eq!(p.breaks, vec![(2, true), (6, true)]);
         assert!(p.soft_hyphens);
     }
 
@@ -160,7 +160,7 @@ mod tests {
     fn addresses_break_after_separators() {
         let p = prepare("https://example.com/a/b");
         let cut: Vec<&str> = p.breaks.iter().map(|&(o, _)| &p.text[o..]).collect();
-        assert_eq!(cut, vec!["com/a/b", "a/b", "b"]);
+        assert_eq!(cut, vec!["example.com/a/b", "com/a/b", "a/b", "b"]);
         let p = prepare("first.last@example.org");
         let cut: Vec<&str> = p.breaks.iter().map(|&(o, _)| &p.text[o..]).collect();
         assert_eq!(cut, vec!["last@example.org", "example.org", "org"]);
