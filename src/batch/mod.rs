@@ -366,8 +366,13 @@ fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -
     }
     let mut words: Vec<(usize, bool, &str)> = distinct.into_iter().collect();
     words.sort_unstable();
+    // Every card of a batch comes from one note, so one language.
+    let lang = jobs
+        .first()
+        .map_or_else(String::new, |j| j.note.lang.clone());
     let caches = map_chunks(&words, threads, |_, chunk| {
         let mut shaper = Shaper::new(&fonts.fonts);
+        shaper.lang.clone_from(&lang);
         for &(font, hyphenate, w) in chunk {
             // A word the font cannot draw is reported with its row later.
             let _ = shaper.word(font, w, hyphenate);

@@ -360,14 +360,15 @@ impl FontSet {
 
     /// The distinct characters of `text` that no face of the set draws.
     fn missing_chars(&self, text: &str) -> Vec<char> {
-        let mut missing: Vec<char> = text
+        let mut chars: Vec<char> = text
             .chars()
             .filter(|&c| !c.is_whitespace() && !c.is_control() && !needs_no_glyph(c))
-            .filter(|&c| !self.fonts.iter().any(|f| f.has_char(c)))
             .collect();
-        missing.sort_unstable();
-        missing.dedup();
-        missing
+        chars.sort_unstable();
+        chars.dedup();
+        let faces: Vec<ttf_parser::Face> = self.fonts.iter().map(|f| f.face()).collect();
+        chars.retain(|&c| !faces.iter().any(|f| f.glyph_index(c).is_some()));
+        chars
     }
 
     /// Adds faces from `sources` for the characters of `text` no face of
