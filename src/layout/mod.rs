@@ -114,12 +114,16 @@ pub fn words_to_shape<'n>(
     design: &Design,
     fonts: &FontSet,
 ) -> Vec<(usize, bool, &'n str)> {
+    // Each face parsed once for the note's words.
+    let faces: Vec<ttf_parser::Face> = fonts.fonts.iter().map(|f| f.face()).collect();
     blocks(note, design)
         .into_iter()
         .flat_map(|b| {
             let font = fonts.index(b.style);
+            let faces = &faces;
             b.words.into_iter().map(move |(_, w)| {
-                let face = fonts.covering(font, w).unwrap_or(font);
+                let covers = |f: usize| w.chars().all(|c| crate::text::fonts::draws(&faces[f], c));
+                let face = fonts.chain(font).find(|&f| covers(f)).unwrap_or(font);
                 (face, b.hyphenate, w)
             })
         })
@@ -153,23 +157,41 @@ pub fn shape_words(
             offset: offset + from + m.offset,
             ..m
         };
-        if let Some(font) = fonts.covering(base, text) {
-            let shaped = shaper.word(font, text, hyphenate).map_err(|m| at(m, 0))?;
+        // The first face that shapes the whole word (a word shaped before
+        // is found in the cache at once).
+        let mut first_err = None;
+        let mut whole = None;
+        for font in fonts.chain(base) {
+            if font != base && !shaper.covers(font, text) {
+                continue;
+            }
+            match shaper.word(font, text, hyphenate) {
+                Ok(shaped) => {
+                    whole = Some((shaped, font));
+                    break;
+                }
+                Err(m) => {
+                    first_err.get_or_insert(m);
+                }
+            }
+        }
+        if let Some((shaped, font)) = whole {
             out.push(word(shaped, font, false));
             continue;
         }
+        let _ = first_err;
         // The last resort: runs of characters of one face each.
         let mut parts: Vec<(usize, usize, usize)> = Vec::new(); // font, start, end
         for (i, c) in text.char_indices() {
             let end = i + c.len_utf8();
-            let same = parts.last().is_some_and(|&(f, _, _)| {
-                crate::text::fonts::needs_no_glyph(c) || fonts.fonts[f].has_char(c)
-            });
+            let mut one = [0u8; 4];
+            let one = &*c.encode_utf8(&mut one);
+            let same = parts.last().is_some_and(|&(f, _, _)| shaper.covers(f, one));
             if same {
                 parts.last_mut().expect("checked").2 = end;
                 continue;
             }
-            let Some(font) = fonts.covering_char(base, c) else {
+            let Some(font) = fonts.chain(base).find(|&f| shaper.covers(f, one)) else {
                 return Err(MissingGlyph {
                     ch: c,
                     offset: offset + i,

@@ -59,10 +59,12 @@ pub fn levels<'a>(words: impl Iterator<Item = &'a str> + Clone) -> Levels {
 
 /// Whether a character is of a right-to-left class (R, AL).
 fn is_rtl_char(c: char) -> bool {
-    matches!(
-        unicode_bidi::bidi_class(c),
-        unicode_bidi::BidiClass::R | unicode_bidi::BidiClass::AL
-    )
+    // Nothing before Hebrew is right to left (a quick answer for Latin).
+    c >= '\u{0590}'
+        && matches!(
+            unicode_bidi::bidi_class(c),
+            unicode_bidi::BidiClass::R | unicode_bidi::BidiClass::AL
+        )
 }
 
 /// The display order of a line's items at these levels (rule L2): from

@@ -144,16 +144,15 @@ impl Font {
         Ok(())
     }
 
-    /// Whether the face draws `c` (characters that print nothing always).
+    /// Whether the face draws `c` (see [`draws`]).
     pub fn has_char(&self, c: char) -> bool {
-        needs_no_glyph(c) || self.face().glyph_index(c).is_some()
+        draws(&self.face(), c)
     }
 
     /// Whether the face draws every character of `text`.
     pub fn covers(&self, text: &str) -> bool {
         let face = self.face();
-        text.chars()
-            .all(|c| needs_no_glyph(c) || face.glyph_index(c).is_some())
+        text.chars().all(|c| draws(&face, c))
     }
 
     /// The font file's bytes.
@@ -367,7 +366,7 @@ impl FontSet {
         chars.sort_unstable();
         chars.dedup();
         let faces: Vec<ttf_parser::Face> = self.fonts.iter().map(|f| f.face()).collect();
-        chars.retain(|&c| !faces.iter().any(|f| f.glyph_index(c).is_some()));
+        chars.retain(|&c| !faces.iter().any(|f| draws(f, c)));
         chars
     }
 
@@ -486,6 +485,18 @@ impl FontSet {
     pub fn covering_char(&self, font: usize, c: char) -> Option<usize> {
         self.chain(font).find(|&i| self.fonts[i].has_char(c))
     }
+}
+
+/// Whether a face draws `c`: from its own glyph, or (as the shaper does)
+/// from the base letter and combining marks it decomposes into.
+pub fn draws(face: &ttf_parser::Face, c: char) -> bool {
+    use unicode_normalization::char::decompose_canonical;
+    if needs_no_glyph(c) || face.glyph_index(c).is_some() {
+        return true;
+    }
+    let mut parts = Vec::new();
+    decompose_canonical(c, |p| parts.push(p));
+    parts.len() > 1 && parts.iter().all(|&p| face.glyph_index(p).is_some())
 }
 
 /// Adds a bundled family's three faces (sharing repeated files) and

@@ -216,6 +216,13 @@ impl<'f> Shaper<'f> {
         (glyphs, rtl)
     }
 
+    /// Whether face `font` draws every character of `text` (those that
+    /// print nothing always), read from the face parsed once for shaping.
+    pub fn covers(&self, font: usize, text: &str) -> bool {
+        let face = &self.faces[font];
+        text.chars().all(|c| super::fonts::draws(face, c))
+    }
+
     /// The space and hyphen glyphs of a face.
     pub fn spacing(&self, font: usize) -> Spacing {
         let face = &self.faces[font];
