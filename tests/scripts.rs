@@ -572,3 +572,46 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn no_break_spaces_print_and_copy_as_spaces() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "note.toml",
+        "body = \"Dear Ms.\u{A0}Núñez, we met at 10\u{202F}am; a\u{2060}b.\"\nsigner = \"A\"\n",
+    );
+    let o = stationer(
+        dir.path(),
+        &[
+            "render",
+            "note.toml",
+            "-o",
+            "c.pdf",
+            "--ignore-system-fonts",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = dir.path().join("c.pdf");
+    let raw = run_tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    // A no-break space copies as a space (or itself); a word joiner as nothing.
+    let spaced = raw.replace(['\u{A0}', '\u{202F}'], " ");
+    assert!(
+        spaced.contains("Dear Ms. Núñez, we met at 10 am; ab."),
+        "{raw:?}"
+    );
+    // It is as wide as a word space.
+    let words: Vec<_> = bbox_words(&path).into_iter().flatten().collect();
+    let at = |t: &str| {
+        words
+            .iter()
+            .position(|w| w.text == t)
+            .unwrap_or_else(|| panic!("{t}: {words:?}"))
+    };
+    let (dear, ms, name) = (at("Dear"), at("Ms."), at("Núñez,"));
+    let gap = |a: usize, b: usize| words[b].bbox[0] - words[a].bbox[2];
+    assert!((gap(ms, name) - gap(dear, ms)).abs() < 0.3, "{words:?}");
+}
