@@ -60,7 +60,8 @@ fn merges_bom_crlf_quotes_and_line_breaks_in_row_order() {
         ],
         [
             "Zoë Brontë",
-            "The \"Quoted\" Press",
+            // Merged values get smart punctuation, as the note's text does.
+            "The “Quoted” Press",
             "designer",
             "Thanks again.",
         ],

@@ -183,7 +183,11 @@ fn a_character_no_font_has_is_named_with_its_line() {
         "n.toml",
         "body = \"\"\"\nThank you.\nIt was 好 to meet.\n\"\"\"\nsigner = \"A\"\n",
     );
-    let o = stationer(dir.path(), &["render", "n.toml", "-o", "c.pdf"]);
+    // Without system fonts: a CJK font installed on the machine would have it.
+    let o = stationer(
+        dir.path(),
+        &["render", "n.toml", "-o", "c.pdf", "--ignore-system-fonts"],
+    );
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("n.toml:3") && err.contains("U+597D"), "{err}");

@@ -411,9 +411,15 @@ impl Template {
         let mut problems = Vec::new();
         for (key, t) in &self.fields {
             let filled = t.fill(|f| {
-                recipients
+                let value = recipients
                     .column(&f.name)
-                    .map_or_else(String::new, |c| row.values[c].clone())
+                    .map_or_else(String::new, |c| row.values[c].clone());
+                // Merged values are made typographic as the note's own text was.
+                if note.smart_punctuation {
+                    crate::input::note::smarten(&value, &note.lang)
+                } else {
+                    value
+                }
             });
             for f in filled.empty {
                 problems.push(

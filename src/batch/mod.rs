@@ -349,7 +349,7 @@ pub fn run_batch(
         return Err(too_many_cards(jobs.len(), options.max_cards).into());
     }
 
-    let fonts = FontSet::load(&design.font, &design.source.display_path())?;
+    let fonts = batch_fonts(&jobs, design)?;
     let threads = parallel::threads(options.threads);
     let cache = shape_words(&jobs, design, &fonts, threads);
 
@@ -523,6 +523,17 @@ pub fn group_by_row(problems: Vec<Diagnostic>, recipients: &Recipients) -> Vec<S
 }
 
 /// Shapes every distinct word of the batch once, on all threads.
+/// The design's faces with the fallback faces the batch's notes need.
+fn batch_fonts(jobs: &[Job], design: &Design) -> Result<FontSet> {
+    let text: String = jobs.iter().map(|j| layout::note_text(&j.note)).collect();
+    FontSet::load_for(
+        &design.font,
+        &design.source.display_path(),
+        &design.font_sources,
+        &text,
+    )
+}
+
 fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -> WordCache {
     let mut distinct: std::collections::HashSet<(usize, bool, &str)> = Default::default();
     let mut seen_note: Option<*const Note> = None;
@@ -537,8 +548,13 @@ fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -
     }
     let mut words: Vec<(usize, bool, &str)> = distinct.into_iter().collect();
     words.sort_unstable();
+    // Every card of a batch comes from one note, so one language.
+    let lang = jobs
+        .first()
+        .map_or_else(String::new, |j| j.note.lang.clone());
     let caches = map_chunks(&words, threads, |_, chunk| {
         let mut shaper = Shaper::new(&fonts.fonts);
+        shaper.lang.clone_from(&lang);
         for &(font, hyphenate, w) in chunk {
             // A word the font cannot draw is reported with its row later.
             let _ = shaper.word(font, w, hyphenate);

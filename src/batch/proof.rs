@@ -43,7 +43,6 @@ pub fn proofs(
     contact_sheet_page(design, recipients.rows.len())?;
     let template = Template::new(note, recipients)?;
     let name_col = recipients.column("name").unwrap_or(0);
-    let fonts = FontSet::load(&design.font, &design.source.display_path())?;
     let threads = parallel::threads(threads);
     let mut jobs = Vec::new();
     let mut merged = Vec::new();
@@ -61,6 +60,7 @@ pub fn proofs(
             Err(e) => merged.push(Err(e)),
         }
     }
+    let fonts = super::batch_fonts(&jobs, design)?;
     let cache = shape_words(&jobs, design, &fonts, threads);
     let mut laid: Vec<Option<Result<Page>>> = lay_out_round(&jobs, design, &fonts, &cache, threads)
         .into_iter()

@@ -1,13 +1,14 @@
 //! `stationer batch` and `stationer check --data`: many cards from a
 //! recipient list.
 
+use super::design_for;
 use super::DuplexArg;
 use crate::batch::impose::{parse_grid, parse_sheet, Duplex};
 use crate::batch::merge::read_csv;
 use crate::batch::{run_batch, BatchOptions, BatchOutput, DEFAULT_MAX_CARDS};
 use crate::diag::{Diagnostic, Error};
 use crate::export::report::Report;
-use crate::input::{design_for, load_note};
+use crate::input::load_note;
 use crate::io::{Commit, Plan};
 use crate::units::Pt;
 use clap::Args;

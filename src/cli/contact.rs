@@ -2,11 +2,12 @@
 //! whole batch (built by [`crate::batch::contact_sheet`] as one Scene),
 //! drawn by the PNG exporter and written here.
 
+use super::design_for;
 use crate::batch::merge::read_csv;
 use crate::batch::{contact_sheet, contact_sheet_page, proofs};
 use crate::diag::Result;
 use crate::export::png::{self, PngOptions};
-use crate::input::{design_for, load_note};
+use crate::input::load_note;
 use std::path::Path;
 
 /// Widest contact sheet drawn, in pixels; the resolution is lowered to fit.

@@ -134,16 +134,33 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
         (None, Some(d)) => matching_size(d)?,
         (None, None) => parse_size("us-a2")?,
     };
-    let fonts = match &design {
-        Some(d) => FontSet::load(&d.font, &d.source.display_path())?,
-        None => FontSet::load(&FontChoice::Bundled("caladea".into()), Path::new(""))?,
-    };
     let return_address = a
         .return_address
         .as_deref()
         .map(read_return_address)
         .transpose()?;
     let recipients = read_csv(&a.data)?;
+    // The faces the names need: the design's, and fallbacks for the rest.
+    let text: String = recipients
+        .rows
+        .iter()
+        .flat_map(|r| r.values.iter())
+        .map(|v| v.as_str())
+        .collect();
+    let fonts = match &design {
+        Some(d) => FontSet::load_for(
+            &d.font,
+            &d.source.display_path(),
+            &super::font_sources(),
+            &text,
+        )?,
+        None => FontSet::load_for(
+            &FontChoice::Bundled("caladea".into()),
+            Path::new(""),
+            &super::font_sources(),
+            &text,
+        )?,
+    };
     let options = EnvelopeOptions {
         size,
         columns,

@@ -3,7 +3,7 @@
 use crate::diag::Error;
 use crate::export::pdf::{try_write_pdf, PdfOptions, PdfStandard};
 use crate::export::write_report;
-use crate::input::{bundled as layouts, design_for, load_note};
+use crate::input::{bundled as layouts, load_note};
 use crate::io::{Commit, Plan};
 use crate::layout::layout_card;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -102,6 +102,34 @@ skipped some rows; the other cards are written).";
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// A folder of font files searched (with its subfolders) for characters
+    /// no bundled font has (CJK, Indic scripts, …); repeatable. Also read
+    /// from STATIONER_FONT_PATH (folders separated by ':').
+    #[arg(long, global = true, value_name = "DIR")]
+    font_path: Vec<PathBuf>,
+    /// Do not search the system's installed fonts (only the bundled ones and
+    /// --font-path), for output that does not depend on the machine.
+    #[arg(long, global = true)]
+    ignore_system_fonts: bool,
+}
+
+/// Where fonts beyond the bundled ones are found, from --font-path,
+/// STATIONER_FONT_PATH and --ignore-system-fonts; set once in [`main`].
+static FONT_SOURCES: std::sync::OnceLock<crate::text::FontSources> = std::sync::OnceLock::new();
+
+/// The font sources of this run.
+pub(crate) fn font_sources() -> crate::text::FontSources {
+    FONT_SOURCES.get().cloned().unwrap_or_default()
+}
+
+/// [`crate::input::design_for`], with this run's font sources.
+pub(crate) fn design_for(
+    note: &crate::input::Note,
+    layout: Option<&str>,
+) -> crate::diag::Result<crate::input::Design> {
+    let mut design = crate::input::design_for(note, layout)?;
+    design.font_sources = font_sources();
+    Ok(design)
 }
 
 #[derive(Subcommand, Debug)]
@@ -293,6 +321,14 @@ pub fn main() -> i32 {
         eprintln!("{e}");
         return EXIT_INPUT;
     }
+    let mut paths = cli.font_path.clone();
+    if let Some(env) = std::env::var_os("STATIONER_FONT_PATH") {
+        paths.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
+    }
+    let _ = FONT_SOURCES.set(crate::text::FontSources {
+        paths,
+        system: !cli.ignore_system_fonts,
+    });
     let result = match cli.command {
         Command::Batch(args) => batch::run(*args),
         command => run(command).map(|()| 0),

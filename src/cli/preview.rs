@@ -1,8 +1,9 @@
 //! `stationer preview`: a card as a PNG picture, for a look before printing.
 
+use super::design_for;
 use crate::diag::Result;
 use crate::export::png::{self, Background, PngOptions};
-use crate::input::{design_for, load_note};
+use crate::input::load_note;
 use crate::io::{Commit, Plan};
 use crate::layout::layout_card;
 use clap::Args;

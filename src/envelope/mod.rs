@@ -187,7 +187,7 @@ pub fn make_envelopes(
             let home = if abroad { "" } else { a.country.as_str() };
             let own = city_line_for(&city_line, options.by_country, &a.country, "");
             for line in a.lines(&own, home) {
-                let shaped = Line::shape(&mut shaper, regular, &line).map_err(|m| {
+                let shaped = Line::shape(&mut shaper, fonts, regular, &line).map_err(|m| {
                     Diagnostic::for_option(
                         "return_address",
                         format!(
@@ -317,13 +317,22 @@ struct Line {
 }
 
 impl Line {
+    /// Shapes a line in the first face of `font`'s chain that has all its
+    /// characters, its words in display order (a Hebrew or Arabic name
+    /// reads right to left).
     fn shape(
         shaper: &mut Shaper,
+        fonts: &FontSet,
         font: usize,
         text: &str,
     ) -> std::result::Result<Line, MissingGlyph> {
-        let words = words(text)
-            .map(|(offset, word)| {
+        let font = fonts.covering(font, text).unwrap_or(font);
+        let all: Vec<(usize, &str)> = words(text).collect();
+        let levels = crate::text::bidi::levels(all.iter().map(|w| w.1));
+        let words = crate::text::bidi::visual_order(&levels.words)
+            .into_iter()
+            .map(|i| {
+                let (offset, word) = all[i];
                 shaper.word(font, word, false).map_err(|m| MissingGlyph {
                     offset: offset + m.offset,
                     ..m
@@ -436,7 +445,7 @@ impl Addressing<'_> {
 
         let mut shaped = Vec::new();
         for line in &lines {
-            shaped.push(Line::shape(shaper, regular, line).map_err(|m| {
+            shaped.push(Line::shape(shaper, fonts, regular, line).map_err(|m| {
                 Diagnostic::at(
                     place.clone(),
                     format!(

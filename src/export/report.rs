@@ -96,17 +96,38 @@ pub fn card_report(
     placement: Option<(usize, [f32; 2])>,
 ) -> Option<CardReport> {
     let card = card_page.card?;
-    let lines = card_page
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Text(run) if run.role != Role::Decoration => Some(LineReport {
+    // A line set in more than one face is several runs on one baseline,
+    // one after another: reported as the one line it is.
+    let mut lines: Vec<LineReport> = Vec::new();
+    let mut last: Option<(f32, Role)> = None;
+    for item in &card_page.items {
+        let Item::Text(run) = item else {
+            last = None;
+            continue;
+        };
+        if run.role == Role::Decoration {
+            last = None;
+            continue;
+        }
+        let bbox = run.bbox_with(fonts);
+        match lines.last_mut() {
+            Some(line) if last == Some((run.y, run.role)) => {
+                line.text.push_str(&run.text);
+                let b = &mut line.bbox;
+                *b = round([
+                    b[0].min(bbox[0]),
+                    b[1].min(bbox[1]),
+                    b[2].max(bbox[2]),
+                    b[3].max(bbox[3]),
+                ]);
+            }
+            _ => lines.push(LineReport {
                 text: run.text.clone(),
-                bbox: round(run.bbox_with(fonts)),
+                bbox: round(bbox),
             }),
-            _ => None,
-        })
-        .collect();
+        }
+        last = Some((run.y, run.role));
+    }
     Some(CardReport {
         row: None,
         copy: None,

@@ -347,6 +347,23 @@ pub fn border_frames(
     frames
 }
 
+/// Where fonts beyond the bundled ones are looked for, for characters no
+/// bundled face has (CJK, Indic scripts, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FontSources {
+    /// Directories searched for font files (recursively), in order.
+    pub paths: Vec<std::path::PathBuf>,
+    /// Whether the system's installed fonts are searched too.
+    pub system: bool,
+}
+
+impl FontSources {
+    /// Whether any source beyond the bundled faces is named.
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty() && !self.system
+    }
+}
+
 /// A validated card design; every length in points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {
@@ -366,6 +383,10 @@ pub struct Design {
     pub margins: [Pt; 4],
     /// The text font.
     pub font: FontChoice,
+    /// Where fonts for characters no bundled face has are looked for (none
+    /// unless the caller names some: the command line passes its font
+    /// path and system fonts here).
+    pub font_sources: FontSources,
     /// Body size range in points: the largest that fits is used.
     pub size_min: f32,
     /// See `size_min`.
@@ -864,6 +885,7 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         fold,
         margins,
         font,
+        font_sources: FontSources::default(),
         size_min,
         size_max,
         leading,

@@ -53,6 +53,33 @@ pub struct Note {
     /// printed by designs whose header uses `{contact}` (optional). The same
     /// on every card of a batch: `{column}` placeholders are not filled in.
     pub contact: Option<Field>,
+    /// The note's language (one of [`LANGS`]): hyphenation patterns and
+    /// the quotation marks of smart punctuation. Default `en-US`.
+    pub lang: String,
+    /// Whether typed punctuation is made typographic ([`smarten`]); merged
+    /// CSV values follow the note. Default on.
+    pub smart_punctuation: bool,
+}
+
+/// The languages a note may name in `lang`.
+pub const LANGS: [&str; 7] = ["en-US", "en-GB", "de", "fr", "es", "nl", "it"];
+
+/// The language of `lang` as written (`en`, `en_gb`, `de-DE`, `FR`…), or
+/// `None` for one without patterns.
+pub fn known_lang(lang: &str) -> Option<&'static str> {
+    let tag = lang.trim().replace('_', "-").to_ascii_lowercase();
+    let (primary, region) = tag.split_once('-').unwrap_or((&tag, ""));
+    match (primary, region) {
+        ("en", "" | "us") => Some("en-US"),
+        ("en", "gb" | "uk" | "ie" | "au" | "nz") => Some("en-GB"),
+        ("en", _) => Some("en-US"),
+        ("de", _) => Some("de"),
+        ("fr", _) => Some("fr"),
+        ("es", _) => Some("es"),
+        ("nl", _) => Some("nl"),
+        ("it", _) => Some("it"),
+        _ => None,
+    }
 }
 
 #[derive(Deserialize)]
@@ -64,6 +91,8 @@ struct RawNote {
     closing: Option<Spanned<String>>,
     signer: Spanned<String>,
     contact: Option<Spanned<String>>,
+    lang: Option<Spanned<String>>,
+    smart_punctuation: Option<bool>,
 }
 
 /// Parses and validates a note read from `path`.
@@ -84,7 +113,30 @@ pub fn parse_note(path: &Path, text: &str) -> Result<Note> {
             line,
         }
     };
+    let lang = match &raw.lang {
+        None => "en-US",
+        Some(l) => known_lang(l.get_ref()).ok_or_else(|| {
+            Diagnostic::at(
+                Place {
+                    line: Some(crate::diag::line_col(text, l.span().start).0),
+                    ..Place::file(path)
+                },
+                format!("lang \"{}\" has no hyphenation patterns", l.get_ref()),
+            )
+            .hint(format!("one of {}", LANGS.join(", ")))
+        })?,
+    };
+    let smart = raw.smart_punctuation.unwrap_or(true);
+    let field = |s: &Spanned<String>| {
+        let mut f = field(s);
+        if smart {
+            f.text = smarten(&f.text, lang);
+        }
+        f
+    };
     let note = Note {
+        lang: lang.to_string(),
+        smart_punctuation: smart,
         path: path.to_path_buf(),
         layout: raw.layout,
         greeting: raw.greeting.as_ref().map(field),
@@ -183,11 +235,128 @@ impl Note {
     }
 }
 
-/// The words of a text (split at white space), each with its byte offset.
+/// Whether a character separates words: white space, except the no-break
+/// spaces (no-break, narrow no-break, figure), which hold their words
+/// together and print inside them.
+pub fn is_word_space(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{00A0}' | '\u{202F}' | '\u{2007}')
+}
+
+/// The words of a text (split at white space, not at no-break spaces),
+/// each with its byte offset.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split(char::is_whitespace)
+    text.split(is_word_space)
         .filter(|w| !w.is_empty())
         .map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+}
+
+/// Typed punctuation made typographic, in the quotation marks of `lang`
+/// (one of [`LANGS`]): straight double and single quotes become curly
+/// opening and closing quotes (German „…“ and ‚…‘; French « … » with narrow
+/// no-break spaces inside; Spanish and Italian «…»), an apostrophe inside
+/// or after a word ’ (don’t, O’Brien, ’90s), `---` an em dash, `--` an en
+/// dash and `...` an ellipsis. Text inside `{…}` placeholders is left alone.
+pub fn smarten(text: &str, lang: &str) -> String {
+    let (dq, sq) = match lang {
+        "de" => (["\u{201E}", "\u{201C}"], ["\u{201A}", "\u{2018}"]),
+        "fr" => (
+            ["\u{AB}\u{202F}", "\u{202F}\u{BB}"],
+            ["\u{2039}\u{202F}", "\u{202F}\u{203A}"],
+        ),
+        "es" | "it" => (["\u{AB}", "\u{BB}"], ["\u{2018}", "\u{2019}"]),
+        _ => (["\u{201C}", "\u{201D}"], ["\u{2018}", "\u{2019}"]),
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut depth = 0usize;
+    let mut open_double = false;
+    let mut i = 0;
+    // Whether a quote after `prev` opens: at the start, after white space,
+    // an opening bracket, a dash or another opening quote.
+    let opens = |prev: Option<char>| {
+        prev.is_none_or(|p| {
+            p.is_whitespace()
+                || matches!(
+                    p,
+                    '(' | '['
+                        | '{'
+                        | '\u{2013}'
+                        | '\u{2014}'
+                        | '-'
+                        | '/'
+                        | '\u{201C}'
+                        | '\u{2018}'
+                        | '\u{201E}'
+                        | '\u{201A}'
+                        | '\u{AB}'
+                        | '\u{2039}'
+                )
+        })
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = out.chars().next_back();
+        let next = chars.get(i + 1).copied();
+        if c == '{' {
+            depth += 1;
+        } else if c == '}' {
+            depth = depth.saturating_sub(1);
+        }
+        if depth > 0 || c == '}' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match c {
+            '-' if next == Some('-') => {
+                if chars.get(i + 2) == Some(&'-') {
+                    out.push('\u{2014}');
+                    i += 3;
+                } else {
+                    out.push('\u{2013}');
+                    i += 2;
+                }
+                continue;
+            }
+            '.' if next == Some('.') && chars.get(i + 2) == Some(&'.') => {
+                out.push('\u{2026}');
+                i += 3;
+                continue;
+            }
+            '"' => {
+                // Double quotes pair up: one is open until the next.
+                open_double = !open_double;
+                if open_double {
+                    out.push_str(dq[0]);
+                    if lang == "fr" && next.is_some_and(char::is_whitespace) {
+                        i += 1; // the typed space becomes the narrow one
+                    }
+                } else {
+                    if lang == "fr" && prev.is_some_and(char::is_whitespace) {
+                        out.pop();
+                    }
+                    out.push_str(dq[1]);
+                }
+            }
+            '\'' => {
+                let letter_before = prev.is_some_and(char::is_alphanumeric);
+                let digit_after = next.is_some_and(|n| n.is_ascii_digit());
+                if letter_before || (opens(prev) && digit_after) || !opens(prev) {
+                    // An apostrophe (don’t, O’Brien, ’90s) or a closing quote.
+                    out.push_str(if letter_before || digit_after || lang != "fr" {
+                        "\u{2019}"
+                    } else {
+                        sq[1]
+                    });
+                } else {
+                    out.push_str(sq[0]);
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -219,6 +388,53 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("contact must be a single line"), "{err}");
+    }
+
+    #[test]
+    fn punctuation_is_made_typographic() {
+        assert_eq!(
+            smarten("\"deep dive\" -- don't, O'Brien's '90s... a---b", "en-US"),
+            "\u{201C}deep dive\u{201D} \u{2013} don\u{2019}t, O\u{2019}Brien\u{2019}s \u{2019}90s\u{2026} a\u{2014}b"
+        );
+        assert_eq!(smarten("'single'", "en-US"), "\u{2018}single\u{2019}");
+        assert_eq!(
+            smarten("Er sagte \"Danke\".", "de"),
+            "Er sagte \u{201E}Danke\u{201C}."
+        );
+        assert_eq!(
+            smarten("Il a dit \" merci \" et \"bravo\".", "fr"),
+            "Il a dit \u{AB}\u{202F}merci\u{202F}\u{BB} et \u{AB}\u{202F}bravo\u{202F}\u{BB}."
+        );
+        // Placeholders' names are never touched.
+        assert_eq!(
+            smarten("\"{first--name's}\" -- ok", "en-US"),
+            "\u{201C}{first--name's}\u{201D} \u{2013} ok"
+        );
+    }
+
+    #[test]
+    fn lang_and_smart_punctuation_keys() {
+        let src = "body = \"it's\"\nsigner = \"A\"\n";
+        let note = parse_note(Path::new("n.toml"), src).unwrap();
+        assert_eq!(note.lang, "en-US");
+        assert_eq!(note.body.text, "it\u{2019}s");
+        let src = "body = \"it's\"\nsigner = \"A\"\nsmart_punctuation = false\nlang = \"de-DE\"\n";
+        let note = parse_note(Path::new("n.toml"), src).unwrap();
+        assert_eq!(note.body.text, "it's");
+        assert_eq!(note.lang, "de");
+        let src = "body = \"x\"\nsigner = \"A\"\nlang = \"tlh\"\n";
+        let err = parse_note(Path::new("n.toml"), src)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("n.toml:3") && err.contains("en-GB"), "{err}");
+    }
+
+    #[test]
+    fn no_break_spaces_hold_words_together() {
+        let w: Vec<&str> = words("Ms.\u{A0}Núñez and\u{202F}co x\u{2009}y")
+            .map(|w| w.1)
+            .collect();
+        assert_eq!(w, vec!["Ms.\u{A0}Núñez", "and\u{202F}co", "x", "y"]);
     }
 
     #[test]

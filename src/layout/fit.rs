@@ -27,6 +27,10 @@ pub struct Part {
     pub glyphs: Range<usize>,
     /// Whether a word space comes before it.
     pub space_before: bool,
+    /// The face it is set in.
+    pub font: usize,
+    /// Its bidirectional embedding level (odd: right to left).
+    pub level: u8,
 }
 
 /// A line as set: where, in what, and which word parts.
@@ -210,10 +214,10 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
                              lines: &mut Vec<SetLine>|
      -> usize {
         let Some(first) = words.first() else { return 0 };
-        let font = first.font;
+        let font = first.base;
         let scale = fonts.fonts[font].scale(size);
         let spacing = content.spacing[font];
-        let (pieces, origin) = pieces(words, scale);
+        let (pieces, origin) = pieces(words, fonts, size);
         let measure = Measure {
             width: text_w,
             space: spacing.space.1 as f32 * scale,
@@ -223,11 +227,17 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
         match break_lines(&pieces, &measure) {
             Ok(broken) => {
                 for l in &broken {
+                    // A right-to-left paragraph is set flush right.
+                    let x = if first.rtl_paragraph && !justify {
+                        x1 - l.set_width()
+                    } else {
+                        x0
+                    };
                     lines.push(SetLine {
                         role,
                         font,
                         size,
-                        x: x0,
+                        x,
                         baseline: *baseline,
                         parts: parts(words, &pieces, &origin, l.start..l.end),
                         hyphen: l.hyphen,
@@ -276,14 +286,17 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
     let mut single =
         |words: &[Word], role: Role, size: f32, baseline: f32, lines: &mut Vec<SetLine>| {
             let Some(first) = words.first() else { return };
-            let font = first.font;
+            let font = first.base;
             let scale = fonts.fonts[font].scale(size);
             let space = content.spacing[font].space.1 as f32 * scale;
             let width: f32 = words
                 .iter()
-                .map(|w| w.shaped.width as f32 * scale)
+                .map(|w| {
+                    w.shaped.width as f32
+                        * fonts.fonts[w.font].scale(fonts.matched_size(w.font, w.base, size))
+                })
                 .sum::<f32>()
-                + space * (words.len() - 1) as f32;
+                + space * words.iter().skip(1).filter(|w| !w.glued).count() as f32;
             if width > text_w + 1e-3 {
                 let text: Vec<&str> = words.iter().map(|w| w.shaped.text.as_str()).collect();
                 overfull.get_or_insert_with(|| {
@@ -294,7 +307,10 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
                     )
                 });
             }
-            let x = if sx0 + width <= x1 {
+            let x = if first.rtl_paragraph {
+                // Right to left: flush with the signature area's right edge.
+                (sx1.min(x1) - width).max(x0)
+            } else if sx0 + width <= x1 {
                 sx0
             } else {
                 (x1 - width).max(x0)
@@ -311,7 +327,9 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
                     .map(|(i, w)| Part {
                         word: w.shaped.clone(),
                         glyphs: 0..w.shaped.glyphs.len(),
-                        space_before: i > 0,
+                        space_before: i > 0 && !w.glued,
+                        font: w.font,
+                        level: w.level,
                     })
                     .collect(),
                 hyphen: false,
@@ -398,11 +416,12 @@ fn role_name(role: Role) -> &'static str {
 
 /// A paragraph's words cut at their break points; `origin[i]` is the word
 /// and glyph range of piece `i`.
-fn pieces(words: &[Word], scale: f32) -> (Vec<Piece>, Vec<(usize, Range<usize>)>) {
+fn pieces(words: &[Word], fonts: &FontSet, size: f32) -> (Vec<Piece>, Vec<(usize, Range<usize>)>) {
     let mut pieces = Vec::new();
     let mut origin = Vec::new();
     for (wi, w) in words.iter().enumerate() {
         let s = &w.shaped;
+        let scale = fonts.fonts[w.font].scale(fonts.matched_size(w.font, w.base, size));
         let mut start = 0;
         for b in &s.breaks {
             pieces.push(Piece {
@@ -418,10 +437,10 @@ fn pieces(words: &[Word], scale: f32) -> (Vec<Piece>, Vec<(usize, Range<usize>)>
         }
         pieces.push(Piece {
             width: s.advance(start, s.glyphs.len()) as f32 * scale,
-            after: if wi + 1 == words.len() {
-                After::End
-            } else {
-                After::Space
+            after: match words.get(wi + 1) {
+                None => After::End,
+                Some(next) if next.glued => After::Glue,
+                Some(_) => After::Space,
             },
         });
         origin.push((wi, start..s.glyphs.len()));
@@ -440,13 +459,15 @@ fn parts(
     let first = range.start;
     for i in range {
         let (wi, glyphs) = &origin[i];
-        let joins = i > first && pieces[i - 1].after != After::Space;
+        let joins = i > first && matches!(pieces[i - 1].after, After::Hyphen | After::Joint);
         match out.last_mut() {
             Some(last) if joins => last.glyphs.end = glyphs.end,
             _ => out.push(Part {
                 word: words[*wi].shaped.clone(),
                 glyphs: glyphs.clone(),
-                space_before: i > first,
+                space_before: i > first && pieces[i - 1].after == After::Space,
+                font: words[*wi].font,
+                level: words[*wi].level,
             }),
         }
     }

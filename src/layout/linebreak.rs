@@ -14,6 +14,9 @@ pub enum After {
     Hyphen,
     /// A break inside a word after an explicit dash: a break adds nothing.
     Joint,
+    /// Nothing: the next piece continues the word, and no line breaks
+    /// here (a word set in two faces).
+    Glue,
     /// The end of the paragraph.
     End,
 }
@@ -117,7 +120,7 @@ fn same_breaks(a: &[Line], b: &[Line]) -> bool {
 }
 
 fn breakable(after: After) -> bool {
-    !matches!(after, After::End)
+    !matches!(after, After::End | After::Glue)
 }
 
 /// The dynamic programme: `best[j]` is the least total demerits of setting

@@ -17,8 +17,9 @@ use crate::input::design::Style;
 use crate::input::note::{words, Field};
 use crate::input::{Design, Note};
 use crate::scene::{Page, Scene};
+use crate::text::shape::MissingGlyph;
 use crate::text::shape::Spacing;
-use crate::text::{FontSet, ShapedWord, Shaper};
+use crate::text::{bidi, FontSet, ShapedWord, Shaper};
 use std::sync::Arc;
 
 pub use fit::{fit, Fitted};
@@ -29,8 +30,19 @@ pub use place::place;
 pub struct Word {
     /// The shaped word.
     pub shaped: Arc<ShapedWord>,
-    /// Index of the face in the font set.
+    /// Index of the face in the font set: the block's own face when it has
+    /// every character of the word, else the first fallback that has them
+    /// all (a word is set in one face wherever one face can set it).
     pub font: usize,
+    /// The block's own face (its word spaces and hyphens).
+    pub base: usize,
+    /// Bidirectional embedding level (odd: right to left).
+    pub level: u8,
+    /// Whether the word continues the one before it without a space or a
+    /// break: a part of a word no single face could set.
+    pub glued: bool,
+    /// Whether its paragraph is right to left (set flush right).
+    pub rtl_paragraph: bool,
 }
 
 /// A note shaped in a design's faces, before any size is chosen.
@@ -103,16 +115,134 @@ pub fn words_to_shape<'n>(
     design: &Design,
     fonts: &FontSet,
 ) -> Vec<(usize, bool, &'n str)> {
+    // Each face parsed once for the note's words.
+    let faces: Vec<ttf_parser::Face> = fonts.fonts.iter().map(|f| f.face()).collect();
     blocks(note, design)
         .into_iter()
         .flat_map(|b| {
             let font = fonts.index(b.style);
-            b.words
-                .into_iter()
-                .map(move |(_, w)| (font, b.hyphenate, w))
+            let faces = &faces;
+            b.words.into_iter().map(move |(_, w)| {
+                let covers = |f: usize| w.chars().all(|c| crate::text::fonts::draws(&faces[f], c));
+                let face = fonts.chain(font).find(|&f| covers(f)).unwrap_or(font);
+                (face, b.hyphenate, w)
+            })
         })
         .collect()
 }
+
+/// Shapes the words of one paragraph or line set in face `base`: each word
+/// in the first face of the chain that has all its characters, or, when
+/// none has, cut into parts of one face each; with bidirectional levels.
+/// A character no face has is returned with its byte offset from the
+/// offsets of `words`.
+pub fn shape_words(
+    shaper: &mut Shaper,
+    fonts: &FontSet,
+    base: usize,
+    words: &[(usize, &str)],
+    hyphenate: bool,
+) -> std::result::Result<Vec<Word>, MissingGlyph> {
+    let levels = bidi::levels(words.iter().map(|w| w.1));
+    let mut out = Vec::with_capacity(words.len());
+    for (k, &(offset, text)) in words.iter().enumerate() {
+        let word = |shaped, font, glued| Word {
+            shaped,
+            font,
+            base,
+            level: levels.words[k],
+            glued,
+            rtl_paragraph: levels.rtl,
+        };
+        let at = |m: MissingGlyph, from: usize| MissingGlyph {
+            offset: offset + from + m.offset,
+            ..m
+        };
+        // The first face that shapes the whole word (a word shaped before
+        // is found in the cache at once).
+        let mut first_err = None;
+        let mut whole = None;
+        for font in fonts.chain(base) {
+            if font != base && !shaper.covers(font, text) {
+                continue;
+            }
+            match shaper.word(font, text, hyphenate) {
+                Ok(shaped) => {
+                    whole = Some((shaped, font));
+                    break;
+                }
+                Err(m) => {
+                    first_err.get_or_insert(m);
+                }
+            }
+        }
+        if let Some((shaped, font)) = whole {
+            out.push(word(shaped, font, false));
+            continue;
+        }
+        let _ = first_err;
+        // The last resort: runs of characters of one face each.
+        let mut parts: Vec<(usize, usize, usize)> = Vec::new(); // font, start, end
+        for (i, c) in text.char_indices() {
+            let end = i + c.len_utf8();
+            let mut one = [0u8; 4];
+            let one = &*c.encode_utf8(&mut one);
+            let same = parts.last().is_some_and(|&(f, _, _)| shaper.covers(f, one));
+            if same {
+                parts.last_mut().expect("checked").2 = end;
+                continue;
+            }
+            let Some(font) = fonts.chain(base).find(|&f| shaper.covers(f, one)) else {
+                return Err(MissingGlyph {
+                    ch: c,
+                    offset: offset + i,
+                });
+            };
+            parts.push((font, i, end));
+        }
+        for (j, &(font, start, end)) in parts.iter().enumerate() {
+            let shaped = shaper
+                .word(font, &text[start..end], false)
+                .map_err(|m| at(m, start))?;
+            out.push(word(shaped, font, j > 0));
+        }
+    }
+    Ok(out)
+}
+
+/// The message for a character no face has: which, where, and how to add
+/// a font that has it.
+pub fn missing_message(
+    fonts: &FontSet,
+    base: usize,
+    key: &str,
+    text: &str,
+    m: MissingGlyph,
+) -> String {
+    let mut at = m.offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let word = text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| crate::input::note::is_word_space(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .find(crate::input::note::is_word_space)
+        .map_or(text.len(), |i| at + i);
+    format!(
+        "{key}: the character '{}' (U+{:04X}) in {} is in none of the fonts ({} and the bundled fallbacks)",
+        crate::diag::escape(&m.ch.to_string(), 8),
+        m.ch as u32,
+        crate::diag::quote(&text[word..end]),
+        fonts.fonts[base].family
+    )
+}
+
+/// The hint for a character no face has.
+pub const MISSING_HINT: &str = "add a font that has it: install it on the system, or name its folder \
+     with the font path option or the STATIONER_FONT_PATH environment variable; or replace the character";
 
 /// Shapes every field of a note in the design's faces, and the design's
 /// lettering. A character that no face draws is an error naming the
@@ -131,35 +261,22 @@ pub fn prepare(
         spacing: (0..fonts.fonts.len()).map(|i| shaper.spacing(i)).collect(),
         lettering: decor::set_lettering(note, design, fonts, shaper)?,
     };
+    shaper.lang = note.lang.clone();
     for block in blocks(note, design) {
         let font = fonts.index(block.style);
-        let shaped = block
-            .words
-            .iter()
-            .map(|&(offset, text)| {
-                shaper
-                    .word(font, text, block.hyphenate)
-                    .map(|shaped| Word { shaped, font })
-                    .map_err(|missing| -> Error {
-                        Diagnostic::at(
-                            Place {
-                                line: Some(block.field.line_of(offset + missing.offset)),
-                                ..Place::file(&note.path)
-                            },
-                            format!(
-                                "{}: the character '{}' (U+{:04X}) in {} is not in the font {}",
-                                block.key,
-                                crate::diag::escape(&missing.ch.to_string(), 8),
-                                missing.ch as u32,
-                                crate::diag::quote(text),
-                                fonts.fonts[font].family
-                            ),
-                        )
-                        .hint("replace the character, or choose a design whose font has it")
-                        .into()
-                    })
-            })
-            .collect::<Result<Vec<Word>>>()?;
+        let shaped = shape_words(shaper, fonts, font, &block.words, block.hyphenate).map_err(
+            |missing| -> Error {
+                Diagnostic::at(
+                    Place {
+                        line: Some(block.field.line_of(missing.offset)),
+                        ..Place::file(&note.path)
+                    },
+                    missing_message(fonts, font, block.key, &block.field.text, missing),
+                )
+                .hint(MISSING_HINT)
+                .into()
+            },
+        )?;
         match block.key {
             "greeting" => content.greeting = shaped,
             "body" => content.body.push(shaped),
@@ -200,7 +317,12 @@ pub struct Card {
 
 /// Lays out one card in its design's faces ([`lay_out`]) as a Scene.
 pub fn layout_card(note: &Note, design: &Design) -> Result<Card> {
-    let fonts = FontSet::load(&design.font, &design.source.display_path())?;
+    let fonts = FontSet::load_for(
+        &design.font,
+        &design.source.display_path(),
+        &design.font_sources,
+        &note_text(note),
+    )?;
     let (page, fitted) = lay_out(note, design, &fonts, &mut Shaper::new(&fonts.fonts))?;
     Ok(Card {
         scene: Scene {
@@ -211,6 +333,15 @@ pub fn layout_card(note: &Note, design: &Design) -> Result<Card> {
         },
         fitted,
     })
+}
+
+/// All the text of a note, for finding fonts that have its characters.
+pub fn note_text(note: &Note) -> String {
+    let mut text: String = note.fields().map(|(_, f)| f.text.as_str()).collect();
+    if let Some(c) = &note.contact {
+        text.push_str(&c.text);
+    }
+    text
 }
 
 /// The document title of one card: "Dear Ann — Alex Morgan", or "A note

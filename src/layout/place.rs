@@ -23,7 +23,8 @@ pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSe
         fitted
             .lines
             .iter()
-            .map(|l| Item::Text(run(l, content, design, fonts))),
+            .flat_map(|l| runs(l, content, design, fonts))
+            .map(Item::Text),
     );
     if design.signature_guide {
         let [x0, _, x1, y1] = fitted.boxes.signature_box;
@@ -52,23 +53,62 @@ pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSe
     }
 }
 
-fn run(line: &SetLine, content: &Content, design: &Design, fonts: &FontSet) -> TextRun {
-    let spacing = content.spacing[line.font];
-    let mut b = RunBuilder::new(fonts.fonts[line.font].scale(line.size));
-    for part in &line.parts {
-        if part.space_before {
-            b.push_glyph(spacing.space.0, line.space, " ");
+/// A line's text runs: its word parts in display order (bidirectional
+/// reordering of the line's words), one run per stretch of one face. A
+/// line in the design's own face only is one run.
+fn runs(line: &SetLine, content: &Content, design: &Design, fonts: &FontSet) -> Vec<TextRun> {
+    let levels: Vec<u8> = line.parts.iter().map(|p| p.level).collect();
+    let order = crate::text::bidi::visual_order(&levels);
+    let mut out = Vec::new();
+    let Some(&first) = order.first() else {
+        return out;
+    };
+    let size = |font: usize| fonts.matched_size(font, line.font, line.size);
+    let mut font = line.parts[first].font;
+    let mut b = RunBuilder::new(fonts.fonts[font].scale(size(font)));
+    // Where the current run starts, from the line's left end, in points.
+    let mut start = 0.0;
+    let mut pen = 0.0;
+    let finish = |b: RunBuilder, font: usize, start: f32| {
+        b.finish(
+            font,
+            size(font),
+            [line.x + start, line.baseline],
+            design.color,
+            line.role,
+        )
+    };
+    for (k, &i) in order.iter().enumerate() {
+        let part = &line.parts[i];
+        if k > 0 {
+            let prev = order[k - 1];
+            let space = if prev.abs_diff(i) == 1 {
+                line.parts[prev.max(i)].space_before
+            } else {
+                true
+            };
+            if space {
+                b.push_glyph(content.spacing[font].space.0, line.space, " ");
+                pen += line.space;
+            }
         }
+        if part.font != font {
+            let done = std::mem::replace(
+                &mut b,
+                RunBuilder::new(fonts.fonts[part.font].scale(size(part.font))),
+            );
+            out.push(finish(done, font, start));
+            font = part.font;
+            start = pen;
+        }
+        let before = b.pen();
         b.push_word(&part.word, part.glyphs.clone());
+        pen += b.pen() - before;
     }
     if line.hyphen {
+        let spacing = content.spacing[font];
         b.push_glyph(spacing.hyphen.0, spacing.hyphen.1 as f32 * b.scale, "-");
     }
-    b.finish(
-        line.font,
-        line.size,
-        [line.x, line.baseline],
-        design.color,
-        line.role,
-    )
+    out.push(finish(b, font, start));
+    out
 }

@@ -40,6 +40,15 @@ fn set_words<'t>(
     words: impl Iterator<Item = (usize, &'t str)>,
     replace_missing: bool,
 ) -> Result<TextRun, MissingGlyph> {
+    // One face for the whole line: the first of the chain that has every
+    // character; words in display order.
+    let words: Vec<(usize, &str)> = words.collect();
+    let all: String = words.iter().map(|w| w.1).collect();
+    let font = fonts.covering(font, &all).unwrap_or(font);
+    let levels = crate::text::bidi::levels(words.iter().map(|w| w.1));
+    let words = crate::text::bidi::visual_order(&levels.words)
+        .into_iter()
+        .map(|i| words[i]);
     let space = shaper.spacing(font).space;
     let mut b = RunBuilder::new(fonts.fonts[font].scale(size));
     b.tracking = tracking * size;
@@ -159,16 +168,28 @@ impl RunBuilder {
         self.pen += advance + self.tracking;
     }
 
-    /// Glyphs `range` of a shaped word, with the text of their clusters.
+    /// The pen's position from the run's origin, in points.
+    pub fn pen(&self) -> f32 {
+        self.pen
+    }
+
+    /// Glyphs `range` of a shaped word, with the text of their clusters. A
+    /// right-to-left word (glyphs in visual order) is always whole: its
+    /// text is kept in logical order, each glyph pointing at its cluster.
     pub fn push_word(&mut self, word: &ShapedWord, range: Range<usize>) {
         let Some(first) = word.glyphs.get(range.start) else {
             return;
         };
-        let cluster_start = first.cluster as usize;
-        let cluster_end = word
-            .glyphs
-            .get(range.end)
-            .map_or(word.text.len(), |g| g.cluster as usize);
+        let (cluster_start, cluster_end) = if word.rtl {
+            (0, word.text.len())
+        } else {
+            (
+                first.cluster as usize,
+                word.glyphs
+                    .get(range.end)
+                    .map_or(word.text.len(), |g| g.cluster as usize),
+            )
+        };
         let base = self.text.len();
         self.text.push_str(&word.text[cluster_start..cluster_end]);
         for g in &word.glyphs[range] {

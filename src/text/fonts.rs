@@ -1,6 +1,7 @@
 //! Fonts: the bundled families (built into the binary) and the user's files.
 
 use crate::diag::{Diagnostic, Place, Result};
+pub use crate::input::design::FontSources;
 use crate::input::design::{FontChoice, Style, BUNDLED_FAMILIES};
 use std::borrow::Cow;
 use std::path::Path;
@@ -35,6 +36,8 @@ pub struct Font {
     pub is_cff: bool,
     /// Whether the face is italic.
     pub is_italic: bool,
+    /// x-height in font units, when the face gives one.
+    pub x_height: Option<i16>,
 }
 
 impl Font {
@@ -94,6 +97,7 @@ impl Font {
             weight: face.weight().to_number(),
             is_cff: face.tables().cff.is_some(),
             is_italic: face.is_italic(),
+            x_height: face.x_height().filter(|&h| h > 0),
             data: Cow::Borrowed(&[]),
         };
         Ok(Font { data, ..font })
@@ -143,6 +147,17 @@ impl Font {
             }
         }
         Ok(())
+    }
+
+    /// Whether the face draws `c` (see [`draws`]).
+    pub fn has_char(&self, c: char) -> bool {
+        draws(&self.face(), c)
+    }
+
+    /// Whether the face draws every character of `text`.
+    pub fn covers(&self, text: &str) -> bool {
+        let face = self.face();
+        text.chars().all(|c| draws(&face, c))
     }
 
     /// The font file's bytes.
@@ -260,6 +275,50 @@ fn bundled_faces(family: &str) -> Option<[&'static [u8]; 3]> {
     }
 }
 
+/// The bundled fallback faces, tried in order after a design's own face
+/// when it lacks a character: regular, italic and bold of each (a face
+/// without an italic repeats its regular). Noto Serif covers Latin
+/// (Vietnamese and the rest of Latin Extended), Greek and Cyrillic; the
+/// Hebrew and Arabic faces are serif (Naskh) designs of the same family.
+fn bundled_fallbacks() -> [(&'static str, [&'static [u8]; 3]); 3] {
+    [
+        (
+            "noto-serif",
+            [
+                bundled!("noto-serif/NotoSerif-Regular.ttf"),
+                bundled!("noto-serif/NotoSerif-Italic.ttf"),
+                bundled!("noto-serif/NotoSerif-Bold.ttf"),
+            ],
+        ),
+        (
+            "noto-serif-hebrew",
+            [
+                bundled!("noto-serif-hebrew/NotoSerifHebrew-Regular.ttf"),
+                bundled!("noto-serif-hebrew/NotoSerifHebrew-Regular.ttf"),
+                bundled!("noto-serif-hebrew/NotoSerifHebrew-Bold.ttf"),
+            ],
+        ),
+        (
+            "noto-naskh-arabic",
+            [
+                bundled!("noto-naskh-arabic/NotoNaskhArabic-Regular.ttf"),
+                bundled!("noto-naskh-arabic/NotoNaskhArabic-Regular.ttf"),
+                bundled!("noto-naskh-arabic/NotoNaskhArabic-Bold.ttf"),
+            ],
+        ),
+    ]
+}
+
+/// Characters that print nothing and need no glyph: they are taken out
+/// of words before shaping (see `text::breaks`), or shaped as invisible.
+pub fn needs_no_glyph(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{00AD}' | '\u{2060}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' | '\u{FE00}'..='\u{FE0F}'
+    )
+}
+
 /// The faces a design uses, loaded once.
 #[derive(Debug, Clone)]
 pub struct FontSet {
@@ -267,10 +326,21 @@ pub struct FontSet {
     pub fonts: Vec<Arc<Font>>,
     /// Index into `fonts` for regular, italic and bold.
     styles: [usize; 3],
+    /// Per style, the faces tried after the style's own, in order.
+    fallbacks: [Vec<usize>; 3],
+}
+
+fn style_slot(style: Style) -> usize {
+    match style {
+        Style::Regular => 0,
+        Style::Italic => 1,
+        Style::Bold => 2,
+    }
 }
 
 impl FontSet {
-    /// Loads the faces of a design's font choice. `design_path` names the design in messages.
+    /// Loads the faces of a design's font choice (no fallbacks: see
+    /// [`FontSet::load_for`]). `design_path` names the design in messages.
     pub fn load(choice: &FontChoice, design_path: &Path) -> Result<FontSet> {
         let mut fonts: Vec<Arc<Font>> = Vec::new();
         let mut styles = [0; 3];
@@ -283,16 +353,7 @@ impl FontSet {
                     )
                     .hint(format!("bundled fonts: {}", BUNDLED_FAMILIES.join(", ")))
                 })?;
-                for (i, data) in faces.iter().enumerate() {
-                    if let Some(j) = faces[..i].iter().position(|d| std::ptr::eq(*d, *data)) {
-                        styles[i] = styles[j];
-                        continue;
-                    }
-                    let font = Font::from_data(Cow::Borrowed(data), family)
-                        .map_err(|m| Diagnostic::new(format!("bundled font broken: {m}")))?;
-                    styles[i] = fonts.len();
-                    fonts.push(Arc::new(font));
-                }
+                styles = push_faces(&mut fonts, family, &faces)?;
             }
             FontChoice::Files {
                 regular,
@@ -308,20 +369,209 @@ impl FontSet {
                 }
             }
         }
-        Ok(FontSet { fonts, styles })
+        Ok(FontSet {
+            fonts,
+            styles,
+            fallbacks: Default::default(),
+        })
+    }
+
+    /// Loads a design's faces ([`FontSet::load`]) with the fallback faces
+    /// that `text` needs: the bundled ones (Noto Serif for Latin, Greek and
+    /// Cyrillic beyond the design's font, Noto Serif Hebrew, Noto Naskh
+    /// Arabic) that draw characters of `text` the design's faces lack, then
+    /// faces found in `sources` for what is still missing. A face no
+    /// character needs is not loaded, so a note the design's font can set
+    /// is set exactly as without fallbacks. A character still not found is
+    /// left for the layout to report where it is.
+    pub fn load_for(
+        choice: &FontChoice,
+        design_path: &Path,
+        sources: &FontSources,
+        text: &str,
+    ) -> Result<FontSet> {
+        let mut set = FontSet::load(choice, design_path)?;
+        let mut missing = set.missing_chars(text);
+        for (name, faces) in bundled_fallbacks() {
+            if missing.is_empty() {
+                break;
+            }
+            let regular = Font::from_data(Cow::Borrowed(faces[0]), name)
+                .map_err(|m| Diagnostic::new(format!("bundled font broken: {m}")))?;
+            if !missing.iter().any(|&c| regular.has_char(c)) {
+                continue;
+            }
+            missing.retain(|&c| !regular.has_char(c));
+            let idx = push_faces(&mut set.fonts, name, &faces)?;
+            for (slot, i) in idx.into_iter().enumerate() {
+                set.fallbacks[slot].push(i);
+            }
+        }
+        if !sources.is_empty() {
+            set.add_found_faces(sources, text);
+        }
+        Ok(set)
+    }
+
+    /// The distinct characters of `text` that no face of the set draws.
+    fn missing_chars(&self, text: &str) -> Vec<char> {
+        let mut chars: Vec<char> = text
+            .chars()
+            .filter(|&c| !c.is_whitespace() && !c.is_control() && !needs_no_glyph(c))
+            .collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let faces: Vec<ttf_parser::Face> = self.fonts.iter().map(|f| f.face()).collect();
+        chars.retain(|&c| !faces.iter().any(|f| draws(f, c)));
+        chars
+    }
+
+    /// Adds faces from `sources` for the characters of `text` no face of
+    /// the set draws (one face per character found, tried for all styles).
+    pub fn add_found_faces(&mut self, sources: &FontSources, text: &str) {
+        let mut missing = self.missing_chars(text);
+        if missing.is_empty() {
+            return;
+        }
+        let mut db = fontdb::Database::new();
+        for dir in &sources.paths {
+            db.load_fonts_dir(dir);
+        }
+        if sources.system {
+            db.load_system_fonts();
+        }
+        // A stable order, whatever order the directories were read in.
+        let mut faces: Vec<&fontdb::FaceInfo> = db.faces().collect();
+        faces.sort_by(|a, b| {
+            let key = |f: &fontdb::FaceInfo| match &f.source {
+                fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => (p.clone(), f.index),
+                fontdb::Source::Binary(_) => (std::path::PathBuf::new(), f.index),
+            };
+            // Regular upright faces first.
+            let rank = |f: &fontdb::FaceInfo| {
+                (f.style != fontdb::Style::Normal) as u8 * 2
+                    + (f.weight != fontdb::Weight::NORMAL) as u8
+            };
+            rank(a).cmp(&rank(b)).then_with(|| key(a).cmp(&key(b)))
+        });
+        while let Some(&c) = missing.first() {
+            let found = faces.iter().find_map(|info| {
+                let (fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _)) =
+                    &info.source
+                else {
+                    return None;
+                };
+                let covers = db
+                    .with_face_data(info.id, |data, index| {
+                        ttf_parser::Face::parse(data, index)
+                            .ok()
+                            .and_then(|f| f.glyph_index(c))
+                            .is_some()
+                    })
+                    .unwrap_or(false);
+                if !covers || info.index != 0 {
+                    return None;
+                }
+                let font = Font::from_file(path, path).ok()?;
+                Some(font)
+            });
+            match found {
+                Some(font) => {
+                    let i = self.fonts.len();
+                    missing.retain(|&m| !font.has_char(m));
+                    self.fonts.push(Arc::new(font));
+                    for chain in &mut self.fallbacks {
+                        chain.push(i);
+                    }
+                }
+                None => {
+                    missing.remove(0);
+                }
+            }
+        }
     }
 
     /// Index of the face for a style.
     pub fn index(&self, style: Style) -> usize {
-        self.styles[match style {
-            Style::Regular => 0,
-            Style::Italic => 1,
-            Style::Bold => 2,
-        }]
+        self.styles[style_slot(style)]
     }
 
     /// The face for a style.
     pub fn get(&self, style: Style) -> &Arc<Font> {
         &self.fonts[self.index(style)]
     }
+
+    /// The faces to try for text set in face `font`: that face, then the
+    /// fallbacks of its style.
+    pub fn chain(&self, font: usize) -> impl Iterator<Item = usize> + '_ {
+        let slot = (0..3).find(|&s| self.styles[s] == font).unwrap_or(0);
+        std::iter::once(font).chain(
+            self.fallbacks[slot]
+                .iter()
+                .copied()
+                .filter(move |&i| i != font),
+        )
+    }
+
+    /// The first face of `font`'s chain that draws every character of
+    /// `text`, if one does.
+    pub fn covering(&self, font: usize, text: &str) -> Option<usize> {
+        self.chain(font).find(|&i| self.fonts[i].covers(text))
+    }
+
+    /// The size a fallback face `font` is set at beside text in face
+    /// `base` at `size`, so that their x-heights match (fallback faces with
+    /// a larger eye would look bold and big); within 20% of `size`.
+    pub fn matched_size(&self, font: usize, base: usize, size: f32) -> f32 {
+        if font == base {
+            return size;
+        }
+        let (f, b) = (&self.fonts[font], &self.fonts[base]);
+        match (f.x_height, b.x_height) {
+            (Some(fx), Some(bx)) => {
+                let ratio =
+                    (bx as f32 / b.units_per_em as f32) / (fx as f32 / f.units_per_em as f32);
+                size * ratio.clamp(0.8, 1.2)
+            }
+            _ => size,
+        }
+    }
+
+    /// The first face of `font`'s chain that draws `c`.
+    pub fn covering_char(&self, font: usize, c: char) -> Option<usize> {
+        self.chain(font).find(|&i| self.fonts[i].has_char(c))
+    }
+}
+
+/// Whether a face draws `c`: from its own glyph, or (as the shaper does)
+/// from the base letter and combining marks it decomposes into.
+pub fn draws(face: &ttf_parser::Face, c: char) -> bool {
+    use unicode_normalization::char::decompose_canonical;
+    if needs_no_glyph(c) || face.glyph_index(c).is_some() {
+        return true;
+    }
+    let mut parts = Vec::new();
+    decompose_canonical(c, |p| parts.push(p));
+    parts.len() > 1 && parts.iter().all(|&p| face.glyph_index(p).is_some())
+}
+
+/// Adds a bundled family's three faces (sharing repeated files) and
+/// returns their indices for regular, italic and bold.
+fn push_faces(
+    fonts: &mut Vec<Arc<Font>>,
+    family: &str,
+    faces: &[&'static [u8]; 3],
+) -> Result<[usize; 3]> {
+    let mut styles = [0; 3];
+    for (i, data) in faces.iter().enumerate() {
+        if let Some(j) = faces[..i].iter().position(|d| std::ptr::eq(*d, *data)) {
+            styles[i] = styles[j];
+            continue;
+        }
+        let font = Font::from_data(Cow::Borrowed(data), family)
+            .map_err(|m| Diagnostic::new(format!("bundled font broken: {m}")))?;
+        styles[i] = fonts.len();
+        fonts.push(Arc::new(font));
+    }
+    Ok(styles)
 }

@@ -2,8 +2,10 @@
 //! advances (with GPOS and `kern` kerning), ligatures and the text each glyph
 //! came from.
 
+pub mod bidi;
+pub mod breaks;
 pub mod fonts;
 pub mod shape;
 
-pub use fonts::{Font, FontSet};
+pub use fonts::{Font, FontSet, FontSources};
 pub use shape::{ShapedWord, Shaper};

@@ -38,12 +38,15 @@ pub struct Break {
 pub struct ShapedWord {
     /// The word's text (no white space).
     pub text: String,
-    /// Its glyphs in logical order.
+    /// Its glyphs in logical order (visual order when `rtl`).
     pub glyphs: Vec<Glyph>,
     /// Total advance, in font units.
     pub width: i32,
     /// Where it may break, in order.
     pub breaks: Vec<Break>,
+    /// Whether it was shaped right to left (Hebrew, Arabic): its glyphs are
+    /// then in visual order, left to right, and it does not break.
+    pub rtl: bool,
 }
 
 impl ShapedWord {
@@ -71,15 +74,51 @@ pub struct Spacing {
     pub hyphen: (u16, i32),
 }
 
-/// English (US) hyphenation patterns, loaded once per process (about 0.25 ms).
-fn hyphenator() -> Option<&'static Standard> {
-    static H: OnceLock<Option<Standard>> = OnceLock::new();
-    H.get_or_init(|| Standard::from_embedded(Language::EnglishUS).ok())
-        .as_ref()
+macro_rules! dictionary {
+    ($name:literal) => {
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/text/hyphenation/",
+            $name,
+            ".standard.bincode"
+        )) as &'static [u8]
+    };
+}
+
+/// The dictionaries beyond the crate's embedded en-US (see
+/// `src/text/hyphenation/README.md`), in the order of [`hyphenator`].
+const DICTIONARIES: [&[u8]; 6] = [
+    dictionary!("en-gb"),
+    dictionary!("de-1996"),
+    dictionary!("fr"),
+    dictionary!("es"),
+    dictionary!("nl"),
+    dictionary!("it"),
+];
+
+/// The hyphenation patterns of a note language (`input::note::LANGS`),
+/// each loaded once per process (about 0.25 ms) when first needed.
+fn hyphenator(lang: &str) -> Option<&'static Standard> {
+    static H: [OnceLock<Option<Standard>>; 7] = [const { OnceLock::new() }; 7];
+    let (i, language) = match lang {
+        "en-GB" => (1, Language::EnglishGB),
+        "de" => (2, Language::German1996),
+        "fr" => (3, Language::French),
+        "es" => (4, Language::Spanish),
+        "nl" => (5, Language::Dutch),
+        "it" => (6, Language::Italian),
+        _ => (0, Language::EnglishUS),
+    };
+    H[i].get_or_init(|| match i {
+        0 => Standard::from_embedded(language).ok(),
+        _ => Standard::from_reader(language, &mut &DICTIONARIES[i - 1][..]).ok(),
+    })
+    .as_ref()
 }
 
 /// Shaped words by face, hyphenation and text: shared by the threads of a
-/// batch so each distinct word is shaped once per batch.
+/// batch (one note, so one language) so each distinct word is shaped once
+/// per batch.
 pub type WordCache = HashMap<(usize, bool, String), Arc<ShapedWord>>;
 
 /// Shapes words in a set of faces, each distinct word once.
@@ -87,9 +126,12 @@ pub struct Shaper<'f> {
     /// Words shaped earlier (read only), looked up before shaping.
     shared: Option<&'f WordCache>,
     faces: Vec<rustybuzz::Face<'f>>,
-    /// One shaping plan per face (making a plan costs more than shaping a word).
-    plans: Vec<rustybuzz::ShapePlan>,
+    /// One Latin shaping plan per face, made when first used (making a plan
+    /// costs more than shaping a word).
+    plans: Vec<OnceLock<rustybuzz::ShapePlan>>,
     cache: WordCache,
+    /// The note's language (`input::note::LANGS`), for hyphenation.
+    pub lang: String,
 }
 
 impl<'f> Shaper<'f> {
@@ -101,23 +143,13 @@ impl<'f> Shaper<'f> {
                 rustybuzz::Face::from_slice(f.data(), 0).expect("font was validated when loaded")
             })
             .collect();
-        let plans = faces
-            .iter()
-            .map(|face| {
-                rustybuzz::ShapePlan::new(
-                    face,
-                    rustybuzz::Direction::LeftToRight,
-                    Some(rustybuzz::script::LATIN),
-                    None,
-                    &[],
-                )
-            })
-            .collect();
+        let plans = faces.iter().map(|_| OnceLock::new()).collect();
         Shaper {
             shared: None,
             faces,
             plans,
             cache: HashMap::new(),
+            lang: "en-US".into(),
         }
     }
 
@@ -134,15 +166,43 @@ impl<'f> Shaper<'f> {
         self.cache
     }
 
-    /// Shapes a run of text without white space handling or breaks.
-    fn shape_raw(&self, font: usize, text: &str) -> Vec<Glyph> {
+    /// Shapes a run of text without white space handling or breaks: in the
+    /// script and direction of its letters (Hebrew and Arabic right to
+    /// left, Arabic with its joining forms), Latin and neutral text with
+    /// the face's Latin plan. Returns the glyphs and whether they are right
+    /// to left (then in visual order).
+    fn shape_raw(&self, font: usize, text: &str) -> (Vec<Glyph>, bool) {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
-        // Text is shaped as Latin, left to right: the plan is made for that.
-        buffer.set_direction(rustybuzz::Direction::LeftToRight);
-        buffer.set_script(rustybuzz::script::LATIN);
-        let out = rustybuzz::shape_with_plan(&self.faces[font], &self.plans[font], buffer);
-        out.glyph_infos()
+        buffer.guess_segment_properties();
+        let script = buffer.script();
+        let latin = [
+            rustybuzz::script::LATIN,
+            rustybuzz::script::COMMON,
+            rustybuzz::script::INHERITED,
+            rustybuzz::script::UNKNOWN,
+        ]
+        .contains(&script);
+        let (out, rtl) = if latin {
+            buffer.set_direction(rustybuzz::Direction::LeftToRight);
+            buffer.set_script(rustybuzz::script::LATIN);
+            let face = &self.faces[font];
+            let plan = self.plans[font].get_or_init(|| {
+                rustybuzz::ShapePlan::new(
+                    face,
+                    rustybuzz::Direction::LeftToRight,
+                    Some(rustybuzz::script::LATIN),
+                    None,
+                    &[],
+                )
+            });
+            (rustybuzz::shape_with_plan(face, plan, buffer), false)
+        } else {
+            let rtl = buffer.direction() == rustybuzz::Direction::RightToLeft;
+            (rustybuzz::shape(&self.faces[font], &[], buffer), rtl)
+        };
+        let glyphs = out
+            .glyph_infos()
             .iter()
             .zip(out.glyph_positions())
             .map(|(info, pos)| Glyph {
@@ -152,7 +212,15 @@ impl<'f> Shaper<'f> {
                 y_offset: pos.y_offset,
                 cluster: info.cluster,
             })
-            .collect()
+            .collect();
+        (glyphs, rtl)
+    }
+
+    /// Whether face `font` draws every character of `text` (those that
+    /// print nothing always), read from the face parsed once for shaping.
+    pub fn covers(&self, font: usize, text: &str) -> bool {
+        let face = &self.faces[font];
+        text.chars().all(|c| super::fonts::draws(face, c))
     }
 
     /// The space and hyphen glyphs of a face.
@@ -187,53 +255,59 @@ impl<'f> Shaper<'f> {
         {
             return Ok(w.clone());
         }
-        let glyphs = self.shape_raw(font, text);
+        let prepared = super::breaks::prepare(text);
+        let (glyphs, rtl) = self.shape_raw(font, &prepared.text);
         if let Some(g) = glyphs.iter().find(|g| g.id == 0) {
             let offset = g.cluster as usize;
-            let ch = text[offset..].chars().next().unwrap_or('\u{FFFD}');
+            let ch = prepared.text[offset..].chars().next().unwrap_or('\u{FFFD}');
+            // The offset in the word as written (invisible characters put back).
+            let offset = text.find(ch).unwrap_or(offset);
             return Err(MissingGlyph { ch, offset });
         }
         let width = glyphs.iter().map(|g| g.advance).sum();
-        let mut offsets: Vec<(usize, bool)> = text
-            .char_indices()
-            .filter(|&(i, c)| {
-                matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '/') && i > 0
-            })
-            .map(|(i, c)| (i + c.len_utf8(), false))
-            .filter(|&(i, _)| i < text.len())
-            .collect();
-        if hyphenate {
-            offsets.extend(hyphenation_points(text).into_iter().map(|i| (i, true)));
+        let text = prepared.text.as_str();
+        let mut offsets = prepared.breaks.clone();
+        if hyphenate && !prepared.soft_hyphens {
+            offsets.extend(
+                hyphenation_points(text, &self.lang)
+                    .into_iter()
+                    .map(|i| (i, true)),
+            );
         }
         offsets.sort_unstable();
         offsets.dedup_by_key(|o| o.0);
-        let breaks = offsets
-            .into_iter()
-            .filter_map(|(offset, adds_hyphen)| {
-                // Only at a cluster boundary: never inside a ligature or before a mark.
-                let glyph = glyphs.iter().position(|g| g.cluster as usize >= offset)?;
-                (glyphs[glyph].cluster as usize == offset && glyph > 0).then_some(Break {
-                    offset,
-                    glyph,
-                    adds_hyphen,
+        let breaks = if rtl {
+            Vec::new()
+        } else {
+            offsets
+                .into_iter()
+                .filter_map(|(offset, adds_hyphen)| {
+                    // Only at a cluster boundary: never inside a ligature or before a mark.
+                    let glyph = glyphs.iter().position(|g| g.cluster as usize >= offset)?;
+                    (glyphs[glyph].cluster as usize == offset && glyph > 0).then_some(Break {
+                        offset,
+                        glyph,
+                        adds_hyphen,
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        };
         let word = Arc::new(ShapedWord {
             text: text.to_string(),
             glyphs,
             width,
             breaks,
+            rtl,
         });
         self.cache.insert(key, word.clone());
         Ok(word)
     }
 }
 
-/// Byte offsets inside `word` where English hyphenation may break it: only
+/// Byte offsets inside `word` where hyphenation in `lang` may break it: only
 /// in lower-case words of at least six letters (names are never hyphenated),
 /// keeping two letters before and three after a break.
-fn hyphenation_points(word: &str) -> Vec<usize> {
+fn hyphenation_points(word: &str, lang: &str) -> Vec<usize> {
     let start = word.find(|c: char| c.is_alphabetic());
     let end = word.rfind(|c: char| c.is_alphabetic());
     let (Some(start), Some(end)) = (start, end) else {
@@ -244,7 +318,7 @@ fn hyphenation_points(word: &str) -> Vec<usize> {
     if core.chars().count() < 6 || !core.chars().all(|c| c.is_alphabetic() && c.is_lowercase()) {
         return Vec::new();
     }
-    let Some(h) = hyphenator() else {
+    let Some(h) = hyphenator(lang) else {
         return Vec::new();
     };
     h.hyphenate(core)
@@ -303,8 +377,25 @@ mod tests {
 
     #[test]
     fn hyphenates_long_lower_case_words_only() {
-        assert!(!hyphenation_points("conversation,").is_empty());
-        assert!(hyphenation_points("Rivera").is_empty());
-        assert!(hyphenation_points("team").is_empty());
+        assert!(!hyphenation_points("conversation,", "en-US").is_empty());
+        assert!(hyphenation_points("Rivera", "en-US").is_empty());
+        assert!(hyphenation_points("team", "en-US").is_empty());
+    }
+
+    #[test]
+    fn hyphenates_in_the_note_language() {
+        // German patterns break "Zusammenarbeit"-like compounds; capitals
+        // are names and never hyphenated, in any language.
+        let de = hyphenation_points("zusammenarbeit", "de");
+        assert!(!de.is_empty());
+        assert!(hyphenation_points("Zusammenarbeit", "de").is_empty());
+        for lang in ["en-GB", "fr", "es", "nl", "it"] {
+            assert!(hyphenator(lang).is_some(), "{lang}");
+        }
+        assert!(!hyphenation_points("conversation", "fr").is_empty());
+        assert_ne!(
+            hyphenation_points("conversazione", "it"),
+            hyphenation_points("conversazione", "en-US")
+        );
     }
 }

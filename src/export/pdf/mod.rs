@@ -879,6 +879,9 @@ fn page_content(states: &[FontState], images: &[ImageObject], page: &Page) -> Ve
 /// A run's clusters: the glyphs of each and the text they stand for.
 fn clusters(run: &TextRun) -> impl Iterator<Item = (&[PlacedGlyph], &str)> {
     let mut i = 0;
+    let mut starts: Vec<u32> = run.glyphs.iter().map(|g| g.cluster).collect();
+    starts.sort_unstable();
+    starts.dedup();
     std::iter::from_fn(move || {
         let g = &run.glyphs;
         if i >= g.len() {
@@ -889,7 +892,12 @@ fn clusters(run: &TextRun) -> impl Iterator<Item = (&[PlacedGlyph], &str)> {
         while i < g.len() && g[i].cluster == cluster {
             i += 1;
         }
-        let end_byte = g.get(i).map_or(run.text.len(), |n| n.cluster as usize);
+        // The cluster's text ends where the next cluster in the text
+        // starts (right-to-left words have their glyphs in visual order,
+        // so that need not be the next glyph's).
+        let end_byte = match starts.binary_search(&cluster) {
+            Ok(k) | Err(k) => starts.get(k + 1).map_or(run.text.len(), |&c| c as usize),
+        };
         let text = run.text.get(cluster as usize..end_byte).unwrap_or("");
         Some((&g[start..i], text))
     })
