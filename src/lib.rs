@@ -100,7 +100,10 @@ fn card(note: &Note, options: &CardOptions) -> Result<Card> {
 /// error saying how much to cut.
 pub fn render_pdf(note: &Note, options: &CardOptions) -> Result<Warned<Vec<u8>>> {
     let card = card(note, options)?;
-    Ok(Warned::new(export::write_pdf(&card.scene)))
+    Ok(Warned {
+        value: export::write_pdf(&card.scene),
+        warnings: card.fitted.warnings,
+    })
 }
 
 /// A card as a PNG picture from the same Scene as the PDF (see
