@@ -138,7 +138,11 @@ pub fn break_lines(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull>
         if let Some(lines) = first_feasible {
             return Ok(lines);
         }
-        return Ok(total_fit(pieces, m, &Pass::last_resort())
+        let last = Pass {
+            cap: f64::MAX,
+            ..Pass::last_resort()
+        };
+        return Ok(total_fit(pieces, m, &last)
             .expect("every piece fits alone")
             .0);
     }
@@ -216,6 +220,10 @@ struct Pass {
     emergency: f32,
     /// Reject endings with a lone short word or a hyphenated tail outright.
     forbid_bad_ending: bool,
+    /// The most a line's badness counts: TeX's 10,000, or (justified text's
+    /// last resort) no limit, so that of two impossible lines the less
+    /// loose is taken.
+    cap: f64,
 }
 
 impl Pass {
@@ -225,6 +233,7 @@ impl Pass {
             hyphens,
             emergency,
             forbid_bad_ending: false,
+            cap: MAX_BADNESS,
         }
     }
 
@@ -316,16 +325,21 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
                         0.0
                     } else {
                         let stretch = spaces as f32 * stretch_per_space + pass.emergency;
-                        if stretch <= 0.0 {
+                        if stretch <= 0.0 && pass.cap <= MAX_BADNESS {
                             MAX_BADNESS
+                        } else if stretch <= 0.0 {
+                            // The last resort: a lone word on a line is as
+                            // loose as a line with one space to stretch.
+                            let r = (slack / stretch_per_space.max(EPS)) as f64;
+                            100.0 * r * r * r
                         } else {
                             let r = (slack / stretch) as f64;
-                            (100.0 * r * r * r).min(MAX_BADNESS)
+                            (100.0 * r * r * r).min(pass.cap)
                         }
                     }
                 } else {
                     let r = (-slack / shrinkable.max(EPS)) as f64;
-                    (100.0 * r * r * r).min(MAX_BADNESS)
+                    (100.0 * r * r * r).min(pass.cap)
                 }
             } else if is_last {
                 0.0
