@@ -108,7 +108,10 @@ fn card(note: &Note, options: &CardOptions) -> Result<Card> {
 /// error naming them (fill them with [`batch()`]).
 pub fn render_pdf(note: &Note, options: &CardOptions) -> Result<Warned<Vec<u8>>> {
     let card = card(note, options)?;
-    Ok(Warned::new(export::write_pdf(&card.scene)))
+    Ok(Warned {
+        value: export::write_pdf(&card.scene),
+        warnings: card.fitted.warnings,
+    })
 }
 
 /// A card as a PNG picture from the same Scene as the PDF (see

@@ -397,6 +397,21 @@ fn run(command: Command) -> Result<(), Error> {
                 "full    {:.0}% of the space above the signature area",
                 f.fullness * 100.0
             );
+            for w in &f.warnings {
+                eprintln!("{w}");
+            }
+            if f.faults.is_empty() {
+                println!("faults  none");
+            } else {
+                println!(
+                    "faults  {} (no size in the design's range sets the note cleanly; this is the size with the fewest)",
+                    f.faults.len()
+                );
+                for fault in &f.faults {
+                    let text = f.lines.get(fault.line).map(line_text).unwrap_or_default();
+                    println!("  line {:>2}: {}: \"{text}\"", fault.line + 1, fault.kind);
+                }
+            }
             Ok(())
         }
         Command::Calibrate(args) => print::calibrate(args),
@@ -459,6 +474,9 @@ fn render(args: &RenderArgs) -> Result<(), Error> {
     crate::batch::merge::refuse_unfilled(&n)?;
     let design = design_for(&n, args.layout.as_deref())?;
     let mut card = layout_card(&n, &design)?;
+    for w in &card.fitted.warnings {
+        eprintln!("{w}");
+    }
     print::correct_for_printer(
         &mut card.scene,
         args.profile.as_deref(),
@@ -494,6 +512,30 @@ fn check_json(note: &Path, layout: Option<&str>) -> Result<(), Error> {
         Ok((_, Err(e))) | Err(e) if exit_status(&e) == EXIT_USAGE => Err(e),
         _ => Err(Error(Vec::new())),
     }
+}
+
+/// A set line's text, with its added hyphen.
+fn line_text(l: &crate::layout::fit::SetLine) -> String {
+    let mut t = String::new();
+    for p in &l.parts {
+        if p.space_before {
+            t.push(' ');
+        }
+        let w = &p.word;
+        let from = w
+            .glyphs
+            .get(p.glyphs.start)
+            .map_or(w.text.len(), |g| g.cluster as usize);
+        let to = w
+            .glyphs
+            .get(p.glyphs.end)
+            .map_or(w.text.len(), |g| g.cluster as usize);
+        t.push_str(&w.text[from..to]);
+    }
+    if l.hyphen {
+        t.push('-');
+    }
+    t
 }
 
 fn round1(v: f32) -> f32 {

@@ -71,7 +71,15 @@ pub enum VAlign {
     Top,
     /// Centred, the free space shared above and below.
     Center,
+    /// At the optical centre: a little above the middle, two fifths of the
+    /// free space above the text and three fifths below.
+    Optical,
 }
+
+/// Default of `body.max_space`: the widest a justified word space may be, in ems.
+pub const MAX_SPACE_EM: f32 = 0.5;
+/// Default of `body.min_space`: the narrowest, in ems.
+pub const MIN_SPACE_EM: f32 = 0.16;
 
 /// How a folded card folds; the message goes on the inside panel that
 /// faces the reader (the right one, or the bottom one).
@@ -401,6 +409,14 @@ pub struct Design {
     pub hyphenate: bool,
     /// Where the text sits when it does not fill the card (default top).
     pub valign: VAlign,
+    /// The widest a word space in justified text may be set, in ems: a
+    /// wider one is a fault that fitting avoids (default 0.5).
+    pub max_space: f32,
+    /// The narrowest a word space in justified text may be set, in ems (default 0.16).
+    pub min_space: f32,
+    /// Optical margins: punctuation at a line's end (and opening quotes at
+    /// its start) hangs into the margin (default true).
+    pub protrusion: bool,
     /// Text colour.
     pub color: Rgb,
     /// The greeting's face.
@@ -595,6 +611,9 @@ struct RawBody {
     paragraph_gap: Option<Spanned<f32>>,
     hyphenate: Option<bool>,
     valign: Option<VAlign>,
+    max_space: Option<Spanned<f32>>,
+    min_space: Option<Spanned<f32>>,
+    protrusion: Option<bool>,
     color: Option<Spanned<String>>,
 }
 
@@ -807,6 +826,24 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         }
     };
     let paragraph_gap = unit(&b.paragraph_gap, "body.paragraph_gap", 0.5)?;
+    let em = |v: &Option<Spanned<f32>>, default: f32| v.as_ref().map_or(default, |s| *s.get_ref());
+    let (min_space, max_space) = (
+        em(&b.min_space, MIN_SPACE_EM),
+        em(&b.max_space, MAX_SPACE_EM),
+    );
+    if !(min_space > 0.0 && min_space < max_space && max_space <= 2.0) {
+        let span = b
+            .max_space
+            .as_ref()
+            .or(b.min_space.as_ref())
+            .map(|s| s.span())
+            .unwrap_or(0..0);
+        return Err(err(
+            span,
+            format!("body.min_space {min_space} and body.max_space {max_space}: need 0 < min_space < max_space <= 2 (ems)"),
+        )
+        .into());
+    }
     let color = match &b.color {
         Some(c) => Rgb::parse(c.get_ref()).ok_or_else(|| {
             err(
@@ -893,6 +930,9 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         paragraph_gap,
         hyphenate: b.hyphenate.unwrap_or(true),
         valign: b.valign.unwrap_or(VAlign::Top),
+        max_space,
+        min_space,
+        protrusion: b.protrusion.unwrap_or(true),
         color,
         greeting_style: greeting.and_then(|g| g.style).unwrap_or(Style::Regular),
         greeting_gap,

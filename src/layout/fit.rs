@@ -2,7 +2,10 @@
 //! body and closing fit above the signature area — or a refusal that says
 //! how much to cut.
 
-use super::linebreak::{break_lines, After, Measure, Piece};
+use super::linebreak::{
+    break_lines, ending_avoidable, is_hyphen_tail, is_runt, After, Line, Measure, Piece,
+};
+use super::place::protrusion;
 use super::{Content, Word};
 use crate::diag::{Diagnostic, Place, Result};
 use crate::input::design::{Align, Anchor, Side, Style, VAlign};
@@ -67,7 +70,60 @@ pub struct Fitted {
     pub body_lines: usize,
     /// How full the space for text is: 1.0 is exactly full.
     pub fullness: f32,
+    /// What a typesetter would mark in the setting at this size (empty when
+    /// some size in the design's range sets the note cleanly).
+    pub faults: Vec<Fault>,
+    /// Warnings about the design (a signature area too small to sign in).
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// A fault in a setting, which fitting avoids when any size in the
+/// design's range allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    /// What is wrong.
+    pub kind: FaultKind,
+    /// The line it is on (index into [`Fitted::lines`]).
+    pub line: usize,
+}
+
+/// The kinds of [`Fault`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FaultKind {
+    /// This many lines in a row (three or more) end in a hyphen.
+    HyphenRun(usize),
+    /// A paragraph's last line is only the tail of a hyphenated word.
+    HyphenTail,
+    /// A paragraph's last line is one short word, and a breaking exists
+    /// that avoids it.
+    Runt,
+    /// Justified word spaces wider than the design's `max_space` (ems).
+    Loose(f32),
+    /// Justified word spaces narrower than the design's `min_space` (ems).
+    Tight(f32),
+}
+
+impl std::fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FaultKind::HyphenRun(n) => write!(f, "{n} hyphenated lines in a row"),
+            FaultKind::HyphenTail => {
+                write!(f, "the paragraph ends with the tail of a hyphenated word")
+            }
+            FaultKind::Runt => write!(f, "the paragraph ends with one short word"),
+            FaultKind::Loose(em) => {
+                write!(f, "word spaces of {em:.2} em, wider than the design allows")
+            }
+            FaultKind::Tight(em) => write!(
+                f,
+                "word spaces of {em:.2} em, narrower than the design allows"
+            ),
+        }
+    }
+}
+
+/// Below this height (0.4 in) a signature area is too small to sign in.
+pub const SIGNATURE_WARN_HEIGHT: f32 = 28.8;
 
 struct Attempt {
     fitted: Fitted,
@@ -92,14 +148,32 @@ pub fn fit(
     fonts: &FontSet,
     note_path: &Path,
 ) -> Result<Fitted> {
-    largest_fitting(
+    let mut fitted = best_fitting(
         design.size_min..=design.size_max,
         SIZE_STEP,
         |size| attempt(content, design, fonts, size),
         Attempt::fits,
+        |a| a.fitted.faults.len(),
     )
     .map(|a| a.fitted)
-    .map_err(|smallest| refusal(&smallest, content, design, note_path).into())
+    .map_err(|smallest| -> crate::diag::Error {
+        refusal(&smallest, content, design, note_path).into()
+    })?;
+    if design.signature_height.0 < SIGNATURE_WARN_HEIGHT - 1e-3 {
+        fitted.warnings.push(
+            Diagnostic::at(
+                Place::file(&design.source.display_path()),
+                format!(
+                    "signature.height: the signature area is {:.2}in ({:.1}mm) tall, too small for most signatures",
+                    design.signature_height.0 / 72.0,
+                    design.signature_height.0 / 72.0 * 25.4
+                ),
+            )
+            .hint("make it at least 0.5in (12.7mm)")
+            .warning(),
+        );
+    }
+    Ok(fitted)
 }
 
 /// The one size search, for cards, envelope addresses, calibration text and
@@ -112,8 +186,24 @@ pub fn fit(
 pub fn largest_fitting<A>(
     sizes: std::ops::RangeInclusive<f32>,
     step: f32,
+    set: impl FnMut(f32) -> A,
+    fits: impl Fn(&A) -> bool,
+) -> std::result::Result<A, A> {
+    best_fitting(sizes, step, set, fits, |_| 0)
+}
+
+/// The size search with a judge of quality: finds the largest size that
+/// `fits` as [`largest_fitting`] does, then walks down from it, one step at
+/// a time, to the first size whose attempt has no `faults`; when none is
+/// clean, the attempt with the fewest (the largest of equals). Faults need
+/// not be monotone in the size, so every step below the largest that fits
+/// may be tried; a note that sets cleanly at that size costs nothing more.
+pub fn best_fitting<A>(
+    sizes: std::ops::RangeInclusive<f32>,
+    step: f32,
     mut set: impl FnMut(f32) -> A,
     fits: impl Fn(&A) -> bool,
+    faults: impl Fn(&A) -> usize,
 ) -> std::result::Result<A, A> {
     let (min, max) = (*sizes.start(), *sizes.end());
     let steps = ((max - min) / step).round().max(0.0) as usize;
@@ -125,23 +215,36 @@ pub fn largest_fitting<A>(
         }
     };
     let first = set(size_at(0));
-    if fits(&first) {
-        return Ok(first);
-    }
-    let smallest = set(size_at(steps));
-    if !fits(&smallest) {
-        return Err(smallest);
-    }
-    // Invariant: `lo` does not fit, `hi` fits.
-    let (mut lo, mut hi, mut best) = (0, steps, smallest);
-    while hi - lo > 1 {
-        let mid = (lo + hi) / 2;
-        let a = set(size_at(mid));
-        if fits(&a) {
-            hi = mid;
+    let (mut hi, mut best) = if fits(&first) {
+        (0, first)
+    } else {
+        let smallest = set(size_at(steps));
+        if !fits(&smallest) {
+            return Err(smallest);
+        }
+        // Invariant: `lo` does not fit, `hi` fits.
+        let (mut lo, mut hi, mut best) = (0, steps, smallest);
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            let a = set(size_at(mid));
+            if fits(&a) {
+                hi = mid;
+                best = a;
+            } else {
+                lo = mid;
+            }
+        }
+        (hi, best)
+    };
+    // The largest that fits is `best`, at step `hi`; walk down for quality.
+    let mut fewest = faults(&best);
+    while fewest > 0 && hi < steps {
+        hi += 1;
+        let a = set(size_at(hi));
+        let n = faults(&a);
+        if n < fewest {
+            fewest = n;
             best = a;
-        } else {
-            lo = mid;
         }
     }
     Ok(best)
@@ -204,6 +307,7 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
     let regular = fonts.get(Style::Regular);
     let mut lines = Vec::new();
     let mut overfull = None;
+    let mut faults = Vec::new();
     let mut baseline = y0 + regular.ascent(size);
     let mut body_lines = 0;
 
@@ -226,24 +330,59 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
         };
         match break_lines(&pieces, &measure) {
             Ok(broken) => {
-                for l in &broken {
+                let first_line = lines.len();
+                for (i, l) in broken.iter().enumerate() {
                     // A right-to-left paragraph is set flush right.
                     let x = if first.rtl_paragraph && !justify {
                         x1 - l.set_width()
                     } else {
                         x0
                     };
+                    let parts = parts(words, &pieces, &origin, l.start..l.end);
+                    let full = justify && i + 1 < broken.len();
+                    let (hang_left, hang_right) = if design.protrusion && role == Role::Body {
+                        hang(&parts, l, spacing.hyphen.1 as f32 * scale, scale)
+                    } else {
+                        (0.0, 0.0)
+                    };
+                    // A full justified line widens by what hangs at both
+                    // ends; other lines hang only at the left.
+                    let mut space = measure.space + l.space_adjust;
+                    if full && l.spaces > 0 {
+                        space += (hang_left + hang_right) / l.spaces as f32;
+                    }
+                    if justify
+                        && role == Role::Body
+                        && l.spaces > 0
+                        && (full || l.space_adjust < 0.0)
+                    {
+                        let em = space / size;
+                        if em > design.max_space + 1e-4 {
+                            faults.push(Fault {
+                                kind: FaultKind::Loose(em),
+                                line: lines.len(),
+                            });
+                        } else if em < design.min_space - 1e-4 {
+                            faults.push(Fault {
+                                kind: FaultKind::Tight(em),
+                                line: lines.len(),
+                            });
+                        }
+                    }
                     lines.push(SetLine {
                         role,
                         font,
                         size,
-                        x,
+                        x: x - hang_left,
                         baseline: *baseline,
-                        parts: parts(words, &pieces, &origin, l.start..l.end),
+                        parts,
                         hyphen: l.hyphen,
-                        space: measure.space + l.space_adjust,
+                        space,
                     });
                     *baseline += leading;
+                }
+                if role == Role::Body {
+                    paragraph_faults(&broken, &pieces, &measure, first_line, &mut faults);
                 }
                 broken.len()
             }
@@ -373,8 +512,13 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
     // area at the bottom, only the text above it moves.
     let mut sig_top = sig_top;
     let fullness = (text_bottom - y0) / capacity.max(1.0);
-    if design.valign == VAlign::Center && overflow < 0.0 {
-        let dy = -overflow / 2.0;
+    let share = match design.valign {
+        VAlign::Top => 0.0,
+        VAlign::Center => 0.5,
+        VAlign::Optical => 0.4,
+    };
+    if share > 0.0 && overflow < 0.0 {
+        let dy = -overflow * share;
         let flow = design.signature_anchor == Anchor::Flow;
         for l in &mut lines {
             if flow || l.role != Role::Signer {
@@ -397,10 +541,81 @@ fn attempt(content: &Content, design: &Design, fonts: &FontSet, size: f32) -> At
             },
             body_lines,
             fullness,
+            faults,
+            warnings: Vec::new(),
         },
         overflow,
         overfull,
         leading,
+    }
+}
+
+/// How far a line's first and last characters hang into the margins, in
+/// points (see [`protrusion`]); `hyphen` is the added hyphen's advance.
+fn hang(parts: &[Part], line: &Line, hyphen: f32, scale: f32) -> (f32, f32) {
+    let char_at = |w: &ShapedWord, g: usize| w.text[w.glyphs[g].cluster as usize..].chars().next();
+    let left = parts
+        .first()
+        .filter(|p| !p.glyphs.is_empty())
+        .and_then(|p| {
+            let c = char_at(&p.word, p.glyphs.start)?;
+            Some(protrusion(c).0 * p.word.glyphs[p.glyphs.start].advance as f32 * scale)
+        })
+        .unwrap_or(0.0);
+    let right = if line.hyphen {
+        protrusion('-').1 * hyphen
+    } else {
+        parts
+            .last()
+            .filter(|p| !p.glyphs.is_empty())
+            .and_then(|p| {
+                let g = p.glyphs.end - 1;
+                let c = char_at(&p.word, g)?;
+                Some(protrusion(c).1 * p.word.glyphs[g].advance as f32 * scale)
+            })
+            .unwrap_or(0.0)
+    };
+    (left, right)
+}
+
+/// The faults of one broken paragraph whose first line is `first` in the
+/// card's lines: runs of hyphenated line ends, and a bad last line.
+fn paragraph_faults(
+    broken: &[Line],
+    pieces: &[Piece],
+    measure: &Measure,
+    first: usize,
+    faults: &mut Vec<Fault>,
+) {
+    let mut run = 0;
+    for (i, l) in broken.iter().enumerate() {
+        if l.hyphen {
+            run += 1;
+        }
+        let ends = !l.hyphen || i + 1 == broken.len();
+        if ends && run >= 3 {
+            let end = if l.hyphen { i + 1 } else { i };
+            faults.push(Fault {
+                kind: FaultKind::HyphenRun(run),
+                line: first + end - run,
+            });
+        }
+        if !l.hyphen {
+            run = 0;
+        }
+    }
+    let last = first + broken.len().saturating_sub(1);
+    let kind = if is_hyphen_tail(broken) {
+        Some(FaultKind::HyphenTail)
+    } else if is_runt(broken, measure) {
+        Some(FaultKind::Runt)
+    } else {
+        None
+    };
+    if let Some(kind) = kind {
+        if ending_avoidable(pieces, measure) {
+            faults.push(Fault { kind, line: last });
+        }
     }
 }
 

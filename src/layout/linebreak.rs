@@ -74,37 +74,126 @@ pub struct Overfull {
     pub piece: usize,
 }
 
-const LINE_PENALTY: f32 = 10.0;
-/// Penalty of a hyphenated line break: justified text needs hyphens far more
-/// than ragged text, where they are a last resort.
-const HYPHEN_PENALTY_JUSTIFIED: f32 = 50.0;
-const HYPHEN_PENALTY_RAGGED: f32 = 200.0;
-const DOUBLE_HYPHEN_DEMERITS: f32 = 3000.0;
-const RUNT_DEMERITS: f32 = 60_000.0;
-const MAX_BADNESS: f32 = 10_000.0;
+/// TeX's `\linepenalty`.
+const LINE_PENALTY: f64 = 10.0;
+/// Penalty of a hyphenated line break (TeX's `\hyphenpenalty`): justified
+/// text needs hyphens far more than ragged text, where they are a last resort.
+const HYPHEN_PENALTY_JUSTIFIED: f64 = 50.0;
+const HYPHEN_PENALTY_RAGGED: f64 = 200.0;
+/// Penalty of a break after an explicit dash (TeX's `\exhyphenpenalty`).
+const JOINT_PENALTY: f64 = 50.0;
+/// Two hyphenated lines in a row (TeX's `\doublehyphendemerits`).
+const DOUBLE_HYPHEN_DEMERITS: f64 = 10_000.0;
+/// A hyphen on the penultimate line (TeX's `\finalhyphendemerits`).
+const FINAL_HYPHEN_DEMERITS: f64 = 5_000.0;
+/// A line two or more fitness classes from its neighbour (TeX's `\adjdemerits`).
+const ADJ_DEMERITS: f64 = 10_000.0;
+/// Faults a setter avoids whenever any breaking can: three hyphenated lines
+/// in a row, a last line that is the tail of a hyphenated word, and a lone
+/// short word on the last line. Large enough to outweigh any other score.
+const FAULT_DEMERITS: f64 = 1.0e9;
+const MAX_BADNESS: f64 = 10_000.0;
+/// TeX's `\pretolerance`: the first pass, without hyphenation.
+pub const PRETOLERANCE: f64 = 100.0;
+/// TeX's `\tolerance`: the second pass, with hyphenation.
+pub const TOLERANCE: f64 = 800.0;
+/// The emergency pass adds this much stretch to every line (TeX's
+/// `\emergencystretch`), in natural word spaces.
+pub const EMERGENCY_STRETCH_SPACES: f32 = 4.0;
+/// Stretch and shrink of a justified word space, as fractions of its width
+/// (what LuaTeX's font loader gives an OpenType font).
+pub const STRETCH: f32 = 0.5;
+/// See [`STRETCH`].
+pub const SHRINK: f32 = 1.0 / 3.0;
 /// Numerical slack for width comparisons, in points.
 const EPS: f32 = 1e-3;
 
 /// Breaks a paragraph into lines. For ragged text the result is stable: it
 /// is the breaking that the paragraph gets at its own measured width, so
 /// breaking again at [`measured_width`] gives the same lines.
+///
+/// Justified text is broken the way TeX breaks it: a first pass without
+/// hyphenation at [`PRETOLERANCE`], a second with hyphenation at
+/// [`TOLERANCE`], then an emergency pass with extra stretch, and only then
+/// any breaking at all, however loose. Within a pass the demerits are TeX's
+/// (line penalty, hyphen penalties, double and final hyphen demerits,
+/// fitness classes), plus the faults a setter avoids (see
+/// [`FAULT_DEMERITS`]).
 pub fn break_lines(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull> {
-    let mut lines = total_fit(pieces, m)?;
-    if m.justify {
-        return Ok(lines);
+    if let Some(piece) = pieces.iter().position(|p| p.width > m.width + EPS) {
+        return Err(Overfull { piece });
     }
+    if m.justify {
+        let passes = [
+            Pass::new(PRETOLERANCE, false, 0.0),
+            Pass::new(TOLERANCE, true, 0.0),
+            Pass::new(TOLERANCE, true, EMERGENCY_STRETCH_SPACES * m.space),
+        ];
+        let mut first_feasible = None;
+        for pass in passes {
+            if let Some((lines, faults)) = total_fit(pieces, m, &pass) {
+                if !faults {
+                    return Ok(lines);
+                }
+                first_feasible.get_or_insert(lines);
+            }
+        }
+        if let Some(lines) = first_feasible {
+            return Ok(lines);
+        }
+        let last = Pass {
+            cap: f64::MAX,
+            ..Pass::last_resort()
+        };
+        return Ok(total_fit(pieces, m, &last)
+            .expect("every piece fits alone")
+            .0);
+    }
+    let pass = Pass::last_resort();
+    let mut lines = total_fit(pieces, m, &pass)
+        .expect("every piece fits alone")
+        .0;
     // Narrowing the measure to the widest line can change which breaking is
     // optimal; repeat until the breaking is its own answer. The measure only
     // shrinks and each breaking stays feasible, so this ends.
     for _ in 0..32 {
         let w = measured_width(&lines);
-        let again = total_fit(pieces, &Measure { width: w, ..*m })?;
+        let again = total_fit(pieces, &Measure { width: w, ..*m }, &pass)
+            .expect("the last breaking still fits")
+            .0;
         if same_breaks(&again, &lines) {
             return Ok(lines);
         }
         lines = again;
     }
     Ok(lines)
+}
+
+/// Whether some breaking of the paragraph (however loose) avoids ending it
+/// with a lone short word or the tail of a hyphenated word: when none does,
+/// such an ending is not a fault of the setting.
+pub fn ending_avoidable(pieces: &[Piece], m: &Measure) -> bool {
+    let pass = Pass {
+        forbid_bad_ending: true,
+        ..Pass::last_resort()
+    };
+    pieces.iter().all(|p| p.width <= m.width + EPS)
+        && total_fit(pieces, m, &pass).is_some_and(|(_, faults)| !faults)
+}
+
+/// Whether a paragraph's last line is a lone short word: one word, no
+/// wider than a quarter of the measure, after other lines.
+pub fn is_runt(lines: &[Line], m: &Measure) -> bool {
+    match lines {
+        [.., prev, last] => last.spaces == 0 && !prev.hyphen && last.natural < m.width / 4.0,
+        _ => false,
+    }
+}
+
+/// Whether a paragraph's last line is only the tail of a word hyphenated
+/// on the line before.
+pub fn is_hyphen_tail(lines: &[Line]) -> bool {
+    matches!(lines, [.., prev, last] if prev.hyphen && last.spaces == 0)
 }
 
 /// The widest line as set, in points.
@@ -123,34 +212,93 @@ fn breakable(after: After) -> bool {
     !matches!(after, After::End | After::Glue)
 }
 
-/// The dynamic programme: `best[j]` is the least total demerits of setting
-/// pieces `0..j` with a break after piece `j - 1`.
-fn total_fit(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull> {
+/// One pass of the breaker.
+#[derive(Debug, Clone, Copy)]
+struct Pass {
+    /// Lines worse than this are not considered (infinite: every line is).
+    tolerance: f64,
+    /// Whether hyphenation points may be used.
+    hyphens: bool,
+    /// Extra stretch per line for the badness (not for the setting).
+    emergency: f32,
+    /// Reject endings with a lone short word or a hyphenated tail outright.
+    forbid_bad_ending: bool,
+    /// The most a line's badness counts: TeX's 10,000, or (justified text's
+    /// last resort) no limit, so that of two impossible lines the less
+    /// loose is taken.
+    cap: f64,
+}
+
+impl Pass {
+    fn new(tolerance: f64, hyphens: bool, emergency: f32) -> Pass {
+        Pass {
+            tolerance,
+            hyphens,
+            emergency,
+            forbid_bad_ending: false,
+            cap: MAX_BADNESS,
+        }
+    }
+
+    fn last_resort() -> Pass {
+        Pass::new(f64::INFINITY, true, 0.0)
+    }
+}
+
+/// TeX's fitness classes: very loose, loose, decent, tight.
+const DECENT: usize = 2;
+/// Hyphenated line ends in a row at a break: 0, 1, 2 or more.
+const RUNS: usize = 3;
+
+fn fitness(badness: f64, stretching: bool) -> usize {
+    match (stretching, badness) {
+        (true, b) if b >= 100.0 => 0,
+        (true, b) if b > 12.0 => 1,
+        (false, b) if b > 12.0 => 3,
+        _ => DECENT,
+    }
+}
+
+/// The dynamic programme over break positions, each with the fitness class
+/// of the line it ends and how many hyphenated line ends precede it in a
+/// row: `best[j][f][r]` is the least total demerits of setting pieces
+/// `0..j` with a break after piece `j - 1`. Returns the lines and whether
+/// they end in a fault the breaker would have avoided (three hyphens in a
+/// row, a lone short word or a hyphenated tail on the last line), or
+/// `None` when no breaking is within the pass's tolerance.
+fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, bool)> {
     let n = pieces.len();
     if n == 0 {
-        return Ok(Vec::new());
+        return Some((Vec::new(), false));
     }
-    if let Some(piece) = pieces.iter().position(|p| p.width > m.width + EPS) {
-        return Err(Overfull { piece });
-    }
-    let stretch_per_space = m.space * 0.5;
-    let shrink_per_space = m.space / 3.0;
+    let stretch_per_space = m.space * STRETCH;
+    let shrink_per_space = m.space * SHRINK;
     let ragged_stretch = (m.width / 5.0).max(1.0);
     let hyphen_penalty = if m.justify {
         HYPHEN_PENALTY_JUSTIFIED
     } else {
         HYPHEN_PENALTY_RAGGED
     };
-    let mut best = vec![f32::INFINITY; n + 1];
-    let mut from = vec![0usize; n + 1];
-    best[0] = 0.0;
+    const STATES: usize = 4 * RUNS;
+    let idx = |f: usize, r: usize| f * RUNS + r;
+    // (total demerits, previous position, previous state, fault)
+    let mut best = vec![[(f64::INFINITY, 0usize, 0usize, false); STATES]; n + 1];
+    best[0][idx(DECENT, 0)] = (0.0, 0, 0, false);
     for end in 1..=n {
         let last_piece = pieces[end - 1];
         let is_last = end == n;
         if !is_last && !breakable(last_piece.after) {
             continue;
         }
+        if !is_last && !pass.hyphens && last_piece.after == After::Hyphen {
+            continue;
+        }
         let hyphen = last_piece.after == After::Hyphen && !is_last;
+        // A break at a dash counts as hyphenated in justified text, as in
+        // TeX; ragged text breaks there freely.
+        let flagged_at =
+            |after: After| after == After::Hyphen || (m.justify && after == After::Joint);
+        let flagged = !is_last && flagged_at(last_piece.after);
         let mut natural = if hyphen { m.hyphen } else { 0.0 };
         let mut spaces = 0usize;
         for start in (0..end).rev() {
@@ -170,56 +318,114 @@ fn total_fit(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull> {
             if start > 0 && !breakable(pieces[start - 1].after) {
                 continue;
             }
-            if !best[start].is_finite() {
+            if best[start].iter().all(|s| !s.0.is_finite()) {
                 continue;
             }
             let slack = m.width - natural;
-            let badness = if is_last {
-                0.0
-            } else if m.justify {
+            let badness: f64 = if m.justify {
                 if slack >= 0.0 {
-                    if spaces == 0 {
-                        MAX_BADNESS
+                    if is_last {
+                        0.0
                     } else {
-                        let r = slack / (spaces as f32 * stretch_per_space);
-                        (100.0 * r * r * r).min(MAX_BADNESS)
+                        let stretch = spaces as f32 * stretch_per_space + pass.emergency;
+                        if stretch <= 0.0 && pass.cap <= MAX_BADNESS {
+                            MAX_BADNESS
+                        } else if stretch <= 0.0 {
+                            // The last resort: a lone word on a line is as
+                            // loose as a line with one space to stretch.
+                            let r = (slack / stretch_per_space.max(EPS)) as f64;
+                            100.0 * r * r * r
+                        } else {
+                            let r = (slack / stretch) as f64;
+                            (100.0 * r * r * r).min(pass.cap)
+                        }
                     }
                 } else {
-                    let r = -slack / shrinkable.max(EPS);
-                    (100.0 * r * r * r).min(MAX_BADNESS)
+                    let r = (-slack / shrinkable.max(EPS)) as f64;
+                    (100.0 * r * r * r).min(pass.cap)
                 }
+            } else if is_last {
+                0.0
             } else {
-                let r = slack.max(0.0) / ragged_stretch;
+                let r = (slack.max(0.0) / ragged_stretch) as f64;
                 (100.0 * r * r * r).min(MAX_BADNESS)
+            };
+            if badness > pass.tolerance {
+                continue;
+            }
+            let fit = if m.justify {
+                fitness(badness, slack >= 0.0)
+            } else {
+                DECENT
             };
             let mut demerits = (LINE_PENALTY + badness).powi(2);
             if hyphen {
                 demerits += hyphen_penalty * hyphen_penalty;
-                if start > 0 && pieces[start - 1].after == After::Hyphen {
-                    demerits += DOUBLE_HYPHEN_DEMERITS;
+            } else if flagged {
+                // Only justified text flags a break at a dash.
+                demerits += JOINT_PENALTY * JOINT_PENALTY;
+            }
+            // The ending: a lone short word, or the tail of a hyphenated word.
+            let prev_hyphen = start > 0 && pieces[start - 1].after == After::Hyphen;
+            let bad_ending =
+                is_last && start > 0 && spaces == 0 && (prev_hyphen || natural < m.width / 4.0);
+            if bad_ending && pass.forbid_bad_ending {
+                continue;
+            }
+            if bad_ending {
+                demerits += FAULT_DEMERITS;
+            }
+            let prev_flagged = start > 0 && flagged_at(pieces[start - 1].after);
+            for f0 in 0..4 {
+                for r0 in 0..RUNS {
+                    let (total, ..) = best[start][idx(f0, r0)];
+                    if !total.is_finite() {
+                        continue;
+                    }
+                    let mut d = demerits;
+                    if prev_flagged {
+                        if is_last {
+                            d += FINAL_HYPHEN_DEMERITS;
+                        } else if flagged {
+                            d += DOUBLE_HYPHEN_DEMERITS;
+                        }
+                    }
+                    if m.justify && f0.abs_diff(fit) > 1 {
+                        d += ADJ_DEMERITS;
+                    }
+                    let run = if hyphen { (r0 + 1).min(RUNS - 1) } else { 0 };
+                    let triple = hyphen && r0 + 1 >= RUNS;
+                    if triple {
+                        d += FAULT_DEMERITS;
+                    }
+                    let fault = best[start][idx(f0, r0)].3 || triple || bad_ending;
+                    let total = total + d;
+                    let slot = &mut best[end][idx(fit, run)];
+                    if total < slot.0 {
+                        *slot = (total, start, idx(f0, r0), fault);
+                    }
                 }
-            }
-            // A lone short word on the last line of a longer paragraph.
-            if is_last && start > 0 && spaces == 0 && natural < m.width / 4.0 {
-                demerits += RUNT_DEMERITS;
-            }
-            let total = best[start] + demerits;
-            if total < best[end] {
-                best[end] = total;
-                from[end] = start;
             }
         }
     }
-    if !best[n].is_finite() {
-        // Every piece fits alone, so a breaking exists; this is unreachable
-        // but kept as an error rather than a panic.
-        return Err(Overfull { piece: 0 });
-    }
+    let (mut state, fault) = {
+        let (s, v) = best[n]
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1 .0.total_cmp(&b.1 .0))
+            .expect("states");
+        if !v.0.is_finite() {
+            return None;
+        }
+        (s, v.3)
+    };
     let mut ends = Vec::new();
     let mut e = n;
     while e > 0 {
         ends.push(e);
-        e = from[e];
+        let (_, p, ps, _) = best[e][state];
+        e = p;
+        state = ps;
     }
     ends.reverse();
     let mut lines = Vec::with_capacity(ends.len());
@@ -256,7 +462,7 @@ fn total_fit(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull> {
         });
         start = end;
     }
-    Ok(lines)
+    Some((lines, fault))
 }
 
 #[cfg(test)]
