@@ -40,29 +40,48 @@ pub struct Font {
     pub x_height: Option<i16>,
 }
 
+/// Why a font file cannot be used: a short, lower-case reason naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadFont(pub String);
+
+impl std::fmt::Display for BadFont {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadFont {}
+
 impl Font {
     /// Reads a face from bytes; `origin` names it in messages.
-    pub fn from_data(data: Cow<'static, [u8]>, origin: &str) -> std::result::Result<Font, String> {
-        let face = ttf_parser::Face::parse(&data, 0)
-            .map_err(|e| format!("{origin} is not a usable TrueType/OpenType font ({e})"))?;
+    pub fn from_data(data: Cow<'static, [u8]>, origin: &str) -> std::result::Result<Font, BadFont> {
+        let face = ttf_parser::Face::parse(&data, 0).map_err(|e| {
+            BadFont(format!(
+                "{origin} is not a usable TrueType/OpenType font ({e})"
+            ))
+        })?;
         if face.tables().cmap.is_none() {
-            return Err(format!("{origin} has no character map (cmap table)"));
+            return Err(BadFont(format!(
+                "{origin} has no character map (cmap table)"
+            )));
         }
         if face.tables().glyf.is_none() && face.tables().cff.is_none() {
-            return Err(format!(
+            return Err(BadFont(format!(
                 "{origin} has neither TrueType (glyf) nor CFF outlines; variable CFF2 fonts are not supported"
-            ));
+            )));
         }
         let upem = face.units_per_em();
         if !(16..=16384).contains(&upem) {
-            return Err(format!("{origin} has an invalid units-per-em of {upem}"));
+            return Err(BadFont(format!(
+                "{origin} has an invalid units-per-em of {upem}"
+            )));
         }
         check_name_table(&face)
-            .map_err(|why| format!("{origin} has a broken name table ({why})"))?;
+            .map_err(|why| BadFont(format!("{origin} has a broken name table ({why})")))?;
         if rustybuzz::Face::from_slice(&data, 0).is_none() {
-            return Err(format!(
+            return Err(BadFont(format!(
                 "{origin} cannot be shaped (broken OpenType tables)"
-            ));
+            )));
         }
         let name = |id| {
             face.names()
@@ -114,7 +133,7 @@ impl Font {
         })?;
         let origin = format!("font {}", crate::diag::path(path));
         let font =
-            Font::from_data(Cow::Owned(data), &origin).map_err(|m| Diagnostic::at(place(), m))?;
+            Font::from_data(Cow::Owned(data), &origin).map_err(|m| Diagnostic::at(place(), m.0))?;
         // The PDF embeds a subset; a font the subsetter cannot read is refused now.
         if subsetter::subset(font.data(), 0, &subsetter::GlyphRemapper::new()).is_err() {
             return Err(Diagnostic::at(
@@ -129,7 +148,7 @@ impl Font {
     /// Checks every glyph's bounding box: a box wider or taller than the
     /// font's coordinate range makes the shaper's arithmetic overflow, so
     /// such a font (never a real one) is refused when it is loaded.
-    pub fn check_glyph_boxes(&self, origin: &str) -> std::result::Result<(), String> {
+    pub fn check_glyph_boxes(&self, origin: &str) -> std::result::Result<(), BadFont> {
         let face = self.face();
         let glyf = face.tables().glyf;
         for gid in 0..face.number_of_glyphs() {
@@ -140,9 +159,9 @@ impl Font {
                 let w = b.x_max as i32 - b.x_min as i32;
                 let h = b.y_max as i32 - b.y_min as i32;
                 if !(0..=i16::MAX as i32).contains(&w) || !(0..=i16::MAX as i32).contains(&h) {
-                    return Err(format!(
+                    return Err(BadFont(format!(
                         "{origin} is broken: glyph {gid} has an impossible bounding box"
-                    ));
+                    )));
                 }
             }
         }
