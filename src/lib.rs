@@ -14,7 +14,7 @@
 //! [`Warned`], never printed.
 //!
 //! - [`load_note`] / [`parse_note`]: a note from a file or from text.
-//! - [`render_pdf`], [`render_png`], [`check`]: one card.
+//! - [`render_pdf`], [`render_png`], [`check()`]: one card.
 //! - [`batch()`]: many cards from a recipient list, optionally imposed.
 //! - [`envelopes`]: one addressed envelope per recipient, as a Scene.
 //!

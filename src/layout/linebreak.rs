@@ -118,7 +118,7 @@ const EPS: f32 = 1e-3;
 /// any breaking at all, however loose. Within a pass the demerits are TeX's
 /// (line penalty, hyphen penalties, double and final hyphen demerits,
 /// fitness classes), plus the faults a setter avoids (see
-/// [`FAULT_DEMERITS`]).
+/// `FAULT_DEMERITS`).
 pub fn break_lines(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull> {
     if let Some(piece) = pieces.iter().position(|p| p.width > m.width + EPS) {
         return Err(Overfull { piece });

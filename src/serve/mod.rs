@@ -17,7 +17,7 @@
 //! cannot reach the server through a DNS name rebound to 127.0.0.1 (403
 //! otherwise); a `POST` that carries an `Origin` must come from the page
 //! itself (403 otherwise), so another site cannot make the browser save
-//! over the note. Bodies are limited to [`MAX_BODY`] bytes (413).
+//! over the note. Bodies are limited to `MAX_BODY` bytes (413).
 //!
 //! `layout` may only name a bundled design or the design the starting note
 //! names: the server reads no other design file a request asks for.
@@ -426,7 +426,7 @@ impl State {
     }
 }
 
-/// Reads a request's body, at most [`MAX_BODY`] bytes (413 past it).
+/// Reads a request's body, at most `MAX_BODY` bytes (413 past it).
 fn read_body(request: &mut Request) -> std::result::Result<Vec<u8>, Reply> {
     let too_large = || {
         text_reply(

@@ -15,7 +15,7 @@
 //! fonts as bare CFF (`/FontFile3 /Subtype /CIDFontType0C`), pure black as
 //! `0 g` (DeviceGray) and crop and registration marks in the `/All`
 //! separation. [`PdfOptions::standard`] adds what PDF/A-1b, PDF/A-2b or
-//! PDF/X-4 ask for (see [`standards`]).
+//! PDF/X-4 ask for (see `standards.rs`).
 
 mod standards;
 
