@@ -17,6 +17,8 @@
 //! - [`render_pdf`], [`render_png`], [`check()`]: one card.
 //! - [`batch()`]: many cards from a recipient list, optionally imposed.
 //! - [`envelopes`]: one addressed envelope per recipient, as a Scene.
+//! - [`calibration_sheet`]: the sheet that measures a printer, as a Scene,
+//!   corrected by a printer profile when one is given.
 //!
 //! ```no_run
 //! use stationer::{load_note, render_pdf, CardOptions};
@@ -164,4 +166,28 @@ pub fn envelopes(
     };
     let recipients = batch::merge::read_csv(recipients)?;
     envelope::make_envelopes(&recipients, &fonts, envelope)
+}
+
+/// The calibration sheet for a printer, as a Scene (page 1 the front with
+/// rulers and crosses, page 2 the back): `sheet` is `letter`, `a4` or a card
+/// design's name or file; `file_name` is what the sheet's printed
+/// instructions call its PDF. With a profile the sheet is corrected by it,
+/// to check a profile (the instructions say so).
+pub fn calibration_sheet(
+    sheet: &str,
+    file_name: &str,
+    profile: Option<&printer::profile::Profile>,
+) -> Result<scene::Scene> {
+    let sheet = printer::calibrate::Sheet::parse(sheet)?;
+    let mut scene = printer::calibrate::calibration_sheet(
+        &sheet,
+        &printer::calibrate::SheetText {
+            file_name,
+            corrected_by: profile.map(|p| p.name.as_str()),
+        },
+    )?;
+    if let Some(p) = profile {
+        p.correct(&mut scene, true);
+    }
+    Ok(scene)
 }

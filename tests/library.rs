@@ -4,8 +4,8 @@
 use stationer::batch::BatchOptions;
 use stationer::envelope::{parse_size, EnvelopeOptions, DEFAULT_CITY_LINE};
 use stationer::{
-    batch, check, envelopes, load_note, parse_note, render_pdf, render_png, CardOptions,
-    PngOptions, Severity,
+    batch, calibration_sheet, check, envelopes, load_note, parse_note, render_pdf, render_png,
+    CardOptions, PngOptions, Severity,
 };
 use std::path::Path;
 use std::process::Command;
@@ -125,4 +125,22 @@ fn batch_and_envelopes_through_the_library() {
         .warnings
         .iter()
         .all(|w| w.severity == Severity::Warning));
+}
+
+#[test]
+fn the_calibration_sheet_is_the_one_the_command_line_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = calibration_sheet("letter", "sheet.pdf", None).unwrap();
+    assert_eq!(scene.pages.len(), 2);
+    assert_eq!(
+        (scene.pages[0].width, scene.pages[0].height),
+        (612.0, 792.0)
+    );
+    let cli = cli_output(
+        &["calibrate", "--sheet", "letter"],
+        &dir.path().join("sheet.pdf"),
+    );
+    assert_eq!(stationer::export::write_pdf(&scene), cli);
+    let e = calibration_sheet("tabloid", "sheet.pdf", None).unwrap_err();
+    assert!(e.diagnostics()[0].message.contains("tabloid"), "{e}");
 }
