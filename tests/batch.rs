@@ -237,50 +237,6 @@ fn split_files_stay_inside_the_folder_and_never_overwrite_each_other() {
     assert_eq!(lower.len(), names.len());
 }
 
-/// Straight segments drawn in a PDF page content, from qpdf's uncompressed
-/// output: (x0, y0, x1, y1) in PDF points (origin bottom-left).
-fn segments(pdf: &Path, dir: &Path) -> Vec<Vec<[f32; 4]>> {
-    let qdf = dir.join("q.pdf");
-    run_tool(
-        "qpdf",
-        &[
-            "--qdf",
-            "--object-streams=disable",
-            pdf.to_str().unwrap(),
-            qdf.to_str().unwrap(),
-        ],
-    );
-    let text = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
-    let mut pages = Vec::new();
-    for chunk in text.split("%% Contents for page").skip(1) {
-        let mut segs = Vec::new();
-        let mut start: Option<[f32; 2]> = None;
-        let mut nums: Vec<f32> = Vec::new();
-        for tok in chunk.split_whitespace() {
-            if tok == "endstream" {
-                break;
-            }
-            match tok {
-                "m" if nums.len() >= 2 => {
-                    start = Some([nums[nums.len() - 2], nums[nums.len() - 1]])
-                }
-                "l" if nums.len() >= 2 => {
-                    if let Some(s) = start {
-                        segs.push([s[0], s[1], nums[nums.len() - 2], nums[nums.len() - 1]]);
-                    }
-                }
-                _ => {}
-            }
-            match tok.parse::<f32>() {
-                Ok(v) => nums.push(v),
-                Err(_) => nums.clear(),
-            }
-        }
-        pages.push(segs);
-    }
-    pages
-}
-
 #[test]
 fn imposed_sheets_have_exact_size_right_count_and_marks_outside_every_card() {
     if !(have_tool("pdftotext") && have_tool("qpdf")) {

@@ -326,49 +326,6 @@ fn rotated_backs_report_boxes_and_offsets_as_poppler_sees_them() {
     }
 }
 
-/// Line segments of each page's content, in PDF points (y up), by qpdf.
-fn segments(pdf: &Path, dir: &Path) -> Vec<Vec<[f32; 4]>> {
-    let qdf = dir.join("q.pdf");
-    run_tool(
-        "qpdf",
-        &[
-            "--qdf",
-            "--object-streams=disable",
-            pdf.to_str().unwrap(),
-            qdf.to_str().unwrap(),
-        ],
-    );
-    let text = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
-    let mut pages = Vec::new();
-    for chunk in text.split("%% Contents for page").skip(1) {
-        let mut segs = Vec::new();
-        let mut start: Option<[f32; 2]> = None;
-        let mut nums: Vec<f32> = Vec::new();
-        for tok in chunk.split_whitespace() {
-            if tok == "endstream" {
-                break;
-            }
-            match tok {
-                "m" if nums.len() >= 2 => {
-                    start = Some([nums[nums.len() - 2], nums[nums.len() - 1]])
-                }
-                "l" if nums.len() >= 2 => {
-                    if let Some(s) = start {
-                        segs.push([s[0], s[1], nums[nums.len() - 2], nums[nums.len() - 1]]);
-                    }
-                }
-                _ => {}
-            }
-            match tok.parse::<f32>() {
-                Ok(v) => nums.push(v),
-                Err(_) => nums.clear(),
-            }
-        }
-        pages.push(segs);
-    }
-    pages
-}
-
 #[test]
 fn crop_marks_stay_on_the_sheet_for_every_card_size_and_grid() {
     use stationer::batch::impose::{Imposition, CROP_WIDTH};

@@ -547,42 +547,6 @@ fn city_lines_take_escapes_optional_parts_and_defaults() {
     assert!(!dir.path().join("bad.pdf").exists());
 }
 
-fn grey(img: &image::RgbImage) -> Vec<Vec<f32>> {
-    (0..img.height())
-        .map(|y| {
-            (0..img.width())
-                .map(|x| {
-                    let [r, g, b] = img.get_pixel(x, y).0;
-                    0.299 * r as f32 + 0.587 * g as f32 + 0.114 * b as f32
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// A 3x3 box blur (edges clamped) over the top-left `w` x `h`, as the
-/// card preview test does.
-fn blur(g: &[Vec<f32>], w: usize, h: usize) -> Vec<Vec<f32>> {
-    let at = |x: isize, y: isize| {
-        g[y.clamp(0, h as isize - 1) as usize][x.clamp(0, w as isize - 1) as usize]
-    };
-    (0..h as isize)
-        .map(|y| {
-            (0..w as isize)
-                .map(|x| {
-                    let mut sum = 0.0;
-                    for dy in -1..=1 {
-                        for dx in -1..=1 {
-                            sum += at(x + dx, y + dy);
-                        }
-                    }
-                    sum / 9.0
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// Percent of pixels that differ by more than 64 grey levels after a 3x3
 /// blur (the limit the card preview test uses), and the inked pixels of `a`.
 fn differing(a: &image::RgbImage, b: &image::RgbImage) -> (f64, usize) {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{have_tool, png_claiming, root};
+use common::{blur, grey, have_tool, png_claiming, root};
 use image::{Rgb, RgbImage};
 use stationer::export::png::{self, PngOptions};
 use stationer::input::bundled::BUNDLED;
@@ -39,41 +39,6 @@ fn ok(out: &Output) {
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
-}
-
-fn grey(img: &RgbImage) -> Vec<Vec<f32>> {
-    (0..img.height())
-        .map(|y| {
-            (0..img.width())
-                .map(|x| {
-                    let [r, g, b] = img.get_pixel(x, y).0;
-                    0.299 * r as f32 + 0.587 * g as f32 + 0.114 * b as f32
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// A 3x3 box blur (edges clamped) over the top-left `w` x `h`.
-fn blur(g: &[Vec<f32>], w: usize, h: usize) -> Vec<Vec<f32>> {
-    let at = |x: isize, y: isize| {
-        g[y.clamp(0, h as isize - 1) as usize][x.clamp(0, w as isize - 1) as usize]
-    };
-    (0..h as isize)
-        .map(|y| {
-            (0..w as isize)
-                .map(|x| {
-                    let mut sum = 0.0;
-                    for dy in -1..=1 {
-                        for dx in -1..=1 {
-                            sum += at(x + dx, y + dy);
-                        }
-                    }
-                    sum / 9.0
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// For a design with preview-only items: the sample at 100 dpi without

@@ -228,3 +228,83 @@ impl BitWriter {
         self.out
     }
 }
+
+/// Straight segments drawn in each page of a PDF, from qpdf's uncompressed
+/// output: (x0, y0, x1, y1) in PDF points (origin bottom-left).
+pub fn segments(pdf: &Path, dir: &Path) -> Vec<Vec<[f32; 4]>> {
+    let qdf = dir.join("q.pdf");
+    run_tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf.to_str().unwrap(),
+            qdf.to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    let mut pages = Vec::new();
+    for chunk in text.split("%% Contents for page").skip(1) {
+        let mut segs = Vec::new();
+        let mut start: Option<[f32; 2]> = None;
+        let mut nums: Vec<f32> = Vec::new();
+        for tok in chunk.split_whitespace() {
+            if tok == "endstream" {
+                break;
+            }
+            match tok {
+                "m" if nums.len() >= 2 => {
+                    start = Some([nums[nums.len() - 2], nums[nums.len() - 1]])
+                }
+                "l" if nums.len() >= 2 => {
+                    if let Some(s) = start {
+                        segs.push([s[0], s[1], nums[nums.len() - 2], nums[nums.len() - 1]]);
+                    }
+                }
+                _ => {}
+            }
+            match tok.parse::<f32>() {
+                Ok(v) => nums.push(v),
+                Err(_) => nums.clear(),
+            }
+        }
+        pages.push(segs);
+    }
+    pages
+}
+
+/// A picture as grey levels (Rec. 601 weights), row by row.
+pub fn grey(img: &image::RgbImage) -> Vec<Vec<f32>> {
+    (0..img.height())
+        .map(|y| {
+            (0..img.width())
+                .map(|x| {
+                    let [r, g, b] = img.get_pixel(x, y).0;
+                    0.299 * r as f32 + 0.587 * g as f32 + 0.114 * b as f32
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A 3x3 box blur (edges clamped) over the top-left `w` x `h`.
+pub fn blur(g: &[Vec<f32>], w: usize, h: usize) -> Vec<Vec<f32>> {
+    let at = |x: isize, y: isize| {
+        g[y.clamp(0, h as isize - 1) as usize][x.clamp(0, w as isize - 1) as usize]
+    };
+    (0..h as isize)
+        .map(|y| {
+            (0..w as isize)
+                .map(|x| {
+                    let mut sum = 0.0;
+                    for dy in -1..=1 {
+                        for dx in -1..=1 {
+                            sum += at(x + dx, y + dy);
+                        }
+                    }
+                    sum / 9.0
+                })
+                .collect()
+        })
+        .collect()
+}
