@@ -279,11 +279,12 @@ fn pdfx4_keys_read_back_with_qpdf_json() {
             .collect();
         assert!(!pages.is_empty(), "{label}");
         for p in pages {
-            let (media, bleed, trim) = (
-                rect(&p["/MediaBox"]),
-                rect(&p["/BleedBox"]),
-                rect(&p["/TrimBox"]),
-            );
+            // The media box is the page's own or, inherited, its tree's.
+            let media = match &p["/MediaBox"] {
+                Value::Null => &dict(&objects, &p["/Parent"])["/MediaBox"],
+                own => own,
+            };
+            let (media, bleed, trim) = (rect(media), rect(&p["/BleedBox"]), rect(&p["/TrimBox"]));
             assert!(within(trim, bleed) && within(bleed, media), "{label}: {p}");
         }
     }

@@ -17,6 +17,7 @@
 //! separation. [`PdfOptions::standard`] adds what PDF/A-1b, PDF/A-2b or
 //! PDF/X-4 ask for (see `standards.rs`).
 
+mod cmap;
 mod standards;
 
 use crate::diag::{Diagnostic, Result};
@@ -25,12 +26,7 @@ use crate::scene::{
     ImageData, Item, Page, Panel, Picture, PlacedGlyph, Scene, Stroke, TextRun, Transform,
 };
 use crate::text::Font;
-use miniz_oxide::deflate::core::{
-    compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
-};
-use pdf_writer::types::{
-    CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, TrappingStatus, UnicodeCmap,
-};
+use pdf_writer::types::{CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, TrappingStatus};
 use pdf_writer::writers::{ColorSpace, Resources};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 pub use standards::PdfStandard;
@@ -155,6 +151,9 @@ pub struct PdfWriter<'a> {
     /// One resource dictionary for every page: the fonts the document uses.
     resources_id: Ref,
     page_ids: Vec<Ref>,
+    /// The first page's media box, which the page tree gives every page
+    /// that does not set its own.
+    first_media: Option<Rect>,
     /// Images written so far, in order of first use; page `i` refers to `/Im{i}`.
     images: Vec<ImageObject>,
     title: String,
@@ -196,7 +195,7 @@ impl<'a> PdfWriter<'a> {
                 used: false,
             })
             .collect();
-        let mut pdf = Pdf::new();
+        let mut pdf = Pdf::with_settings(pdf_writer::Settings { pretty: false });
         pdf.set_version(1, 7);
         PdfWriter {
             fonts,
@@ -208,6 +207,7 @@ impl<'a> PdfWriter<'a> {
             info_id,
             resources_id,
             page_ids: Vec::new(),
+            first_media: None,
             images: Vec::new(),
             title: title.to_string(),
             author: String::new(),
@@ -264,10 +264,9 @@ impl<'a> PdfWriter<'a> {
         }
         let (states, images) = (&self.states, &self.images[..]);
         let streams = crate::parallel::map_chunks(pages, threads, |_, chunk| {
-            let mut compressor = CompressorOxide::new(create_comp_flags_from_zip_params(6, 15, 0));
             chunk
                 .iter()
-                .map(|page| deflate_with(&mut compressor, &page_content(states, images, page)))
+                .map(|page| deflate(&page_content(states, images, page)))
                 .collect()
         });
         for (page, compressed) in pages.iter().zip(streams) {
@@ -279,10 +278,16 @@ impl<'a> PdfWriter<'a> {
                 .filter(Filter::FlateDecode);
             let b = page.bleed;
             let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
+            // The media box and resources most pages share are the page
+            // tree's, which pages inherit.
+            let media = Rect::new(0.0, 0.0, w, h);
+            let first = *self.first_media.get_or_insert(media);
             let mut p = self.pdf.page(page_id);
-            p.parent(self.tree_id)
-                .media_box(Rect::new(0.0, 0.0, w, h))
-                .trim_box(Rect::new(b, b, page.width + b, page.height + b));
+            p.parent(self.tree_id);
+            if media != first {
+                p.media_box(media);
+            }
+            p.trim_box(Rect::new(b, b, page.width + b, page.height + b));
             if b > 0.0 || self.options.standard == Some(PdfStandard::X4) {
                 p.bleed_box(Rect::new(0.0, 0.0, w, h));
             }
@@ -290,7 +295,6 @@ impl<'a> PdfWriter<'a> {
                 p.rotate(page.rotate);
             }
             p.contents(content_id);
-            p.pair(Name(b"Resources"), self.resources_id);
             p.finish();
         }
     }
@@ -373,10 +377,14 @@ impl<'a> PdfWriter<'a> {
             }
         }
         res.finish();
-        self.pdf
-            .pages(self.tree_id)
-            .kids(self.page_ids.iter().copied())
-            .count(self.page_ids.len() as i32);
+        let mut tree = self.pdf.pages(self.tree_id);
+        tree.kids(self.page_ids.iter().copied())
+            .count(self.page_ids.len() as i32)
+            .pair(Name(b"Resources"), self.resources_id);
+        if let Some(media) = self.first_media {
+            tree.media_box(media);
+        }
+        tree.finish();
 
         let intent_id = standard.map(|s| {
             let intent = s.intent();
@@ -681,9 +689,17 @@ impl<'a> PdfWriter<'a> {
             id
         });
 
+        let encoding_id = self.next.bump();
+        let codes = cmap::encoding(state.remapper.num_gids());
+        let codes = deflate(&codes);
+        pdf.cmap(encoding_id, &codes)
+            .name(Name(cmap::ENCODING_NAME))
+            .system_info(SYSTEM_INFO)
+            .writing_mode(pdf_writer::writers::WMode::Horizontal)
+            .filter(Filter::FlateDecode);
         pdf.type0_font(state.id)
             .base_font(Name(base_font.as_bytes()))
-            .encoding_predefined(Name(b"Identity-H"))
+            .encoding_cmap(encoding_id)
             .descendant_font(cid_id)
             .to_unicode(cmap_id);
 
@@ -739,19 +755,15 @@ impl<'a> PdfWriter<'a> {
         }
         fd.finish();
 
-        let mut cmap = UnicodeCmap::new(Name(b"Stationer-UTF16"), SYSTEM_INFO);
-        for (old, text) in state
+        let mut pairs: Vec<(u16, &str)> = state
             .glyphs
             .iter()
             .enumerate()
-            .filter_map(|(g, u)| Some((g, u.text.as_ref()?)))
-        {
-            if let Some(new) = state.remapper.get(old as u16) {
-                cmap.pair_with_multiple(new, text.chars());
-            }
-        }
-        let cmap_data = cmap.finish();
-        pdf.stream(cmap_id, &deflate(cmap_data.as_slice()))
+            .filter_map(|(g, u)| Some((state.remapper.get(g as u16)?, u.text.as_deref()?)))
+            .collect();
+        pairs.sort_unstable();
+        let cmap_data = cmap::to_unicode(pairs.into_iter());
+        pdf.stream(cmap_id, &deflate(&cmap_data))
             .filter(Filter::FlateDecode);
     }
 }
@@ -957,16 +969,23 @@ fn show_run(c: &mut Ops, run: &TextRun, state: &FontState) {
                 c.num(-g.dy).op("Ts");
                 rise = g.dy;
             }
-            let delta = g.x - pen;
-            if delta.abs() > 1e-3 {
-                tj.push(Tj::Adjust(-delta * 1000.0 / run.size));
+            // Adjustments in whole thousandths of an em, the pen kept where
+            // the PDF puts it, so rounding never adds up along a line.
+            let adjust = (-(g.x - pen) * 1000.0 / run.size).round();
+            if adjust != 0.0 {
+                tj.push(Tj::Adjust(adjust));
+                pen -= adjust * run.size / 1000.0;
             }
             let cid = state.glyph(g.id).cid.unwrap_or(0);
             match tj.last_mut() {
-                Some(Tj::Glyphs(bytes)) => bytes.extend(cid.to_be_bytes()),
-                _ => tj.push(Tj::Glyphs(cid.to_be_bytes().to_vec())),
+                Some(Tj::Glyphs(bytes)) => cmap::push_code(bytes, cid),
+                _ => {
+                    let mut bytes = Vec::new();
+                    cmap::push_code(&mut bytes, cid);
+                    tj.push(Tj::Glyphs(bytes));
+                }
             }
-            pen = g.x + state.glyph(g.id).width * run.size / 1000.0;
+            pen += state.glyph(g.id).width * run.size / 1000.0;
         }
         if actual {
             flush(c, &mut tj);
@@ -1085,13 +1104,16 @@ impl Ops {
         self
     }
 
-    /// A literal string of raw bytes: only `(`, `)`, `\` and CR escaped.
+    /// A literal string of raw bytes: only `(`, `)`, `\`, CR and LF escaped.
     fn binary_str(&mut self, bytes: &[u8]) {
         self.0.push(b'(');
         for &b in bytes {
             match b {
                 b'(' | b')' | b'\\' => self.0.extend([b'\\', b]),
+                // Line ends escaped too: a reader may fold raw ones (Ghostscript
+                // reads two raw LFs in a row as one).
                 b'\r' => self.0.extend(br"\r"),
+                b'\n' => self.0.extend(br"\n"),
                 _ => self.0.push(b),
             }
         }
@@ -1110,33 +1132,25 @@ impl Ops {
     }
 }
 
-/// Deflates (zlib) with a compressor that is reset and reused (setting one
-/// up costs more than compressing a page).
-fn deflate_with(c: &mut CompressorOxide, data: &[u8]) -> Vec<u8> {
-    c.reset();
-    let mut out = vec![0u8; data.len() / 2 + 128];
-    let (mut read, mut written) = (0, 0);
-    loop {
-        let (status, r, w) = compress(c, &data[read..], &mut out[written..], TDEFLFlush::Finish);
-        read += r;
-        written += w;
-        match status {
-            TDEFLStatus::Done => {
-                out.truncate(written);
-                return out;
-            }
-            TDEFLStatus::Okay => {
-                let len = out.len();
-                out.resize(len * 2, 0);
-            }
-            // Bad parameters cannot happen with the fixed flags; fall back all the same.
-            _ => return deflate(data),
-        }
-    }
-}
-
+/// Deflates (zlib, level 6) with a window and hash table sized to the
+/// data: most streams are page contents of a kilobyte or two, for which
+/// clearing zlib's default 64 KiB tables would cost more than compressing.
 fn deflate(data: &[u8]) -> Vec<u8> {
-    miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+    use zlib_rs::{DeflateConfig, ReturnCode};
+    let bits = (usize::BITS - data.len().max(2).saturating_sub(1).leading_zeros()).clamp(9, 15);
+    let bits = bits as i32;
+    let config = DeflateConfig {
+        window_bits: bits,
+        mem_level: (bits - 7).clamp(1, 8),
+        ..DeflateConfig::new(6)
+    };
+    let mut out = vec![0; zlib_rs::compress_bound(data.len())];
+    let (done, code) = zlib_rs::compress_slice(&mut out, data, config);
+    // The output holds the bound; the parameters are in range.
+    debug_assert_eq!(code, ReturnCode::Ok);
+    let n = done.len();
+    out.truncate(n);
+    out
 }
 
 /// The `CFF ` table of an OpenType font.
