@@ -535,7 +535,7 @@ fn batch_fonts(jobs: &[Job], design: &Design) -> Result<FontSet> {
 }
 
 fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -> WordCache {
-    let mut distinct: std::collections::HashSet<(usize, bool, &str)> = Default::default();
+    let mut distinct: rustc_hash::FxHashSet<(usize, bool, &str)> = Default::default();
     let mut seen_note: Option<*const Note> = None;
     for job in jobs {
         // Copies share one note: take its words once.
@@ -561,7 +561,7 @@ fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -
         }
         vec![shaper.into_cache()]
     });
-    caches.into_iter().flatten().collect()
+    caches.into_iter().collect()
 }
 
 /// Lays out a round of cards on `threads` threads with the one stage chain

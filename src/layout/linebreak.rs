@@ -284,6 +284,10 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
     // (total demerits, previous position, previous state, fault)
     let mut best = vec![[(f64::INFINITY, 0usize, 0usize, false); STATES]; n + 1];
     best[0][idx(DECENT, 0)] = (0.0, 0, 0, false);
+    // Which states of each position have been reached, one bit per state:
+    // most positions reach one or two of the twelve.
+    let mut live = vec![0u16; n + 1];
+    live[0] = 1 << idx(DECENT, 0);
     for end in 1..=n {
         let last_piece = pieces[end - 1];
         let is_last = end == n;
@@ -318,7 +322,7 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
             if start > 0 && !breakable(pieces[start - 1].after) {
                 continue;
             }
-            if best[start].iter().all(|s| !s.0.is_finite()) {
+            if live[start] == 0 {
                 continue;
             }
             let slack = m.width - natural;
@@ -376,12 +380,14 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
                 demerits += FAULT_DEMERITS;
             }
             let prev_flagged = start > 0 && flagged_at(pieces[start - 1].after);
-            for f0 in 0..4 {
-                for r0 in 0..RUNS {
-                    let (total, ..) = best[start][idx(f0, r0)];
-                    if !total.is_finite() {
-                        continue;
-                    }
+            // In state order, as ties go to the first.
+            let mut states = live[start];
+            while states != 0 {
+                let k = states.trailing_zeros() as usize;
+                states &= states - 1;
+                let (f0, r0) = (k / RUNS, k % RUNS);
+                {
+                    let (total, ..) = best[start][k];
                     let mut d = demerits;
                     if prev_flagged {
                         if is_last {
@@ -402,7 +408,8 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
                     let total = total + d;
                     let slot = &mut best[end][idx(fit, run)];
                     if total < slot.0 {
-                        *slot = (total, start, idx(f0, r0), fault);
+                        *slot = (total, start, k, fault);
+                        live[end] |= 1 << idx(fit, run);
                     }
                 }
             }

@@ -115,16 +115,15 @@ pub fn words_to_shape<'n>(
     design: &Design,
     fonts: &FontSet,
 ) -> Vec<(usize, bool, &'n str)> {
-    // Each face parsed once for the note's words.
-    let faces: Vec<ttf_parser::Face> = fonts.fonts.iter().map(|f| f.face()).collect();
     blocks(note, design)
         .into_iter()
         .flat_map(|b| {
             let font = fonts.index(b.style);
-            let faces = &faces;
             b.words.into_iter().map(move |(_, w)| {
-                let covers = |f: usize| w.chars().all(|c| crate::text::fonts::draws(&faces[f], c));
-                let face = fonts.chain(font).find(|&f| covers(f)).unwrap_or(font);
+                let face = fonts
+                    .chain(font)
+                    .find(|&f| fonts.fonts[f].covers(w))
+                    .unwrap_or(font);
                 (face, b.hyphenate, w)
             })
         })

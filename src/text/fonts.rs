@@ -38,6 +38,9 @@ pub struct Font {
     pub is_italic: bool,
     /// x-height in font units, when the face gives one.
     pub x_height: Option<i16>,
+    /// Which characters of the Basic Multilingual Plane the cmap maps, one
+    /// bit each, read from the cmap when first asked.
+    coverage: std::sync::OnceLock<Box<[u64]>>,
 }
 
 /// Why a font file cannot be used: a short, lower-case reason naming it.
@@ -117,6 +120,7 @@ impl Font {
             is_cff: face.tables().cff.is_some(),
             is_italic: face.is_italic(),
             x_height: face.x_height().filter(|&h| h > 0),
+            coverage: std::sync::OnceLock::new(),
             data: Cow::Borrowed(&[]),
         };
         Ok(Font { data, ..font })
@@ -168,15 +172,26 @@ impl Font {
         Ok(())
     }
 
-    /// Whether the face draws `c` (see [`draws`]).
+    /// Whether the face draws `c` (see [`draws`]): for the Basic
+    /// Multilingual Plane, one bit of a map read from the cmap once.
     pub fn has_char(&self, c: char) -> bool {
+        let cp = c as usize;
+        if cp < 0x10000 {
+            let bits = self.coverage.get_or_init(|| bmp_coverage(&self.face()));
+            if bits[cp / 64] >> (cp % 64) & 1 == 1 {
+                return true;
+            }
+            // Not mapped: it may need no glyph, or decompose into mapped ones.
+            if !needs_no_glyph(c) && !has_decomposition(c) {
+                return false;
+            }
+        }
         draws(&self.face(), c)
     }
 
     /// Whether the face draws every character of `text`.
     pub fn covers(&self, text: &str) -> bool {
-        let face = self.face();
-        text.chars().all(|c| draws(&face, c))
+        text.chars().all(|c| self.has_char(c))
     }
 
     /// The font file's bytes.
@@ -434,14 +449,25 @@ impl FontSet {
 
     /// The distinct characters of `text` that no face of the set draws.
     fn missing_chars(&self, text: &str) -> Vec<char> {
-        let mut chars: Vec<char> = text
-            .chars()
-            .filter(|&c| !c.is_whitespace() && !c.is_control() && !needs_no_glyph(c))
-            .collect();
+        // Each distinct character once (a batch's text is every card's).
+        let mut seen = vec![0u64; 0x10000 / 64];
+        let mut chars: Vec<char> = Vec::new();
+        for c in text.chars() {
+            let cp = c as usize;
+            let new = if cp < 0x10000 {
+                let bit = 1 << (cp % 64);
+                let new = seen[cp / 64] & bit == 0;
+                seen[cp / 64] |= bit;
+                new
+            } else {
+                !chars.contains(&c)
+            };
+            if new && !c.is_whitespace() && !c.is_control() && !needs_no_glyph(c) {
+                chars.push(c);
+            }
+        }
         chars.sort_unstable();
-        chars.dedup();
-        let faces: Vec<ttf_parser::Face> = self.fonts.iter().map(|f| f.face()).collect();
-        chars.retain(|&c| !faces.iter().any(|f| draws(f, c)));
+        chars.retain(|&c| !self.fonts.iter().any(|f| f.has_char(c)));
         chars
     }
 
@@ -574,6 +600,33 @@ pub fn draws(face: &ttf_parser::Face, c: char) -> bool {
     parts.len() > 1 && parts.iter().all(|&p| face.glyph_index(p).is_some())
 }
 
+/// The characters below U+10000 that a face's cmap maps to a glyph.
+fn bmp_coverage(face: &ttf_parser::Face) -> Box<[u64]> {
+    let mut bits = vec![0u64; 0x10000 / 64].into_boxed_slice();
+    if let Some(cmap) = face.tables().cmap {
+        for table in cmap.subtables.into_iter().filter(|t| t.is_unicode()) {
+            table.codepoints(|cp| {
+                let mapped = char::from_u32(cp).is_some_and(|c| face.glyph_index(c).is_some());
+                if cp < 0x10000 && mapped {
+                    bits[cp as usize / 64] |= 1 << (cp % 64);
+                }
+            });
+        }
+    }
+    // The end of format 4's last segment, which its list of codepoints skips.
+    if face.glyph_index('\u{FFFF}').is_some() {
+        bits[0xFFFF / 64] |= 1 << (0xFFFF % 64);
+    }
+    bits
+}
+
+/// Whether `c` has a canonical decomposition into more than one character.
+fn has_decomposition(c: char) -> bool {
+    let mut n = 0;
+    unicode_normalization::char::decompose_canonical(c, |_| n += 1);
+    n > 1
+}
+
 /// Adds a bundled family's three faces (sharing repeated files) and
 /// returns their indices for regular, italic and bold.
 fn push_faces(
@@ -593,4 +646,34 @@ fn push_faces(
         fonts.push(Arc::new(font));
     }
     Ok(styles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_coverage_map_agrees_with_the_cmap_for_every_bundled_face() {
+        let mut faces: Vec<&'static [u8]> = ["caladea", "libertine"]
+            .iter()
+            .flat_map(|f| bundled_faces(f).unwrap())
+            .collect();
+        faces.extend(bundled_fallbacks().iter().flat_map(|(_, f)| *f));
+        for data in faces {
+            let font = Font::from_data(Cow::Borrowed(data), "bundled").unwrap();
+            let face = font.face();
+            let mut mapped = 0;
+            for c in (0..0x10000).filter_map(char::from_u32) {
+                assert_eq!(
+                    font.has_char(c),
+                    draws(&face, c),
+                    "{} U+{:04X}",
+                    font.family,
+                    c as u32
+                );
+                mapped += usize::from(face.glyph_index(c).is_some());
+            }
+            assert!(mapped > 100, "{}: {mapped} characters", font.family);
+        }
+    }
 }

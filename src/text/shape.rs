@@ -4,6 +4,7 @@
 
 use super::Font;
 use hyphenation::{Hyphenator, Language, Load, Standard};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -119,7 +120,35 @@ fn hyphenator(lang: &str) -> Option<&'static Standard> {
 /// Shaped words by face, hyphenation and text: shared by the threads of a
 /// batch (one note, so one language) so each distinct word is shaped once
 /// per batch.
-pub type WordCache = HashMap<(usize, bool, String), Arc<ShapedWord>>;
+/// Looked up by `&str`, so finding a word allocates nothing.
+#[derive(Default)]
+pub struct WordCache(HashMap<(usize, bool), FxHashMap<Box<str>, Arc<ShapedWord>>>);
+
+impl WordCache {
+    fn get(&self, font: usize, hyphenate: bool, text: &str) -> Option<&Arc<ShapedWord>> {
+        self.0.get(&(font, hyphenate))?.get(text)
+    }
+
+    fn insert(&mut self, font: usize, hyphenate: bool, text: &str, word: Arc<ShapedWord>) {
+        self.0
+            .entry((font, hyphenate))
+            .or_default()
+            .insert(text.into(), word);
+    }
+}
+
+impl FromIterator<WordCache> for WordCache {
+    /// The words of several caches in one.
+    fn from_iter<I: IntoIterator<Item = WordCache>>(caches: I) -> WordCache {
+        let mut all = WordCache::default();
+        for cache in caches {
+            for (key, words) in cache.0 {
+                all.0.entry(key).or_default().extend(words);
+            }
+        }
+        all
+    }
+}
 
 /// Shapes words in a set of faces, each distinct word once.
 pub struct Shaper<'f> {
@@ -148,7 +177,7 @@ impl<'f> Shaper<'f> {
             shared: None,
             faces,
             plans,
-            cache: HashMap::new(),
+            cache: WordCache::default(),
             lang: "en-US".into(),
         }
     }
@@ -247,11 +276,10 @@ impl<'f> Shaper<'f> {
         text: &str,
         hyphenate: bool,
     ) -> Result<Arc<ShapedWord>, MissingGlyph> {
-        let key = (font, hyphenate, text.to_string());
         if let Some(w) = self
             .shared
-            .and_then(|s| s.get(&key))
-            .or_else(|| self.cache.get(&key))
+            .and_then(|s| s.get(font, hyphenate, text))
+            .or_else(|| self.cache.get(font, hyphenate, text))
         {
             return Ok(w.clone());
         }
@@ -299,7 +327,7 @@ impl<'f> Shaper<'f> {
             breaks,
             rtl,
         });
-        self.cache.insert(key, word.clone());
+        self.cache.insert(font, hyphenate, text, word.clone());
         Ok(word)
     }
 }

@@ -940,10 +940,52 @@ fn pdf_width(font: &Font, face: &ttf_parser::Face, gid: u16) -> f32 {
     adv as f32 * 1000.0 / font.units_per_em as f32
 }
 
-/// A piece of a TJ array.
-enum Tj {
-    Glyphs(Vec<u8>),
-    Adjust(f32),
+/// A TJ array being written straight into the content: glyph codes as
+/// literal strings, adjustments as numbers between them.
+#[derive(Default)]
+struct Tj {
+    open: bool,
+    in_string: bool,
+}
+
+impl Tj {
+    fn start(&mut self, c: &mut Ops) {
+        if !self.open {
+            c.0.push(b'[');
+            self.open = true;
+        }
+    }
+
+    fn glyph(&mut self, c: &mut Ops, code: &[u8]) {
+        self.start(c);
+        if !self.in_string {
+            c.0.push(b'(');
+            self.in_string = true;
+        }
+        c.escaped(code);
+    }
+
+    fn adjust(&mut self, c: &mut Ops, a: f32) {
+        self.start(c);
+        if self.in_string {
+            c.0.push(b')');
+            self.in_string = false;
+        }
+        c.num(a);
+    }
+
+    /// Ends the array with `TJ`, if one is open.
+    fn end(&mut self, c: &mut Ops) {
+        if !self.open {
+            return;
+        }
+        if self.in_string {
+            c.0.push(b')');
+        }
+        c.0.push(b']');
+        c.op("TJ");
+        *self = Tj::default();
+    }
 }
 
 /// Shows a run's glyphs at their exact positions: TJ adjustments for
@@ -952,19 +994,20 @@ enum Tj {
 fn show_run(c: &mut Ops, run: &TextRun, state: &FontState) {
     let mut pen = 0.0f32;
     let mut rise = 0.0f32;
-    let mut tj: Vec<Tj> = Vec::new();
+    let mut tj = Tj::default();
+    let mut code = Vec::with_capacity(3);
     for (glyphs, text) in clusters(run) {
         let actual = !glyphs
             .iter()
             .map(|g| state.glyph(g.id).text.as_deref().unwrap_or(""))
             .eq_by_text(text);
         if actual {
-            flush(c, &mut tj);
+            tj.end(c);
             c.name("Span").actual_text(text).op("BDC");
         }
         for g in glyphs {
             if (g.dy - rise).abs() > 1e-4 {
-                flush(c, &mut tj);
+                tj.end(c);
                 // Scene dy is downwards; PDF rise is upwards.
                 c.num(-g.dy).op("Ts");
                 rise = g.dy;
@@ -973,26 +1016,20 @@ fn show_run(c: &mut Ops, run: &TextRun, state: &FontState) {
             // the PDF puts it, so rounding never adds up along a line.
             let adjust = (-(g.x - pen) * 1000.0 / run.size).round();
             if adjust != 0.0 {
-                tj.push(Tj::Adjust(adjust));
+                tj.adjust(c, adjust);
                 pen -= adjust * run.size / 1000.0;
             }
-            let cid = state.glyph(g.id).cid.unwrap_or(0);
-            match tj.last_mut() {
-                Some(Tj::Glyphs(bytes)) => cmap::push_code(bytes, cid),
-                _ => {
-                    let mut bytes = Vec::new();
-                    cmap::push_code(&mut bytes, cid);
-                    tj.push(Tj::Glyphs(bytes));
-                }
-            }
+            code.clear();
+            cmap::push_code(&mut code, state.glyph(g.id).cid.unwrap_or(0));
+            tj.glyph(c, &code);
             pen += state.glyph(g.id).width * run.size / 1000.0;
         }
         if actual {
-            flush(c, &mut tj);
+            tj.end(c);
             c.op("EMC");
         }
     }
-    flush(c, &mut tj);
+    tj.end(c);
     if rise != 0.0 {
         c.num(0.0).op("Ts");
     }
@@ -1014,23 +1051,6 @@ impl<'s, I: Iterator<Item = &'s str>> EqByText<'s> for I {
         }
         rest.is_empty()
     }
-}
-
-fn flush(c: &mut Ops, tj: &mut Vec<Tj>) {
-    if tj.is_empty() {
-        return;
-    }
-    c.0.push(b'[');
-    for t in tj.drain(..) {
-        match t {
-            Tj::Glyphs(bytes) => c.binary_str(&bytes),
-            Tj::Adjust(a) => {
-                c.num(a);
-            }
-        }
-    }
-    c.0.push(b']');
-    c.op("TJ");
 }
 
 /// A content stream being written: operands and operators, numbers with
@@ -1055,13 +1075,37 @@ impl Ops {
         }
         let m = milli.unsigned_abs();
         let (int, frac) = (m / 1000, m % 1000);
-        self.0.extend(int.to_string().as_bytes());
+        self.digits(int);
         if frac != 0 {
-            let digits = format!("{frac:03}");
+            let f = [
+                b'0' + (frac / 100) as u8,
+                b'0' + (frac / 10 % 10) as u8,
+                b'0' + (frac % 10) as u8,
+            ];
+            let mut len = 3;
+            while f[len - 1] == b'0' {
+                len -= 1;
+            }
             self.0.push(b'.');
-            self.0.extend(digits.trim_end_matches('0').as_bytes());
+            self.0.extend_from_slice(&f[..len]);
         }
         self
+    }
+
+    /// The decimal digits of `n`.
+    fn digits(&mut self, n: u64) {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.0.extend_from_slice(&buf[i..]);
     }
 
     /// The fill colour: pure black as DeviceGray `0 g` (black ink only,
@@ -1104,9 +1148,8 @@ impl Ops {
         self
     }
 
-    /// A literal string of raw bytes: only `(`, `)`, `\`, CR and LF escaped.
-    fn binary_str(&mut self, bytes: &[u8]) {
-        self.0.push(b'(');
+    /// The bytes of a literal string: only `(`, `)`, `\\`, CR and LF escaped.
+    fn escaped(&mut self, bytes: &[u8]) {
         for &b in bytes {
             match b {
                 b'(' | b')' | b'\\' => self.0.extend([b'\\', b]),
@@ -1117,7 +1160,6 @@ impl Ops {
                 _ => self.0.push(b),
             }
         }
-        self.0.push(b')');
     }
 
     /// `<< /ActualText <FEFF…> >>`: the text as UTF-16BE.
