@@ -5,7 +5,6 @@
 use super::Font;
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// One shaped glyph, in font units.
@@ -122,7 +121,7 @@ fn hyphenator(lang: &str) -> Option<&'static Standard> {
 /// per batch.
 /// Looked up by `&str`, so finding a word allocates nothing.
 #[derive(Default)]
-pub struct WordCache(HashMap<(usize, bool), FxHashMap<Box<str>, Arc<ShapedWord>>>);
+pub struct WordCache(FxHashMap<(usize, bool), FxHashMap<Box<str>, Arc<ShapedWord>>>);
 
 impl WordCache {
     fn get(&self, font: usize, hyphenate: bool, text: &str) -> Option<&Arc<ShapedWord>> {

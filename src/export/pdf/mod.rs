@@ -891,9 +891,15 @@ fn page_content(states: &[FontState], images: &[ImageObject], page: &Page) -> Ve
 /// A run's clusters: the glyphs of each and the text they stand for.
 fn clusters(run: &TextRun) -> impl Iterator<Item = (&[PlacedGlyph], &str)> {
     let mut i = 0;
-    let mut starts: Vec<u32> = run.glyphs.iter().map(|g| g.cluster).collect();
-    starts.sort_unstable();
-    starts.dedup();
+    // Left-to-right runs have their clusters in order, and each ends where
+    // the next glyph's starts; only right-to-left ones need them sorted.
+    let in_order = run.glyphs.windows(2).all(|w| w[0].cluster <= w[1].cluster);
+    let mut starts: Vec<u32> = Vec::new();
+    if !in_order {
+        starts = run.glyphs.iter().map(|g| g.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
+    }
     std::iter::from_fn(move || {
         let g = &run.glyphs;
         if i >= g.len() {
@@ -907,8 +913,12 @@ fn clusters(run: &TextRun) -> impl Iterator<Item = (&[PlacedGlyph], &str)> {
         // The cluster's text ends where the next cluster in the text
         // starts (right-to-left words have their glyphs in visual order,
         // so that need not be the next glyph's).
-        let end_byte = match starts.binary_search(&cluster) {
-            Ok(k) | Err(k) => starts.get(k + 1).map_or(run.text.len(), |&c| c as usize),
+        let end_byte = if in_order {
+            g.get(i).map_or(run.text.len(), |n| n.cluster as usize)
+        } else {
+            match starts.binary_search(&cluster) {
+                Ok(k) | Err(k) => starts.get(k + 1).map_or(run.text.len(), |&c| c as usize),
+            }
         };
         let text = run.text.get(cluster as usize..end_byte).unwrap_or("");
         Some((&g[start..i], text))
