@@ -34,6 +34,90 @@ impl fmt::Display for Pt {
     }
 }
 
+/// A unit lengths are written in, so that a message can give a length back
+/// in the unit the user wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Unit {
+    /// Inches.
+    In,
+    /// Millimetres.
+    Mm,
+    /// Centimetres.
+    Cm,
+    /// Points.
+    #[default]
+    Pt,
+}
+
+impl Unit {
+    /// The unit a written length ends in (`"0.5in"`, `"12 mm"`, also with
+    /// its TOML quotes); points when there is none that Stationer knows.
+    pub fn of(written: &str) -> Unit {
+        let w = written
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .trim_end();
+        let letters = w.len() - w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
+        match &w[w.len() - letters..] {
+            "in" => Unit::In,
+            "mm" => Unit::Mm,
+            "cm" => Unit::Cm,
+            _ => Unit::Pt,
+        }
+    }
+
+    /// The unit people name a paper size in: millimetres for ISO sizes
+    /// (given in mm in its label), inches for the rest.
+    pub fn of_label(label: &str) -> Unit {
+        if label.trim_end().ends_with("mm") {
+            Unit::Mm
+        } else {
+            Unit::In
+        }
+    }
+}
+
+impl Unit {
+    /// The unit a size is most likely named in: inches when both sides
+    /// are whole quarters of an inch (US sizes), else millimetres when both
+    /// are whole millimetres (ISO sizes), else inches.
+    pub fn of_size(w: Pt, h: Pt) -> Unit {
+        let whole = |v: f32| (v - v.round()).abs() < 0.02;
+        if whole(w.0 / 18.0) && whole(h.0 / 18.0) {
+            Unit::In
+        } else if whole(w.0 / Pt::PER_MM) && whole(h.0 / Pt::PER_MM) {
+            Unit::Mm
+        } else {
+            Unit::In
+        }
+    }
+}
+
+impl Pt {
+    /// The length in `unit`, rounded as people write it there: `5.5in`,
+    /// `139.7mm`, `13.97cm`, `396pt`.
+    pub fn show(self, unit: Unit) -> String {
+        let pt = f64::from(self.0);
+        let (v, digits, name) = match unit {
+            Unit::In => (pt / 72.0, 3, "in"),
+            Unit::Mm => (pt / 72.0 * 25.4, 1, "mm"),
+            Unit::Cm => (pt / 72.0 * 2.54, 2, "cm"),
+            Unit::Pt => (pt, 2, "pt"),
+        };
+        // Halves round away from zero (4.25in is 107.95mm, shown as 108mm),
+        // whatever the binary fraction below them.
+        let v = v + v.signum() * 1e-6;
+        let mut n = format!("{v:.digits$}");
+        if n.contains('.') {
+            n.truncate(n.trim_end_matches('0').trim_end_matches('.').len());
+        }
+        if n == "-0" {
+            n = "0".into();
+        }
+        format!("{n}{name}")
+    }
+}
+
 /// Why a length could not be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LengthError(pub String);
@@ -124,6 +208,26 @@ impl<'de> serde::Deserialize<'de> for Pt {
 
 #[cfg(test)]
 mod tests {
+    use super::{Pt, Unit};
+
+    #[test]
+    fn lengths_are_shown_in_the_unit_written() {
+        assert_eq!(Unit::of("\"0.5in\""), Unit::In);
+        assert_eq!(Unit::of("12 mm"), Unit::Mm);
+        assert_eq!(Unit::of("1.2cm"), Unit::Cm);
+        assert_eq!(Unit::of("11pt"), Unit::Pt);
+        assert_eq!(Pt(396.0).show(Unit::In), "5.5in");
+        assert_eq!(Pt(36.0).show(Unit::In), "0.5in");
+        assert_eq!("139.7mm".parse::<Pt>().unwrap().show(Unit::Mm), "139.7mm");
+        assert_eq!("1.2cm".parse::<Pt>().unwrap().show(Unit::Cm), "1.2cm");
+        assert_eq!(Pt(11.5).show(Unit::Pt), "11.5pt");
+        assert_eq!(Pt(-0.0001).show(Unit::In), "0in");
+        assert_eq!(Unit::of_label("148 x 105 mm"), Unit::Mm);
+        assert_eq!(Unit::of_label("5.5 x 4.25 in"), Unit::In);
+        assert_eq!(Unit::of_size(Pt(612.0), Pt(792.0)), Unit::In);
+        assert_eq!(Unit::of_size(Pt::mm(210.0), Pt::mm(297.0)), Unit::Mm);
+    }
+
     use super::*;
 
     #[test]

@@ -1276,7 +1276,7 @@ fn a_card_the_queue_has_no_paper_for_is_not_sent_as_letter_and_prints_placed() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("place: the 5.5 x 4.25 in card 108pt from the left edge of a letter sheet"),
+        out.contains("place: the 5.5 x 4.25 in card 1.5in from the left edge of a letter sheet"),
         "{out}"
     );
     assert!(

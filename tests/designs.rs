@@ -534,6 +534,58 @@ fn bad_elements_are_refused_with_their_place() {
 }
 
 #[test]
+fn lengths_in_messages_are_in_the_unit_the_design_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    // A whole design, with one table or value replaced.
+    let card = |change: &str| {
+        let mut tables = vec![
+            ("[card]", "size = \"us-a2\"\norientation = \"landscape\"\n"),
+            (
+                "[margins]",
+                "top = \"0.5in\"\nright = \"0.5in\"\nbottom = \"0.5in\"\nleft = \"0.5in\"\n",
+            ),
+            (
+                "[body]",
+                "font = \"caladea\"\nsize = [\"10pt\", \"12pt\"]\nleading = 1.25\n",
+            ),
+            ("[signature]", "height = \"0.6in\"\n"),
+        ];
+        let head = change.lines().next().unwrap_or("");
+        tables.retain(|(t, _)| *t != head);
+        let mut text: String = tables.iter().map(|(t, v)| format!("{t}\n{v}")).collect();
+        text.push_str(change);
+        text
+    };
+    let cases = [
+        (
+            card("[margins]\ntop = \"0.5in\"\nright = \"3in\"\nbottom = \"0.5in\"\nleft = \"2.5in\"\n"),
+            "margins: left 2.5in + right 3in leave less than 0.5in of the card's width 5.5in",
+        ),
+        (
+            card("[margins]\ntop = \"12mm\"\nright = \"70mm\"\nbottom = \"12mm\"\nleft = \"65mm\"\n"),
+            "margins: left 65mm + right 70mm leave less than 12.7mm of the card's width 139.7mm",
+        ),
+        (
+            card("[body]\nfont = \"caladea\"\nsize = [\"0.5mm\", \"4mm\"]\nleading = 1.25\n"),
+            "body.size: sizes must lie between 1.4mm and 25.4mm (got 0.5mm to 4mm)",
+        ),
+        (
+            card("[signature]\nheight = \"8cm\"\n"),
+            "signature.height: 8cm leaves no room for text in a text area 8.26cm high",
+        ),
+        (
+            card("[[rule]]\nfrom = [\"10mm\", \"200mm\"]\nto = [\"20mm\", \"5mm\"]\n"),
+            "rule.from: the point (10mm, 200mm) is off the card (139.7mm x 108mm)",
+        ),
+    ];
+    for (design, says) in cases {
+        let (code, err) = check_design(dir.path(), &design);
+        assert_eq!(code, Some(1), "{design}: {err}");
+        assert!(err.contains(says), "expected \"{says}\": {err}");
+    }
+}
+
+#[test]
 fn the_gallery_shows_every_bundled_design() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     for (name, _) in stationer::input::bundled::BUNDLED {

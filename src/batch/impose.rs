@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, Result};
 use crate::input::design::Rgb;
 use crate::paper::{self, Use};
 use crate::scene::{Item, Page, Stroke};
-use crate::units::Pt;
+use crate::units::{Pt, Unit};
 
 /// Gap between a trim line and its crop mark, in points (0.125 in).
 pub const CROP_OFFSET: f32 = 9.0;
@@ -151,6 +151,9 @@ impl Imposition {
         let landscape = (portrait.1, portrait.0);
         let (pc, pr) = count(portrait);
         let (lc, lr) = count(landscape);
+        // Lengths in messages in the unit the sheet is named in.
+        let unit = Unit::of_size(Pt(sheet.0), Pt(sheet.1));
+        let len = |v: f32| Pt(v).show(unit);
         let (sheet, (cols, rows)) = match grid {
             Some(g) => {
                 let needs = |(w, h): (f32, f32)| {
@@ -170,10 +173,10 @@ impl Imposition {
                             "a {}x{} grid of {} x {} cards does not fit on a {} x {} sheet",
                             g.0,
                             g.1,
-                            Pt(card.0),
-                            Pt(card.1),
-                            Pt(sheet.0),
-                            Pt(sheet.1)
+                            len(card.0),
+                            len(card.1),
+                            len(sheet.0),
+                            len(sheet.1)
                         ),
                     )
                     .into());
@@ -187,10 +190,10 @@ impl Imposition {
                 "sheet",
                 format!(
                     "a {} x {} card does not fit on a {} x {} sheet{}",
-                    Pt(card.0),
-                    Pt(card.1),
-                    Pt(sheet.0),
-                    Pt(sheet.1),
+                    len(card.0),
+                    len(card.1),
+                    len(sheet.0),
+                    len(sheet.1),
                     if crop_marks { " with crop marks" } else { "" }
                 ),
             )
@@ -215,12 +218,12 @@ impl Imposition {
                 format!(
                     "a {cols}x{rows} grid of {} x {} cards leaves {} at the {side} of the {} x {} sheet; \
                      crop marks need at least {} there",
-                    Pt(card.0),
-                    Pt(card.1),
-                    Pt(space.max(0.0)),
-                    Pt(sheet.0),
-                    Pt(sheet.1),
-                    Pt(CROP_OFFSET + CROP_MIN_LEN + CROP_WIDTH / 2.0)
+                    len(card.0),
+                    len(card.1),
+                    len(space.max(0.0)),
+                    len(sheet.0),
+                    len(sheet.1),
+                    len(CROP_OFFSET + CROP_MIN_LEN + CROP_WIDTH / 2.0)
                 ),
             )
             .hint("choose a smaller grid or a larger sheet, or leave out the crop marks")

@@ -681,11 +681,11 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
                 Diagnostic::for_option("on_sheet", format!("the card is larger than {sheet} paper"))
             })?;
             println!(
-                "place: the {} x {} in card {}pt from the left edge of a {sheet} sheet, at its \
+                "place: the {} x {} in card {}in from the left edge of a {sheet} sheet, at its \
                  leading (top) edge ({} as the printer feeds card stock)",
                 round2(facts.size[0] / 72.0),
                 round2(facts.size[1] / 72.0),
-                round2(at[0]),
+                round2(at[0] / 72.0),
                 match align {
                     crate::printer::feed::Align::Center => "centred",
                     crate::printer::feed::Align::Left => "against the left edge",

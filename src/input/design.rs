@@ -6,7 +6,7 @@ use crate::diag::{Diagnostic, Place, Result};
 use crate::paper;
 use crate::scene::ImageData;
 use crate::template::{self, Template, TemplateError};
-use crate::units::Pt;
+use crate::units::{Pt, Unit};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt;
@@ -377,6 +377,8 @@ impl FontSources {
 pub struct Design {
     /// Where it came from.
     pub source: DesignSource,
+    /// The unit most of its lengths are written in, for messages.
+    pub unit: Unit,
     /// One line shown by `stationer layouts`.
     pub description: String,
     /// Trim width.
@@ -650,6 +652,16 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
     let path = source.display_path();
     let raw: RawDesign = toml::from_str(text).map_err(|e| toml_error(&path, text, &e))?;
     let err = |span: std::ops::Range<usize>, msg: String| at_span(&path, text, span, msg);
+    // Lengths in messages are given in the unit the user wrote them in:
+    // that of the value the message is about, or the design's usual one.
+    let unit_at = |span: std::ops::Range<usize>| {
+        Unit::of(
+            text.get(span)
+                .unwrap_or("")
+                .trim_end_matches([']', ' ', '\n']),
+        )
+    };
+    let du = written_unit(text);
 
     // Card size.
     let (mut width, mut height) = match (&raw.card.size, &raw.card.width, &raw.card.height) {
@@ -712,14 +724,26 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
         return Err(err(
             card_span,
             format!(
-                "card: size {width} x {height} is outside what a printer takes (1in to 48in a side)"
+                "card: size {} x {} is outside what a printer takes ({} to {} a side)",
+                width.show(du),
+                height.show(du),
+                min_card.show(du),
+                max_card.show(du)
             ),
         )
         .into());
     }
     let bleed = match &raw.card.bleed {
         Some(b) if b.get_ref().0 < 0.0 || b.get_ref().0 > Pt::inches(0.5).0 => {
-            return Err(err(b.span(), "card.bleed: must be between 0 and 0.5in".into()).into())
+            return Err(err(
+                b.span(),
+                format!(
+                    "card.bleed: must be between 0 and {} (got {})",
+                    Pt::inches(0.5).show(unit_at(b.span())),
+                    b.get_ref().show(unit_at(b.span()))
+                ),
+            )
+            .into())
         }
         Some(b) => *b.get_ref(),
         None => Pt(0.0),
@@ -750,9 +774,11 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
                 return Err(err(
                     m.left.span(),
                     format!(
-                        "margins: left {} + right {} leave less than 0.5in of the card's width {panel_w}",
-                        m.left.get_ref(),
-                        m.right.get_ref()
+                        "margins: left {} + right {} leave less than {} of the card's width {}",
+                        m.left.get_ref().show(unit_at(m.left.span())),
+                        m.right.get_ref().show(unit_at(m.right.span())),
+                        Pt(36.0).show(unit_at(m.left.span())),
+                        panel_w.show(unit_at(m.left.span()))
                     ),
                 )
                 .into());
@@ -761,9 +787,11 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
                 return Err(err(
                     m.top.span(),
                     format!(
-                        "margins: top {} + bottom {} leave less than 0.5in of the card's height {panel_h}",
-                        m.top.get_ref(),
-                        m.bottom.get_ref()
+                        "margins: top {} + bottom {} leave less than {} of the card's height {}",
+                        m.top.get_ref().show(unit_at(m.top.span())),
+                        m.bottom.get_ref().show(unit_at(m.bottom.span())),
+                        Pt(36.0).show(unit_at(m.top.span())),
+                        panel_h.show(unit_at(m.top.span()))
                     ),
                 )
                 .into());
@@ -784,17 +812,28 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
     let b = &raw.body;
     let [min, max] = *b.size.get_ref();
     let (size_min, size_max) = (min.0, max.0);
+    let su = unit_at(b.size.span());
     if size_min < 4.0 || size_max > 72.0 {
         return Err(err(
             b.size.span(),
-            format!("body.size: sizes must lie between 4pt and 72pt (got {min} to {max})"),
+            format!(
+                "body.size: sizes must lie between {} and {} (got {} to {})",
+                Pt(4.0).show(su),
+                Pt(72.0).show(su),
+                min.show(su),
+                max.show(su)
+            ),
         )
         .into());
     }
     if size_min > size_max {
         return Err(err(
             b.size.span(),
-            format!("body.size: the minimum {min} is larger than the maximum {max}"),
+            format!(
+                "body.size: the minimum {} is larger than the maximum {}",
+                min.show(su),
+                max.show(su)
+            ),
         )
         .hint("write the range as [min, max], e.g. [\"10pt\", \"12.5pt\"]")
         .into());
@@ -884,8 +923,8 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
                 w.span(),
                 format!(
                     "signature.width: {} does not fit the text area's width {}",
-                    w.get_ref(),
-                    Pt(text_w)
+                    w.get_ref().show(unit_at(w.span())),
+                    Pt(text_w).show(unit_at(w.span()))
                 ),
             )
             .into())
@@ -902,19 +941,20 @@ pub fn parse_design(source: DesignSource, text: &str) -> Result<Design> {
             sig.height.span(),
             format!(
                 "signature.height: {} leaves no room for text in a text area {} high",
-                signature_height,
-                Pt(text_h)
+                signature_height.show(unit_at(sig.height.span())),
+                Pt(text_h).show(unit_at(sig.height.span()))
             ),
         )
         .hint(format!(
             "the signature area, the printed name and two lines of text need {}",
-            Pt(needed)
+            Pt(needed).show(unit_at(sig.height.span()))
         ))
         .into());
     }
 
     let mut design = Design {
         source,
+        unit: du,
         description: raw.description.clone().unwrap_or_default(),
         width,
         height,
@@ -1032,6 +1072,13 @@ pub const TEXT_PLACEHOLDERS: &[&str] = &["initials", "signer", "contact"];
 /// images readable, and nothing over the text area unless marked
 /// `background`. In painting order: panels, images, the border, rules, text.
 fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<Element>> {
+    let unit_at = |span: std::ops::Range<usize>| {
+        Unit::of(
+            text.get(span)
+                .unwrap_or("")
+                .trim_end_matches([']', ' ', '\n']),
+        )
+    };
     // Every element has a place: its line comes from one index of the
     // source's line starts, not a scan from the top per element.
     let lines = crate::diag::LineIndex::new(text);
@@ -1069,7 +1116,12 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
         match v {
             Some(v) if !(0.1..=36.0).contains(&v.get_ref().0) => Err(err(
                 v.span(),
-                format!("{key}: {} is not a line width (0.1pt to 36pt)", v.get_ref()),
+                format!(
+                    "{key}: {} is not a line width ({} to {})",
+                    v.get_ref().show(unit_at(v.span())),
+                    Pt(0.1).show(unit_at(v.span())),
+                    Pt(36.0).show(unit_at(v.span()))
+                ),
             )
             .into()),
             Some(v) => Ok(v.get_ref().0),
@@ -1087,10 +1139,10 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
                 p.span(),
                 format!(
                     "{key}: the point ({}, {}) is off the card ({} x {})",
-                    Pt(x),
-                    Pt(y),
-                    d.width,
-                    d.height
+                    Pt(x).show(unit_at(p.span())),
+                    Pt(y).show(unit_at(p.span())),
+                    d.width.show(unit_at(p.span())),
+                    d.height.show(unit_at(p.span()))
                 ),
             )
             .hint("positions are measured from the card's top-left corner")
@@ -1247,10 +1299,10 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
                 im.at.span(),
                 format!(
                     "image: a {} x {} image at ({}, {}) runs off the card",
-                    Pt(iw),
-                    Pt(ih),
-                    Pt(at[0]),
-                    Pt(at[1])
+                    Pt(iw).show(unit_at(im.at.span())),
+                    Pt(ih).show(unit_at(im.at.span())),
+                    Pt(at[0]).show(unit_at(im.at.span())),
+                    Pt(at[1]).show(unit_at(im.at.span()))
                 ),
             )
             .into());
@@ -1273,9 +1325,14 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
             None | Some(("single", _)) => None,
             Some(("double", _)) => Some(match &b.gap {
                 Some(g) if !(0.0..=36.0).contains(&g.get_ref().0) => {
-                    return Err(
-                        err(g.span(), "border.gap: must be between 0pt and 36pt".into()).into(),
+                    return Err(err(
+                        g.span(),
+                        format!(
+                            "border.gap: must be between 0 and {}",
+                            Pt(36.0).show(unit_at(g.span()))
+                        ),
                     )
+                    .into())
                 }
                 Some(g) => g.get_ref().0,
                 None => 1.5,
@@ -1297,7 +1354,7 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
                 b.inset.span(),
                 format!(
                     "border.inset: {} leaves no card inside the border",
-                    b.inset.get_ref()
+                    b.inset.get_ref().show(unit_at(b.inset.span()))
                 ),
             )
             .into());
@@ -1385,8 +1442,8 @@ fn elements(raw: &RawDesign, d: &Design, path: &Path, text: &str) -> Result<Vec<
                 format!(
                     "{}: it reaches into the text area (it covers {}, the text area is {})",
                     e.key,
-                    show_box(b),
-                    show_box(area)
+                    show_box(b, d.unit),
+                    show_box(area, d.unit)
                 ),
             )
             .hint("move it into the margins or widen the margins; an element meant to lie under the text takes `background = true`")
@@ -1402,9 +1459,28 @@ pub fn overlaps(a: [f32; 4], b: [f32; 4]) -> bool {
     a[0] < b[2] - EPS && b[0] < a[2] - EPS && a[1] < b[3] - EPS && b[1] < a[3] - EPS
 }
 
-fn show_box(b: [f32; 4]) -> String {
-    let r = |v: f32| (v * 10.0).round() / 10.0;
-    format!("[{}, {}, {}, {}] pt", r(b[0]), r(b[1]), r(b[2]), r(b[3]))
+/// A box as `[x0, y0, x1, y1]` in `unit`.
+fn show_box(b: [f32; 4], unit: Unit) -> String {
+    let v: Vec<String> = b.iter().map(|&v| Pt(v).show(unit)).collect();
+    format!("[{}]", v.join(", "))
+}
+
+/// The unit most lengths of a design are written in (inches when it
+/// writes none): every quoted string that reads as a length counts.
+fn written_unit(text: &str) -> Unit {
+    let mut counts = [0usize; 4];
+    for (i, piece) in text.split('"').enumerate() {
+        if i % 2 == 1 && piece.len() < 40 && piece.parse::<Pt>().is_ok() {
+            counts[Unit::of(piece) as usize] += 1;
+        }
+    }
+    let units = [Unit::In, Unit::Mm, Unit::Cm, Unit::Pt];
+    let best = (0..4).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        Unit::In
+    } else {
+        units[best]
+    }
 }
 
 /// Parses a text element's template: one line, known placeholders (see

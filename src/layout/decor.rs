@@ -131,9 +131,9 @@ fn check_lettering(
         return Err(Diagnostic::at(
             place.clone(),
             format!(
-                "text: {} runs {:.1}pt past the card's {} edge",
+                "text: {} runs {} past the card's {} edge",
                 crate::diag::quote(&run.text),
-                past[i],
+                crate::units::Pt(past[i]).show(design.unit),
                 EDGES[i]
             ),
         )
