@@ -71,6 +71,10 @@ pub struct BatchOptions {
     /// Only these rows (CSV data rows, 1-based, inclusive ranges; see
     /// [`parse_rows`]); `None`: every row.
     pub rows: Option<Vec<(usize, usize)>>,
+    /// Whether to report every card's lines and boxes in
+    /// [`BatchOutput::report`] (default true; without, a batch's memory
+    /// does not grow with its cards' text).
+    pub report: bool,
 }
 
 impl Default for BatchOptions {
@@ -92,6 +96,7 @@ impl Default for BatchOptions {
             pdf_options: PdfOptions::default(),
             keep_going: false,
             rows: None,
+            report: true,
         }
     }
 }
@@ -419,6 +424,7 @@ pub fn run_batch(
         pending: Vec::new(),
         threads,
         report: Vec::new(),
+        reporting: options.report,
         split: Vec::new(),
     };
     let mut cards = Vec::new();
@@ -644,6 +650,8 @@ struct Output<'a> {
     pending: Vec<Page>,
     threads: usize,
     report: Vec<CardReport>,
+    /// Whether cards are reported ([`BatchOptions::report`]).
+    reporting: bool,
     split: Vec<SplitFile>,
     sheet_transforms: Option<(Transform, Transform)>,
 }
@@ -668,10 +676,12 @@ impl Output<'_> {
                     Some(d) if d.back_turned(w, h) => 180,
                     _ => 0,
                 };
-                self.report.extend(
-                    card_report(&self.fonts.fonts, &card, page_no, None)
-                        .map(|c| traced(c).turned(rotate, None)),
-                );
+                if self.reporting {
+                    self.report.extend(
+                        card_report(&self.fonts.fonts, &card, page_no, None)
+                            .map(|c| traced(c).turned(rotate, None)),
+                    );
+                }
                 match self.duplex {
                     Some(d) => {
                         let mut blank = Page::blank(w, h);
@@ -719,10 +729,12 @@ impl Output<'_> {
                 place_card(target, &card, offset);
                 // Reported on the sheet as shown (a turned back included).
                 let rotate = target.rotate;
-                self.report.extend(
-                    card_report(&self.fonts.fonts, &card, page_no, Some((page_no, offset)))
-                        .map(|c| traced(c).turned(rotate, Some((imp.sheet_w, imp.sheet_h)))),
-                );
+                if self.reporting {
+                    self.report.extend(
+                        card_report(&self.fonts.fonts, &card, page_no, Some((page_no, offset)))
+                            .map(|c| traced(c).turned(rotate, Some((imp.sheet_w, imp.sheet_h)))),
+                    );
+                }
                 self.slot += 1;
                 if self.slot == imp.per_sheet() {
                     self.flush_sheet();

@@ -215,6 +215,7 @@ pub fn run(a: BatchArgs) -> Result<i32, Error> {
         pdf_options: super::with_standard(Default::default(), a.pdf_standard)?,
         keep_going: a.keep_going,
         rows,
+        report: a.report.is_some(),
     };
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
     if out.cards.is_empty() {
