@@ -181,26 +181,25 @@ pub fn placed_on_sheet(name: &Path, pdf: &[u8], sheet: [f32; 2], at: [f32; 2]) -
     let mut doc = Document::load_mem(pdf).map_err(|e| fail(e.to_string()))?;
     let pages: Vec<_> = doc.get_pages().values().copied().collect();
     for id in pages {
+        // The media box and rotation are the page's own or inherited from
+        // the page tree.
+        let (media, rotate) = {
+            let page = doc
+                .get_object(id)
+                .and_then(Object::as_dict)
+                .map_err(|e| fail(e.to_string()))?;
+            let media = super::pdfinfo::inherited(&doc, page, b"MediaBox")
+                .and_then(|o| super::pdfinfo::rect(&doc, o))
+                .ok_or_else(|| fail("a page has no MediaBox of four numbers".into()))?;
+            let rotate = super::pdfinfo::inherited(&doc, page, b"Rotate")
+                .and_then(|o| super::pdfinfo::number(&doc, o))
+                .unwrap_or(0.0) as i64;
+            (media, rotate)
+        };
         let page = doc
             .get_object_mut(id)
             .and_then(Object::as_dict_mut)
             .map_err(|e| fail(e.to_string()))?;
-        let num = |o: &Object| match o {
-            Object::Integer(i) => Some(*i as f32),
-            Object::Real(r) => Some(*r),
-            _ => None,
-        };
-        let media: Vec<f32> = page
-            .get(b"MediaBox")
-            .and_then(Object::as_array)
-            .map_err(|_| fail("a page has no MediaBox of its own".into()))?
-            .iter()
-            .filter_map(num)
-            .collect();
-        if media.len() != 4 {
-            return Err(fail("a MediaBox is not four numbers".into()));
-        }
-        let rotate = page.get(b"Rotate").ok().and_then(num).unwrap_or(0.0) as i64;
         let (x0, y0, x1, y1) = (media[0], media[1], media[2], media[3]);
         let (w, h) = (x1 - x0, y1 - y0);
         let (sw, sh) = (sheet[0], sheet[1]);

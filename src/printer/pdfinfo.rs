@@ -144,7 +144,11 @@ fn duplex_intent(doc: &Document) -> Option<Duplex> {
 }
 
 /// An entry of a page, or of the nearest page-tree node above it that has it.
-fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+pub(crate) fn inherited<'a>(
+    doc: &'a Document,
+    page: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a Object> {
     let mut node = page;
     for _ in 0..MAX_DEPTH {
         if let Ok(v) = node.get(key) {
@@ -157,7 +161,7 @@ fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<
 }
 
 /// A number, following a reference.
-fn number(doc: &Document, o: &Object) -> Option<f32> {
+pub(crate) fn number(doc: &Document, o: &Object) -> Option<f32> {
     match doc.dereference(o).ok()?.1 {
         Object::Integer(i) => Some(*i as f32),
         Object::Real(r) => Some(*r),
@@ -166,7 +170,7 @@ fn number(doc: &Document, o: &Object) -> Option<f32> {
 }
 
 /// A rectangle `[x0 y0 x1 y1]`, following references.
-fn rect(doc: &Document, o: &Object) -> Option<[f32; 4]> {
+pub(crate) fn rect(doc: &Document, o: &Object) -> Option<[f32; 4]> {
     let items = doc.dereference(o).ok()?.1.as_array().ok()?;
     if items.len() != 4 {
         return None;
