@@ -297,11 +297,22 @@ pub fn run_batch(
         return Err(too_many_cards(planned, options.max_cards).into());
     }
 
-    // Merge every row.
+    // Merge every row (on all threads; the rows keep their order).
+    let rows: Vec<&_> = recipients
+        .rows
+        .iter()
+        .filter(|r| selected(r.number))
+        .collect();
+    let merged = map_chunks(&rows, parallel::threads(options.threads), |_, chunk| {
+        chunk
+            .iter()
+            .map(|row| template.merge(recipients, row))
+            .collect()
+    });
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut jobs = Vec::new();
     let mut names = names;
-    for row in recipients.rows.iter().filter(|r| selected(r.number)) {
+    for (row, merged) in rows.into_iter().zip(merged) {
         let copies = match copies_col {
             Some(c) => match row.values[c].parse::<usize>() {
                 Ok(n) if n <= 100 => n,
@@ -320,7 +331,7 @@ pub fn run_batch(
             },
             None => 1,
         };
-        match template.merge(recipients, row) {
+        match merged {
             Ok(n) => {
                 let n = Arc::new(n);
                 for copy in 1..=copies {
