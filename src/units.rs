@@ -208,7 +208,7 @@ impl<'de> serde::Deserialize<'de> for Pt {
 
 #[cfg(test)]
 mod tests {
-    use super::{Pt, Unit};
+    use super::*;
 
     #[test]
     fn lengths_are_shown_in_the_unit_written() {
@@ -227,8 +227,6 @@ mod tests {
         assert_eq!(Unit::of_size(Pt(612.0), Pt(792.0)), Unit::In);
         assert_eq!(Unit::of_size(Pt::mm(210.0), Pt::mm(297.0)), Unit::Mm);
     }
-
-    use super::*;
 
     #[test]
     fn parses_units() {
