@@ -12,6 +12,8 @@
 #                   Typst compiler through its PyPI binding; TYPST_BIN=path
 #                   adds a Typst CLI binary)
 #   BIG=1           also time 10,000 cards (W1 data repeated) for memory
+# After the workloads: one card against Typst's one card, the 150-dpi
+# preview against pdftoppm, and the live preview's POST /preview.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
@@ -88,6 +90,43 @@ for w in W1 W2 W3; do
     "$PY" "$ANCHORS/bench.py" "$name-$w" "$RUNS" -- $cmd
   done
 done
+
+echo
+echo "== one card: render of the bundled sample, against Typst's one-card run (the first row of W3)"
+head -2 "$WORK/recipients.csv" > "$WORK/recipients-1.csv"
+"$PY" "$ANCHORS/bench.py" "stationer-render" "$((RUNS * 3))" -- "$ST" render "$ROOT/samples/note.toml" -o "$WORK/out/one.pdf"
+"$PY" "$ANCHORS/bench.py" "typst-py-1card" "$((RUNS * 3))" -- "$PY" "$ANCHORS/typst/compile.py" "$WORK" recipients-1.csv 1up "$WORK/out/typst-1.pdf" "$WORK/fonts"
+
+echo
+echo "== preview at 150 dpi of that card, against pdftoppm -r 150 of its PDF"
+"$PY" "$ANCHORS/bench.py" "stationer-preview" "$((RUNS * 3))" -- "$ST" preview "$ROOT/samples/note.toml" -o "$WORK/out/one.png" --dpi 150
+"$PY" "$ANCHORS/bench.py" "pdftoppm-150" "$((RUNS * 3))" -- pdftoppm -r 150 -png -singlefile "$WORK/out/one.pdf" "$WORK/out/poppler"
+
+echo
+echo "== live preview: POST /preview?dpi=150 of the sample note to stationer serve (median of 50)"
+"$ST" serve > "$WORK/serve.out" 2>&1 &
+serve_pid=$!
+trap 'kill $serve_pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q "http://" "$WORK/serve.out" && break; sleep 0.1; done
+url=$(grep -o "http://127.0.0.1:[0-9]*/" "$WORK/serve.out" | head -1)
+"$PY" - "$url" "$ROOT/samples/note.toml" <<'PYEOF'
+import sys, time, urllib.request
+url, note = sys.argv[1], open(sys.argv[2], "rb").read()
+def post():
+    r = urllib.request.Request(url + "preview?dpi=150", data=note, method="POST",
+                               headers={"Content-Type": "application/toml"})
+    t = time.perf_counter()
+    with urllib.request.urlopen(r) as resp:
+        body = resp.read()
+    return time.perf_counter() - t, body
+for _ in range(5):
+    post()
+times = sorted(post()[0] for _ in range(50))
+_, png = post()
+print("POST /preview\t50\tmedian %.1f ms\tmin %.1f ms\tmax %.1f ms\tPNG %d bytes" % (
+    times[25] * 1e3, times[0] * 1e3, times[-1] * 1e3, len(png)))
+PYEOF
+kill $serve_pid 2>/dev/null || true
 
 if [ "${BIG:-0}" = 1 ]; then
   echo
