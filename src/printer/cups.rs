@@ -312,13 +312,15 @@ pub fn submit(pdf: &Path, options: &PrintOptions) -> Result<String> {
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let reason = err.trim().trim_start_matches("lp:").trim();
+        // lp's words and the file name are escaped like anything else
+        // echoed into a message.
         return Err(Diagnostic::new(format!(
             "{queue} did not take {}: {}",
-            pdf.display(),
+            crate::diag::path(pdf),
             if reason.is_empty() {
-                "lp failed"
+                "lp failed".to_string()
             } else {
-                reason
+                crate::diag::escape(reason, 300)
             }
         ))
         .into());
