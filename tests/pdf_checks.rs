@@ -349,3 +349,122 @@ fn ligatures_and_decomposed_letters_extract_as_written() {
         }
     }
 }
+
+/// Past a face's first 187 glyphs, codes are two bytes: a note with some
+/// 380 letters of Cyrillic, Greek and Latin extended extracts as written
+/// with poppler, and letter for letter with Ghostscript (another reader of
+/// the embedded code CMap and the ToUnicode map), in a TrueType and a CFF
+/// face.
+#[test]
+fn hundreds_of_glyphs_in_one_face_extract_as_written() {
+    if !(have_tool("pdftotext") && have_tool("gs")) {
+        return;
+    }
+    let ranges = [
+        0x410..0x450,
+        0x391..0x3A2,
+        0x3A3..0x3AA,
+        0x3B1..0x3CA,
+        0x100..0x17F,
+        0x1E00..0x1E60,
+    ];
+    let letters: Vec<char> = ranges
+        .into_iter()
+        .flatten()
+        .filter_map(char::from_u32)
+        .collect();
+    let words: Vec<String> = letters.chunks(6).map(|c| c.iter().collect()).collect();
+    let body = words.join(" ");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("n.toml"),
+        format!("greeting = \"Dear Ana,\"\nbody = \"\"\"\n{body}\n\"\"\"\nclosing = \"Best,\"\nsigner = \"Zoë\"\n"),
+    )
+    .unwrap();
+    let pdf = dir.path().join("n.pdf");
+    for layout in ["classic-a2", "correspondence"] {
+        let o = stationer(
+            dir.path(),
+            &["render", "n.toml", "-o", "n.pdf", "--layout", layout],
+        );
+        assert!(o.status.success(), "{layout}: {}", stderr(&o));
+        let p = pdf.to_str().unwrap();
+        let poppler = squeeze(&run_tool("pdftotext", &[p, "-"]));
+        let gs = squeeze(&run_tool(
+            "gs",
+            &[
+                "-q",
+                "-dNOPAUSE",
+                "-dBATCH",
+                "-sDEVICE=txtwrite",
+                "-o",
+                "-",
+                p,
+            ],
+        ));
+        assert!(
+            poppler.contains(&squeeze(&body)),
+            "{layout}: pdftotext did not extract the note:\n{poppler}"
+        );
+        // Ghostscript reads a letter built from a base and a mark glyph by
+        // glyph (it ignores ActualText): it gets the rest right (with codes
+        // read wrongly, it would lose every letter past the 187th glyph).
+        let mut left: Vec<char> = gs.chars().collect();
+        let found = letters
+            .iter()
+            .filter(|c| match left.iter().position(|g| g == *c) {
+                Some(i) => {
+                    left.remove(i);
+                    true
+                }
+                None => false,
+            })
+            .count();
+        assert!(
+            found * 10 >= letters.len() * 9,
+            "{layout}: gs txtwrite extracted {found} of {} letters:\n{gs}",
+            letters.len()
+        );
+        // The glyphs drawn are the ones the Scene holds: poppler's picture of
+        // the PDF against the preview, which is drawn from the Scene.
+        let o = stationer(
+            dir.path(),
+            &[
+                "preview", "n.toml", "-o", "n.png", "--layout", layout, "--dpi", "100",
+            ],
+        );
+        assert!(o.status.success(), "{layout}: {}", stderr(&o));
+        let poppler_png = dir.path().join("pp");
+        run_tool(
+            "pdftoppm",
+            &[
+                "-r",
+                "100",
+                "-png",
+                "-singlefile",
+                p,
+                poppler_png.to_str().unwrap(),
+            ],
+        );
+        let a = image::open(dir.path().join("n.png")).unwrap().into_rgb8();
+        let b = image::open(poppler_png.with_extension("png"))
+            .unwrap()
+            .into_rgb8();
+        let (w, h) = (
+            a.width().min(b.width()) as usize,
+            a.height().min(b.height()) as usize,
+        );
+        let (ga, gb) = (blur(&grey(&a), w, h), blur(&grey(&b), w, h));
+        let differ = ga
+            .iter()
+            .flatten()
+            .zip(gb.iter().flatten())
+            .filter(|(p, q)| (*p - *q).abs() > 64.0)
+            .count();
+        let pct = 100.0 * differ as f64 / (w * h) as f64;
+        assert!(
+            pct < 0.5,
+            "{layout}: {pct:.3}% of pixels differ between the preview and pdftoppm"
+        );
+    }
+}
