@@ -1184,9 +1184,10 @@ impl Ops {
     }
 }
 
-/// Deflates (zlib, level 6) with a window and hash table sized to the
-/// data: most streams are page contents of a kilobyte or two, for which
-/// clearing zlib's default 64 KiB tables would cost more than compressing.
+/// Deflates (zlib, level 6) with a window sized to the data: most streams
+/// are page contents of a kilobyte or two. (zlib-rs's hash table has a
+/// fixed 64 Ki entries, cleared for each stream; `mem_level` sizes only its
+/// buffers.)
 fn deflate(data: &[u8]) -> Vec<u8> {
     use zlib_rs::{DeflateConfig, ReturnCode};
     let bits = (usize::BITS - data.len().max(2).saturating_sub(1).leading_zeros()).clamp(9, 15);
