@@ -97,20 +97,31 @@ fn matrix(t: &Transform, b: f32, full_h: f32) -> [f32; 6] {
 /// What the file holds of one font so far.
 struct FontState<'a> {
     face: ttf_parser::Face<'a>,
+    /// The font's subsets, each one PDF font of at most [`cmap::CODES`]
+    /// glyphs (so that every code is one byte); a face with more glyphs in
+    /// use is embedded as several.
+    parts: Vec<Part>,
+    /// Per original glyph id: the glyph's part and CID and /W width
+    /// (1/1000 em) once it is used, and the text it extracts as (first seen
+    /// wins).
+    glyphs: Vec<GlyphUse>,
+    used: bool,
+}
+
+/// One subset of a font, written as one Type0 font.
+struct Part {
     /// Original glyph id -> CID (dense, in order of first use; 0 is .notdef).
     remapper: GlyphRemapper,
-    /// Per original glyph id: the glyph's CID and /W width (1/1000 em)
-    /// once it is used, and the text it extracts as (first seen wins).
-    glyphs: Vec<GlyphUse>,
     /// The Type0 font object.
     id: Ref,
-    used: bool,
 }
 
 /// What the file holds of one glyph.
 #[derive(Debug, Clone, Default)]
 struct GlyphUse {
-    /// Its code in the embedded subset, once used.
+    /// Which of the font's parts holds it.
+    part: u16,
+    /// Its CID in that part's subset, once used.
     cid: Option<u16>,
     /// Its /W width in 1/1000 em.
     width: f32,
@@ -122,6 +133,7 @@ impl FontState<'_> {
     /// A glyph's use (an unused default for an id past the font's glyphs).
     fn glyph(&self, gid: u16) -> &GlyphUse {
         static NONE: GlyphUse = GlyphUse {
+            part: 0,
             cid: None,
             width: 0.0,
             text: None,
@@ -189,9 +201,11 @@ impl<'a> PdfWriter<'a> {
             .iter()
             .map(|f| FontState {
                 face: f.face(),
-                remapper: GlyphRemapper::new(),
+                parts: vec![Part {
+                    remapper: GlyphRemapper::new(),
+                    id: next.bump(),
+                }],
                 glyphs: vec![GlyphUse::default(); f.face().number_of_glyphs() as usize],
-                id: next.bump(),
                 used: false,
             })
             .collect();
@@ -325,14 +339,18 @@ impl<'a> PdfWriter<'a> {
         });
         for i in 0..self.fonts.len() {
             if self.states[i].used {
-                self.write_font(i);
+                for part in 0..self.states[i].parts.len() {
+                    self.write_font(i, part);
+                }
             }
         }
         let mut res = self.pdf.indirect(self.resources_id).start::<Resources>();
         let mut fonts = res.fonts();
         for (i, state) in self.states.iter().enumerate() {
             if state.used {
-                fonts.pair(Name(format!("F{i}").as_bytes()), state.id);
+                for (p, part) in state.parts.iter().enumerate() {
+                    fonts.pair(Name(font_name(i, p).as_bytes()), part.id);
+                }
             }
         }
         fonts.finish();
@@ -584,7 +602,7 @@ impl<'a> PdfWriter<'a> {
     /// Registers a run's glyphs: CIDs, widths and the text each maps to.
     fn register(&mut self, run: &TextRun) {
         let font = &self.fonts[run.font];
-        let state = &mut self.states[run.font];
+        let (state, next) = (&mut self.states[run.font], &mut self.next);
         state.used = true;
         for (glyphs, text) in clusters(run) {
             for g in glyphs {
@@ -592,7 +610,20 @@ impl<'a> PdfWriter<'a> {
                     continue;
                 };
                 if slot.cid.is_none() {
-                    slot.cid = Some(state.remapper.remap(g.id));
+                    // A full part (.notdef and 186 glyphs) starts the next.
+                    let full = state
+                        .parts
+                        .last()
+                        .is_some_and(|p| usize::from(p.remapper.num_gids()) >= cmap::CODES);
+                    if full {
+                        state.parts.push(Part {
+                            remapper: GlyphRemapper::new(),
+                            id: next.bump(),
+                        });
+                    }
+                    let part = state.parts.len() - 1;
+                    slot.part = part as u16;
+                    slot.cid = Some(state.parts[part].remapper.remap(g.id));
                     slot.width = pdf_width(font, &state.face, g.id);
                 }
             }
@@ -620,9 +651,11 @@ impl<'a> PdfWriter<'a> {
         }
     }
 
-    fn write_font(&mut self, index: usize) {
+    /// Writes part `part` of font `index`: its subset, descriptor and maps.
+    fn write_font(&mut self, index: usize, part: usize) {
         let font = &self.fonts[index];
         let state = &self.states[index];
+        let Part { remapper, id } = &state.parts[part];
         let cid_id = self.next.bump();
         let descriptor_id = self.next.bump();
         let file_id = self.next.bump();
@@ -631,10 +664,11 @@ impl<'a> PdfWriter<'a> {
 
         // The six-letter subset tag, from the font and its glyph set.
         let mut key = font.postscript_name.as_bytes().to_vec();
-        for g in state.remapper.remapped_gids() {
+        for g in remapper.remapped_gids() {
             key.extend(g.to_be_bytes());
         }
         key.push(index as u8);
+        key.extend((part as u16).to_be_bytes());
         let mut h = fnv(&key);
         let tag: String = (0..6)
             .map(|_| {
@@ -647,7 +681,7 @@ impl<'a> PdfWriter<'a> {
 
         // Fonts are checked for subsetting when loaded; should it fail here
         // all the same, the whole font goes in, addressed through a CID-to-GID map.
-        let (data, whole) = match subsetter::subset(font.data(), 0, &state.remapper) {
+        let (data, whole) = match subsetter::subset(font.data(), 0, remapper) {
             Ok(data) => (data, false),
             Err(_) => (font.data().to_vec(), true),
         };
@@ -669,7 +703,7 @@ impl<'a> PdfWriter<'a> {
         stream.finish();
         // Which CIDs the subset holds: all of 0..n.
         let cid_set_id = (!whole).then(|| {
-            let n = state.remapper.num_gids() as usize;
+            let n = remapper.num_gids() as usize;
             let mut bits = vec![0u8; n.div_ceil(8)];
             for cid in 0..n {
                 bits[cid / 8] |= 0x80 >> (cid % 8);
@@ -680,8 +714,7 @@ impl<'a> PdfWriter<'a> {
         });
         let gid_map_id = (whole && !font.is_cff).then(|| {
             let id = self.next.bump();
-            let map: Vec<u8> = state
-                .remapper
+            let map: Vec<u8> = remapper
                 .remapped_gids()
                 .flat_map(u16::to_be_bytes)
                 .collect();
@@ -690,14 +723,14 @@ impl<'a> PdfWriter<'a> {
         });
 
         let encoding_id = self.next.bump();
-        let codes = cmap::encoding(state.remapper.num_gids());
+        let codes = cmap::encoding(remapper.num_gids());
         let codes = deflate(&codes);
         pdf.cmap(encoding_id, &codes)
             .name(Name(cmap::ENCODING_NAME))
             .system_info(SYSTEM_INFO)
             .writing_mode(pdf_writer::writers::WMode::Horizontal)
             .filter(Filter::FlateDecode);
-        pdf.type0_font(state.id)
+        pdf.type0_font(*id)
             .base_font(Name(base_font.as_bytes()))
             .encoding_cmap(encoding_id)
             .descendant_font(cid_id)
@@ -723,8 +756,7 @@ impl<'a> PdfWriter<'a> {
             }
             None => {}
         }
-        let widths: Vec<f32> = state
-            .remapper
+        let widths: Vec<f32> = remapper
             .remapped_gids()
             .map(|old| state.glyph(old).width)
             .collect();
@@ -759,12 +791,22 @@ impl<'a> PdfWriter<'a> {
             .glyphs
             .iter()
             .enumerate()
-            .filter_map(|(g, u)| Some((state.remapper.get(g as u16)?, u.text.as_deref()?)))
+            .filter(|(_, u)| usize::from(u.part) == part)
+            .filter_map(|(g, u)| Some((remapper.get(g as u16)?, u.text.as_deref()?)))
             .collect();
         pairs.sort_unstable();
         let cmap_data = cmap::to_unicode(pairs.into_iter());
         pdf.stream(cmap_id, &deflate(&cmap_data))
             .filter(Filter::FlateDecode);
+    }
+}
+
+/// The resource name of part `part` of font `font`: `F0`, then `F0.1`, …
+fn font_name(font: usize, part: usize) -> String {
+    if part == 0 {
+        format!("F{font}")
+    } else {
+        format!("F{font}.{part}")
     }
 }
 
@@ -791,7 +833,8 @@ fn page_content(states: &[FontState], images: &[ImageObject], page: &Page) -> Ve
     }
     // Text state: in a text object, the last line's start; font and colour.
     let mut line: Option<[f32; 2]> = None;
-    let mut font: Option<(usize, f32)> = None;
+    // The font, its part and the size last set.
+    let mut font: Option<(usize, u16, f32)> = None;
     let mut fill: Option<[f32; 3]> = None;
     for item in &page.items {
         match item {
@@ -867,15 +910,11 @@ fn page_content(states: &[FontState], images: &[ImageObject], page: &Page) -> Ve
                     }
                 }
                 line = Some(at);
-                if font != Some((run.font, run.size)) {
-                    c.name(&format!("F{}", run.font)).num(run.size).op("Tf");
-                    font = Some((run.font, run.size));
-                }
                 if fill != Some(run.color.0) {
                     c.fill_color(run.color);
                     fill = Some(run.color.0);
                 }
-                show_run(&mut c, run, state);
+                show_run(&mut c, run, state, &mut font);
             }
         }
     }
@@ -1001,11 +1040,10 @@ impl Tj {
 /// Shows a run's glyphs at their exact positions: TJ adjustments for
 /// kerning and justification, a text rise for marks, and an ActualText span
 /// around clusters whose glyphs would not extract as their text.
-fn show_run(c: &mut Ops, run: &TextRun, state: &FontState) {
+fn show_run(c: &mut Ops, run: &TextRun, state: &FontState, font: &mut Option<(usize, u16, f32)>) {
     let mut pen = 0.0f32;
     let mut rise = 0.0f32;
     let mut tj = Tj::default();
-    let mut code = Vec::with_capacity(3);
     for (glyphs, text) in clusters(run) {
         let actual = !glyphs
             .iter()
@@ -1022,6 +1060,15 @@ fn show_run(c: &mut Ops, run: &TextRun, state: &FontState) {
                 c.num(-g.dy).op("Ts");
                 rise = g.dy;
             }
+            // Each part of the font is a font of its own.
+            let part = state.glyph(g.id).part;
+            if *font != Some((run.font, part, run.size)) {
+                tj.end(c);
+                c.name(&font_name(run.font, usize::from(part)))
+                    .num(run.size)
+                    .op("Tf");
+                *font = Some((run.font, part, run.size));
+            }
             // Adjustments in whole thousandths of an em, the pen kept where
             // the PDF puts it, so rounding never adds up along a line.
             let adjust = (-(g.x - pen) * 1000.0 / run.size).round();
@@ -1029,9 +1076,7 @@ fn show_run(c: &mut Ops, run: &TextRun, state: &FontState) {
                 tj.adjust(c, adjust);
                 pen -= adjust * run.size / 1000.0;
             }
-            code.clear();
-            cmap::push_code(&mut code, state.glyph(g.id).cid.unwrap_or(0));
-            tj.glyph(c, &code);
+            tj.glyph(c, &[cmap::code(state.glyph(g.id).cid.unwrap_or(0))]);
             pen += state.glyph(g.id).width * run.size / 1000.0;
         }
         if actual {
