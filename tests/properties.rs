@@ -25,8 +25,45 @@ fn paragraph() -> impl Strategy<Value = Vec<Piece>> {
     })
 }
 
+/// Pieces of any width up to `max`, joined any way (glue and hyphens
+/// included), the last ending the paragraph.
+fn any_paragraph(max: f32) -> impl Strategy<Value = Vec<Piece>> {
+    prop::collection::vec((0.5f32..max, 0u8..4), 1..40).prop_map(|v| {
+        let n = v.len();
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (width, k))| Piece {
+                width,
+                after: match k {
+                    _ if i + 1 == n => After::End,
+                    0 => After::Hyphen,
+                    1 => After::Joint,
+                    2 => After::Glue,
+                    _ => After::Space,
+                },
+            })
+            .collect()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever the pieces, the breaker answers (never panics): lines within
+    /// the measure, or the first piece of a run that cannot fit.
+    #[test]
+    fn any_paragraph_is_broken_or_refused(pieces in any_paragraph(120.0), width in 60.0f32..130.0, justify: bool) {
+        let m = Measure { width, space: 3.2, hyphen: 4.0, justify };
+        match break_lines(&pieces, &m) {
+            Ok(lines) => {
+                prop_assert_eq!(lines.last().unwrap().end, pieces.len());
+                for l in &lines {
+                    prop_assert!(l.set_width() <= width + 1e-2, "{:?} wider than {}", l, width);
+                }
+            }
+            Err(e) => prop_assert!(e.piece < pieces.len()),
+        }
+    }
 
     #[test]
     fn no_line_is_wider_than_its_measure(pieces in paragraph(), width in 75.0f32..400.0, justify: bool) {

@@ -120,8 +120,24 @@ const EPS: f32 = 1e-3;
 /// fitness classes), plus the faults a setter avoids (see
 /// `FAULT_DEMERITS`).
 pub fn break_lines(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull> {
-    if let Some(piece) = pieces.iter().position(|p| p.width > m.width + EPS) {
-        return Err(Overfull { piece });
+    // Every run of pieces that no line may break inside (joined by glue)
+    // must fit a line alone, with the hyphen a break after it adds: else no
+    // breaking fits (joining the next piece only makes the line wider).
+    let (mut start, mut run) = (0, 0.0);
+    for (i, p) in pieces.iter().enumerate() {
+        run += p.width;
+        if p.after == After::Glue {
+            continue;
+        }
+        let hyphen = if p.after == After::Hyphen {
+            m.hyphen
+        } else {
+            0.0
+        };
+        if run + hyphen > m.width + EPS {
+            return Err(Overfull { piece: start });
+        }
+        (start, run) = (i + 1, 0.0);
     }
     if m.justify {
         let passes = [
