@@ -927,14 +927,17 @@ pub const MAX_STEM_BYTES: usize = 100;
 /// names (CON, COM1, COM¹, LPT²…), not empty, at most [`MAX_STEM_BYTES`].
 pub fn safe_file_stem(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let mut s: String = name
-        .nfc()
+    // Hidden characters go first: one between a letter and a combining
+    // mark would leave the two to compose after NFC.
+    let visible: String = name
+        .chars()
         .filter(|&c| !crate::diag::is_hidden_char(c))
         .map(|c| match c {
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
             c => c,
         })
         .collect();
+    let mut s: String = visible.nfc().collect();
     s = s
         .trim_matches(|c: char| c == '.' || c.is_whitespace())
         .to_string();
@@ -995,6 +998,8 @@ mod tests {
         assert_eq!(safe_file_stem("Ze\u{301}"), "Z\u{e9}");
         assert_eq!(safe_file_stem("\u{202e}FDP.exe"), "FDP.exe");
         assert_eq!(safe_file_stem("A\u{200b}n\u{feff}n\u{7}"), "Ann");
+        // A hidden character between a letter and its mark: they compose.
+        assert_eq!(safe_file_stem("Jo\u{16}\u{30c}"), "J\u{1d2}");
         for r in [
             "COM¹", "com²", "LPT³", "lpt0", "CON .txt", "conout$", "Aux.pdf",
         ] {
