@@ -606,34 +606,6 @@ fn the_gallery_shows_every_bundled_design() {
     }
 }
 
-/// Share of pixels whose grey differs by more than 64 after a 3x3 blur.
-fn differing_share(a: &RgbImage, b: &RgbImage) -> f64 {
-    let (w, h) = (a.width().min(b.width()), a.height().min(b.height()));
-    let blurred = |img: &RgbImage, x: u32, y: u32| {
-        let mut sum = 0.0;
-        for dy in -1i64..=1 {
-            for dx in -1i64..=1 {
-                let (x, y) = (
-                    (x as i64 + dx).clamp(0, w as i64 - 1) as u32,
-                    (y as i64 + dy).clamp(0, h as i64 - 1) as u32,
-                );
-                let [r, g, b] = img.get_pixel(x, y).0;
-                sum += 0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64;
-            }
-        }
-        sum / 9.0
-    };
-    let mut differ = 0;
-    for y in 0..h {
-        for x in 0..w {
-            if (blurred(a, x, y) - blurred(b, x, y)).abs() > 64.0 {
-                differ += 1;
-            }
-        }
-    }
-    differ as f64 / (w * h) as f64
-}
-
 #[test]
 fn a_logo_previews_where_it_prints() {
     if !have_tool("pdftoppm") {

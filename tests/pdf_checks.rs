@@ -458,18 +458,7 @@ fn hundreds_of_glyphs_in_one_face_extract_as_written() {
         let b = image::open(poppler_png.with_extension("png"))
             .unwrap()
             .into_rgb8();
-        let (w, h) = (
-            a.width().min(b.width()) as usize,
-            a.height().min(b.height()) as usize,
-        );
-        let (ga, gb) = (blur(&grey(&a), w, h), blur(&grey(&b), w, h));
-        let differ = ga
-            .iter()
-            .flatten()
-            .zip(gb.iter().flatten())
-            .filter(|(p, q)| (*p - *q).abs() > 64.0)
-            .count();
-        let pct = 100.0 * differ as f64 / (w * h) as f64;
+        let pct = 100.0 * differing_share(&a, &b);
         assert!(
             pct < 0.5,
             "{layout}: {pct:.3}% of pixels differ between the preview and pdftoppm"

@@ -308,3 +308,20 @@ pub fn blur(g: &[Vec<f32>], w: usize, h: usize) -> Vec<Vec<f32>> {
         })
         .collect()
 }
+
+/// The share of pixels (0 to 1) whose grey levels differ by more than a
+/// quarter of the range after a 3x3 blur, over the area both pictures cover.
+pub fn differing_share(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+    let (w, h) = (
+        a.width().min(b.width()) as usize,
+        a.height().min(b.height()) as usize,
+    );
+    let (ga, gb) = (blur(&grey(a), w, h), blur(&grey(b), w, h));
+    let differ = ga
+        .iter()
+        .flatten()
+        .zip(gb.iter().flatten())
+        .filter(|(p, q)| (*p - *q).abs() > 64.0)
+        .count();
+    differ as f64 / (w * h) as f64
+}
