@@ -42,7 +42,7 @@ signer = "Alex Morgan"
             }
             let (pdf_path, png_path) = (stem.with_extension("pdf"), stem.with_extension("png"));
             std::fs::write(&pdf_path, &pdf.value).expect("write the PDF");
-            std::fs::write(&png_path, &png).expect("write the PNG");
+            std::fs::write(&png_path, &png.value).expect("write the PNG");
             println!(
                 "{}: {} lines at {:.1} pt, {:.0}% full; preview {}",
                 pdf_path.display(),

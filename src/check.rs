@@ -59,6 +59,7 @@ pub fn check_json(design: &Design, card: &crate::diag::Result<Card>) -> Value {
         "size_range": [design.size_min, design.size_max],
         "lines": null,
         "fullness": null,
+        "faults": [],
         "diagnostics": [],
     });
     match card {
@@ -74,6 +75,19 @@ pub fn check_json(design: &Design, card: &crate::diag::Result<Card>) -> Value {
                 "closing": c,
             });
             v["fullness"] = json!(round(f.fullness, 3));
+            v["faults"] = Value::Array(
+                f.faults
+                    .iter()
+                    .map(|fault| {
+                        let text = f.lines.get(fault.line).map(|l| l.text());
+                        json!({
+                            "line": fault.line + 1,
+                            "message": fault.kind.to_string(),
+                            "text": text,
+                        })
+                    })
+                    .collect(),
+            );
         }
         Err(e) => v["diagnostics"] = diagnostics_json(e.diagnostics()),
     }
@@ -91,6 +105,7 @@ pub fn failure_json(e: &crate::diag::Error) -> Value {
         "size_range": null,
         "lines": null,
         "fullness": null,
+        "faults": [],
         "diagnostics": diagnostics_json(e.diagnostics()),
     })
 }

@@ -8,8 +8,8 @@
 //! and exits 1 on an error.
 //!
 //! Library messages never spell a command-line flag: a diagnostic about an
-//! option names it in [`Diagnostic::option`] (`"dpi"`), and the command line
-//! shows that as `--dpi`.
+//! option names it in [`Diagnostic::option`] (`"dpi"`), shown as `dpi: …`,
+//! and the command line shows that as `--dpi: …` ([`Diagnostic::show`]).
 
 use std::fmt;
 use std::path::Path;
@@ -312,10 +312,11 @@ impl Diagnostic {
     }
 }
 
-/// Shows a diagnostic with its option named as a flag (`--dpi: …`), the way
-/// the command line prints it.
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// Writes the diagnostic as text, its option named by `option` (the
+    /// library's name, such as `dpi`, goes in; the command line gives
+    /// `--dpi` back).
+    pub fn show(&self, f: &mut fmt::Formatter<'_>, option: &dyn Fn(&str) -> String) -> fmt::Result {
         f.write_str(match self.severity {
             Severity::Error => "error: ",
             Severity::Warning => "warning: ",
@@ -323,14 +324,22 @@ impl fmt::Display for Diagnostic {
         if let Some(place) = &self.place {
             write!(f, "{place}: ")?;
         }
-        if let Some(option) = &self.option {
-            write!(f, "--{}: ", option.replace('_', "-"))?;
+        if let Some(o) = &self.option {
+            write!(f, "{}: ", option(o))?;
         }
         f.write_str(&self.message)?;
         for hint in &self.hints {
             write!(f, "\n  hint: {hint}")?;
         }
         Ok(())
+    }
+}
+
+/// Shows a diagnostic with its option named as the library names it
+/// (`dpi: …`); the command line names it as its flag instead.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.show(f, &|o| o.to_string())
     }
 }
 

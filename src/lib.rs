@@ -118,11 +118,16 @@ pub fn render_pdf(note: &Note, options: &CardOptions) -> Result<Warned<Vec<u8>>>
 
 /// A card as a PNG picture from the same Scene as the PDF (see
 /// [`PngOptions`] for the resolution, guides and a background scan).
-pub fn render_png(note: &Note, options: &CardOptions, png: &PngOptions) -> Result<Vec<u8>> {
+/// Warnings (a note set with faults, say) come back beside it, as from
+/// [`render_pdf`].
+pub fn render_png(note: &Note, options: &CardOptions, png: &PngOptions) -> Result<Warned<Vec<u8>>> {
     let card = card(note, options)?;
     export::png::check_size(&card.scene.pages[0], png.dpi)?;
     let image = export::png::render_png(&card.scene, 0, png);
-    Ok(export::png::encode_png(&image, png.dpi))
+    Ok(Warned {
+        value: export::png::encode_png(&image, png.dpi),
+        warnings: card.fitted.warnings,
+    })
 }
 
 /// Checks that a note fits its design, writing nothing: the size chosen,

@@ -36,6 +36,8 @@ fn render_pdf_and_png_are_the_cards_the_command_line_writes() {
         );
         assert_eq!(pdf.value, cli, "{layout}: library and CLI PDFs differ");
         let png = render_png(&note, &options, &PngOptions::default()).unwrap();
+        assert_eq!(png.warnings, pdf.warnings);
+        let png = png.value;
         let cli = cli_output(
             &["preview", "samples/note.toml", "--layout", layout],
             &dir.path().join("c.png"),
@@ -143,4 +145,6 @@ fn the_calibration_sheet_is_the_one_the_command_line_writes() {
     assert_eq!(stationer::export::write_pdf(&scene), cli);
     let e = calibration_sheet("tabloid", "sheet.pdf", None).unwrap_err();
     assert!(e.diagnostics()[0].message.contains("tabloid"), "{e}");
+    // About the sheet option (the command line's --sheet), not a layout.
+    assert_eq!(e.diagnostics()[0].option, Some("sheet"), "{e}");
 }

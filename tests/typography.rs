@@ -170,6 +170,25 @@ fn a_note_that_cannot_set_cleanly_gets_the_size_with_fewest_faults_and_they_are_
     assert!(text.contains("faults  "), "{text}");
     assert!(!text.contains("faults  none"), "{text}");
     assert!(text.contains("em, wider than the design allows"), "{text}");
+    // The JSON lists the same faults, each with its line and text.
+    let out = stationer(dir.path(), &["check", "n.toml", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let faults = v["faults"].as_array().unwrap();
+    let listed = text.lines().filter(|l| l.starts_with("  line ")).count();
+    assert!(listed > 0);
+    assert_eq!(faults.len(), listed, "{v}");
+    for f in faults {
+        let (line, message, words) = (
+            f["line"].as_u64().unwrap(),
+            f["message"].as_str().unwrap(),
+            f["text"].as_str().unwrap(),
+        );
+        assert!(
+            text.contains(&format!("  line {line:>2}: {message}: \"{words}\"")),
+            "{f} not in {text}"
+        );
+    }
     // The sample note sets cleanly on the bundled design.
     let out = stationer(
         &root(),

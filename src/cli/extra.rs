@@ -145,7 +145,7 @@ pub(crate) fn watch(
     loop {
         match job() {
             Ok(()) => eprintln!("wrote {}", output.display()),
-            Err(e) => eprintln!("{e}"),
+            Err(e) => eprintln!("{}", crate::cli::Flagged(&e)),
         }
         let files = watched_files(note, layout, more);
         let anchors: Vec<_> = files.iter().filter_map(|f| anchor(f)).collect();

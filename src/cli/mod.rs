@@ -9,6 +9,32 @@ use crate::layout::layout_card;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
+/// A diagnostic, or every diagnostic of an error, as the command line
+/// prints it: its option named as a flag (`--dpi: …`).
+pub(crate) struct Flagged<'a, T: ?Sized>(pub &'a T);
+
+fn flag(option: &str) -> String {
+    format!("--{}", option.replace('_', "-"))
+}
+
+impl std::fmt::Display for Flagged<'_, crate::diag::Diagnostic> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.show(f, &flag)
+    }
+}
+
+impl std::fmt::Display for Flagged<'_, Error> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, d) in self.0 .0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            d.show(f, &flag)?;
+        }
+        Ok(())
+    }
+}
+
 mod batch;
 mod contact;
 mod envelopes;
@@ -318,7 +344,7 @@ pub fn main() -> i32 {
         }
     };
     if let Err(e) = crate::io::remove_temps_on_signal() {
-        eprintln!("{e}");
+        eprintln!("{}", crate::cli::Flagged(&e));
         return EXIT_INPUT;
     }
     let mut paths = cli.font_path.clone();
@@ -337,7 +363,7 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) if e.0.is_empty() => EXIT_INPUT,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", crate::cli::Flagged(&e));
             exit_status(&e)
         }
     }
@@ -398,7 +424,7 @@ fn run(command: Command) -> Result<(), Error> {
                 f.fullness * 100.0
             );
             for w in &f.warnings {
-                eprintln!("{w}");
+                eprintln!("{}", crate::cli::Flagged(w));
             }
             if f.faults.is_empty() {
                 println!("faults  none");
@@ -408,7 +434,11 @@ fn run(command: Command) -> Result<(), Error> {
                     f.faults.len()
                 );
                 for fault in &f.faults {
-                    let text = f.lines.get(fault.line).map(line_text).unwrap_or_default();
+                    let text = f
+                        .lines
+                        .get(fault.line)
+                        .map(|l| l.text())
+                        .unwrap_or_default();
                     println!("  line {:>2}: {}: \"{text}\"", fault.line + 1, fault.kind);
                 }
             }
@@ -475,7 +505,7 @@ fn render(args: &RenderArgs) -> Result<(), Error> {
     let design = design_for(&n, args.layout.as_deref())?;
     let mut card = layout_card(&n, &design)?;
     for w in &card.fitted.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::cli::Flagged(w));
     }
     print::correct_for_printer(
         &mut card.scene,
@@ -512,30 +542,6 @@ fn check_json(note: &Path, layout: Option<&str>) -> Result<(), Error> {
         Ok((_, Err(e))) | Err(e) if exit_status(&e) == EXIT_USAGE => Err(e),
         _ => Err(Error(Vec::new())),
     }
-}
-
-/// A set line's text, with its added hyphen.
-fn line_text(l: &crate::layout::fit::SetLine) -> String {
-    let mut t = String::new();
-    for p in &l.parts {
-        if p.space_before {
-            t.push(' ');
-        }
-        let w = &p.word;
-        let from = w
-            .glyphs
-            .get(p.glyphs.start)
-            .map_or(w.text.len(), |g| g.cluster as usize);
-        let to = w
-            .glyphs
-            .get(p.glyphs.end)
-            .map_or(w.text.len(), |g| g.cluster as usize);
-        t.push_str(&w.text[from..to]);
-    }
-    if l.hyphen {
-        t.push('-');
-    }
-    t
 }
 
 fn round1(v: f32) -> f32 {

@@ -690,7 +690,7 @@ mod tests {
         assert!(check_size(&p, 1200).is_ok());
         let big = page(48.0 * 72.0, 48.0 * 72.0, 0.0);
         let e = check_size(&big, 1200).unwrap_err().to_string();
-        assert!(e.contains("megapixels") && e.contains("--dpi: "), "{e}");
+        assert!(e.contains("megapixels") && e.contains("dpi: "), "{e}");
         assert!(e.contains("dpi or less"), "{e}");
     }
 

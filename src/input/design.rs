@@ -3,8 +3,8 @@
 
 use super::{at_span, toml_error};
 use crate::diag::{Diagnostic, Place, Result};
+use crate::input::image::ImageData;
 use crate::paper;
-use crate::scene::ImageData;
 use crate::template::{self, Template, TemplateError};
 use crate::units::{Pt, Unit};
 use serde::Deserialize;

@@ -3,12 +3,49 @@
 //! preview's background scan.
 
 use crate::diag::{Diagnostic, Result};
-use crate::scene::ImageData;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use std::io::Cursor;
 use std::path::Path;
 use std::sync::Arc;
+
+/// A raster image, decoded, with the file it came from.
+///
+/// Shared (`Arc`) by every card that shows it; the PDF exporter writes it
+/// once per file, keyed by [`ImageData::key`].
+#[derive(Clone, PartialEq)]
+pub struct ImageData {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Pixels, row by row from the top, 8-bit RGBA with straight
+    /// (not premultiplied) alpha: `width * height * 4` bytes.
+    pub rgba: Vec<u8>,
+    /// Whether any pixel is not fully opaque.
+    pub has_alpha: bool,
+    /// Whether every pixel is grey (red = green = blue).
+    pub gray: bool,
+    /// For a JPEG file that a PDF can carry as it is: the file's bytes and
+    /// its number of colour components (1 or 3).
+    pub jpeg: Option<(Arc<[u8]>, u8)>,
+    /// A hash of the pixels and the file: equal images share one copy in a PDF.
+    pub key: u64,
+    /// The file it was read from, for messages.
+    pub name: String,
+}
+
+impl std::fmt::Debug for ImageData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImageData")
+            .field("name", &self.name)
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("has_alpha", &self.has_alpha)
+            .field("jpeg", &self.jpeg.as_ref().map(|j| j.1))
+            .finish_non_exhaustive()
+    }
+}
 
 /// How much of an image file is read and decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -57,6 +57,32 @@ pub struct SetLine {
     pub space: f32,
 }
 
+impl SetLine {
+    /// The line's text as set, with its added hyphen.
+    pub fn text(&self) -> String {
+        let mut t = String::new();
+        for p in &self.parts {
+            if p.space_before {
+                t.push(' ');
+            }
+            let w = &p.word;
+            let from = w
+                .glyphs
+                .get(p.glyphs.start)
+                .map_or(w.text.len(), |g| g.cluster as usize);
+            let to = w
+                .glyphs
+                .get(p.glyphs.end)
+                .map_or(w.text.len(), |g| g.cluster as usize);
+            t.push_str(&w.text[from..to]);
+        }
+        if self.hyphen {
+            t.push('-');
+        }
+        t
+    }
+}
+
 /// A card's text laid out at the chosen size.
 #[derive(Debug, Clone)]
 pub struct Fitted {

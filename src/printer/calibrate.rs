@@ -71,6 +71,12 @@ impl Sheet {
                             .hints
                             .insert(0, "a sheet is letter, a4, or a card design".into());
                     }
+                    // About the sheet asked for, not a card's layout.
+                    for d in &mut ds {
+                        if d.option == Some("layout") {
+                            d.option = Some("sheet");
+                        }
+                    }
                     crate::diag::Error(ds)
                 })?;
                 let b = d.bleed.0 * 2.0;
@@ -705,7 +711,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("--b-left: needs cross A from the left edge measured too"),
+            e.contains("b_left: needs cross A from the left edge measured too"),
             "{e}"
         );
         // The library says which option, and spells no flag itself.
