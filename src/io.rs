@@ -18,13 +18,27 @@
 //! An output path of `-` is standard output, written when the run commits.
 
 use crate::diag::{Diagnostic, Result};
-use crate::text::fonts::io_reason;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::{File, Metadata};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+
+/// A short reason for an I/O error, without Rust's "(os error N)".
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s.to_lowercase(),
+            }
+        }
+    }
+}
 
 /// Why an input could not be read (see [`read_bounded`]).
 #[derive(Debug)]
@@ -433,14 +447,18 @@ impl Plan {
     }
 }
 
-/// Temporary files alive in this process, removed on SIGINT or SIGTERM.
+/// Temporary files alive in this process, and folders a run has made for
+/// its outputs but not yet kept, removed on SIGINT, SIGTERM or SIGHUP.
 struct Live {
     paths: Vec<PathBuf>,
+    /// Folders made, outermost first.
+    dirs: Vec<PathBuf>,
     dying: bool,
 }
 
 static LIVE: Mutex<Live> = Mutex::new(Live {
     paths: Vec::new(),
+    dirs: Vec::new(),
     dying: false,
 });
 
@@ -460,15 +478,20 @@ fn clear(live: &mut Live) -> usize {
     for p in live.paths.drain(..) {
         let _ = std::fs::remove_file(p);
     }
+    // Innermost first; a folder that is not empty stays.
+    for d in live.dirs.drain(..).rev() {
+        let _ = std::fs::remove_dir(d);
+    }
     n
 }
 
-/// Makes SIGINT and SIGTERM remove every temporary file, then exit with
-/// 128 + the signal's number (130, 143). A commit in progress finishes
-/// its renames first: outputs are then all replaced, or none.
+/// Makes SIGINT, SIGTERM and SIGHUP remove every temporary file (and the
+/// folders made for outputs not yet kept), then exit with 128 + the
+/// signal's number (130, 143, 129). A commit in progress finishes its
+/// renames first: outputs are then all replaced, or none.
 pub fn remove_temps_on_signal() -> Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
         .map_err(|e| Diagnostic::new(format!("cannot handle signals: {}", io_reason(&e))))?;
     std::thread::Builder::new()
         .name("signals".into())
@@ -693,6 +716,74 @@ pub fn lock_beside(path: &Path) -> Result<FileLock> {
         .map_err(fail)?;
     file.lock().map_err(fail)?;
     Ok(FileLock { _file: file })
+}
+
+/// Folders made for a run's outputs (see [`make_dirs`]): removed again
+/// when dropped, or on a signal, unless [`MadeDirs::keep`] is called once
+/// the outputs are in place.
+#[must_use = "dropping it removes the folders it made"]
+pub struct MadeDirs {
+    dirs: Vec<PathBuf>,
+}
+
+/// Makes a folder and whichever of its parents are missing, remembering
+/// each one made, so that a run that fails (or is stopped by a signal)
+/// leaves no folder behind.
+pub fn make_dirs(dir: &Path) -> Result<MadeDirs> {
+    let fail = |d: &Path, e: std::io::Error| -> crate::diag::Error {
+        Diagnostic::new(format!(
+            "cannot make the folder {}: {}",
+            d.display(),
+            io_reason(&e)
+        ))
+        .into()
+    };
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err())
+        .collect();
+    let mut made = MadeDirs { dirs: Vec::new() };
+    for d in missing.into_iter().rev() {
+        let mut live = lock(&LIVE);
+        if live.dying {
+            return Err(Diagnostic::new("stopped by a signal").into());
+        }
+        match std::fs::create_dir(d) {
+            Ok(()) => {
+                live.dirs.push(d.to_path_buf());
+                made.dirs.push(d.to_path_buf());
+            }
+            // Made meanwhile by someone else: theirs, not ours.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && d.is_dir() => {}
+            Err(e) => return Err(fail(d, e)),
+        }
+    }
+    if !dir.is_dir() {
+        return Err(fail(
+            dir,
+            std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
+        ));
+    }
+    Ok(made)
+}
+
+impl MadeDirs {
+    /// Keeps the folders: the run's outputs are in them.
+    pub fn keep(mut self) {
+        let mut live = lock(&LIVE);
+        live.dirs.retain(|d| !self.dirs.contains(d));
+        self.dirs.clear();
+    }
+}
+
+impl Drop for MadeDirs {
+    fn drop(&mut self) {
+        let mut live = lock(&LIVE);
+        for d in self.dirs.drain(..).rev() {
+            live.dirs.retain(|x| x != &d);
+            let _ = std::fs::remove_dir(&d);
+        }
+    }
 }
 
 /// Makes a folder and its parents, with a clear message when that fails.

@@ -479,12 +479,21 @@ fn full_disk_leaves_nothing_behind() {
     refused(
         &disk,
         &[
-            "batch", "t.toml", "--data", "r.csv", "-o", "keep.pdf", "--report", "r.json",
-            "--split", "cards",
+            "batch",
+            "t.toml",
+            "--data",
+            "r.csv",
+            "-o",
+            "keep.pdf",
+            "--report",
+            "r.json",
+            "--split",
+            "deep/a/cards",
         ],
         &["cannot write", "no space left on device"],
     );
-    assert!(!disk.join("cards").exists());
+    // The split folder and the parents it needed are gone again.
+    assert!(!disk.join("deep").exists());
 }
 
 /// A 20,000-row list and a note template in `dir`.
@@ -496,14 +505,14 @@ fn big_batch(dir: &Path) {
     write(dir, "big.csv", csv);
 }
 
-fn signal_during_batch(signal: &str, when_temp_appears: bool) {
+fn signal_during_batch(signal: &str, number: i32, when_temp_appears: bool) {
     let dir = setup();
     let d = dir.path();
     big_batch(d);
     let before = snapshot(d);
     let mut child = Command::new(env!("CARGO_BIN_EXE_stationer"))
         .args(["batch", "t.toml", "--data", "big.csv", "-o", "big.pdf"])
-        .args(["--report", "big.json"])
+        .args(["--report", "big.json", "--split", "deep/cards"])
         .current_dir(d)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -537,19 +546,27 @@ fn signal_during_batch(signal: &str, when_temp_appears: bool) {
         start.elapsed()
     );
     assert!(sent, "the batch finished before the signal");
-    assert!(!status.success(), "{status}");
+    // Exit 128 + the signal's number, after removing what it made.
+    assert_eq!(status.code(), Some(128 + number), "{status}");
     assert_untouched(d, &before);
     assert!(!d.join("big.pdf").exists() && !d.join("big.json").exists());
+    assert!(!d.join("deep").exists(), "the split folder is gone");
 }
 
 #[test]
 fn sigterm_while_a_big_batch_is_writing_leaves_no_temporary_file() {
-    signal_during_batch("-TERM", true);
+    signal_during_batch("-TERM", 15, true);
 }
 
 #[test]
 fn sigint_during_a_big_batch_leaves_nothing() {
-    signal_during_batch("-INT", false);
+    signal_during_batch("-INT", 2, false);
+}
+
+#[test]
+fn sigint_and_sighup_while_writing_leave_nothing() {
+    signal_during_batch("-INT", 2, true);
+    signal_during_batch("-HUP", 1, true);
 }
 
 // "Nothing empty passes as done"

@@ -1126,6 +1126,81 @@ fn a_correction_that_moves_the_text_off_the_card_is_refused() {
 }
 
 #[test]
+fn a_batch_corrected_off_the_card_is_refused_too() {
+    let dir = tmp();
+    let profiles = dir.path().join("profiles.toml");
+    std::fs::write(
+        &profiles,
+        "[far]\noffset_x = \"50mm\"\noffset_y = \"50mm\"\nscale_x = 2\nscale_y = 2\n",
+    )
+    .unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (note, csv) = (
+        root.join("samples/template.toml"),
+        root.join("samples/recipients.csv"),
+    );
+    let cards = dir.path().join("cards.pdf");
+    std::fs::write(&cards, b"sentinel").unwrap();
+    let args = [
+        "batch",
+        s(&note),
+        "--data",
+        s(&csv),
+        "-o",
+        s(&cards),
+        "--profile",
+        "far",
+        "--profiles",
+        s(&profiles),
+    ];
+    let o = stationer(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    // Each finding names its page; the same on later pages is counted.
+    assert!(
+        e.lines()
+            .any(|l| l.starts_with("error: page 1: the body text runs ")
+                && l.contains(" mm off the card at the ")
+                && l.ends_with("once corrected for printer profile far")),
+        "{e}"
+    );
+    assert!(
+        e.contains("pages say the same or more (the first: page "),
+        "{e}"
+    );
+    assert!(e.contains("hint: to write it all the same (as a warning), add --force"));
+    assert_eq!(
+        std::fs::read(&cards).unwrap(),
+        b"sentinel",
+        "nothing written"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // --force writes it, with the findings as warnings.
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let o = stationer(dir.path(), &forced);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(!e.contains("error:"), "{e}");
+    assert!(e.contains("warning: page 1: the body text runs "), "{e}");
+    assert!(std::fs::read(&cards).unwrap().starts_with(b"%PDF-"));
+
+    // A profile that keeps everything on the card says nothing.
+    std::fs::write(&profiles, "[near]\noffset_x = \"1mm\"\n").unwrap();
+    let mut near = args.to_vec();
+    near[7] = "near";
+    let o = stationer(dir.path(), &near);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("page 1:"), "{}", stderr(&o));
+}
+
+#[test]
 fn a_correction_that_moves_the_text_into_a_margin_is_refused() {
     let dir = tmp();
     let profiles = dir.path().join("profiles.toml");

@@ -41,6 +41,24 @@ impl Recipients {
         self.headers.iter().position(|h| h == name)
     }
 
+    /// The number of copies a row asks for in column `col`: 0 to 100,
+    /// spaces around it allowed. The one reading of a copies column, for
+    /// cards and envelopes.
+    pub fn copies(&self, row: &Row, col: usize) -> std::result::Result<usize, Diagnostic> {
+        match row.values[col].trim().parse::<usize>() {
+            Ok(n) if n <= 100 => Ok(n),
+            _ => Err(Diagnostic::at(
+                self.place(row),
+                format!(
+                    "row {}, column {}: {} is not a number of copies (0 to 100)",
+                    row.number,
+                    crate::diag::quote(&self.headers[col]),
+                    crate::diag::quote(&row.values[col])
+                ),
+            )),
+        }
+    }
+
     /// A place in the CSV file: its line, for messages about a row.
     pub fn place(&self, row: &Row) -> Place {
         Place {

@@ -22,7 +22,7 @@ use crate::scene::{Page, Transform};
 use crate::template;
 use crate::text::shape::WordCache;
 use crate::text::{FontSet, Shaper};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Cards laid out per round; each round's pages are written and dropped
@@ -75,7 +75,29 @@ pub struct BatchOptions {
     /// [`BatchOutput::report`] (default true; without, a batch's memory
     /// does not grow with its cards' text).
     pub report: bool,
+    /// A check of every page as it will print, its transform applied (a
+    /// printer's preflight); what it finds is in
+    /// [`BatchOutput::preflight`]. Default none.
+    pub page_check: Option<PageCheck>,
 }
+
+/// A check of a page as it will print: given the fonts its text runs use
+/// and the page (with the printer's transform), what is wrong with it.
+#[derive(Clone)]
+pub struct PageCheck(pub Arc<PageCheckFn>);
+
+/// The function inside a [`PageCheck`].
+pub type PageCheckFn = dyn Fn(&[Arc<crate::text::Font>], &Page) -> Vec<Diagnostic> + Send + Sync;
+
+impl std::fmt::Debug for PageCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PageCheck(..)")
+    }
+}
+
+/// How many different findings of the page check are kept: a thousand
+/// cards moved off the card by one profile say the same a thousand times.
+const CHECKS_KEPT: usize = 6;
 
 impl Default for BatchOptions {
     fn default() -> Self {
@@ -97,6 +119,7 @@ impl Default for BatchOptions {
             keep_going: false,
             rows: None,
             report: true,
+            page_check: None,
         }
     }
 }
@@ -133,6 +156,10 @@ pub struct BatchOutput {
     /// With [`BatchOptions::keep_going`]: the rows that made no card, in row
     /// order, each with its problems (also in the report's `skipped`).
     pub skipped: Vec<Skipped>,
+    /// What [`BatchOptions::page_check`] found, errors and warnings, each
+    /// naming its page: the first few different findings, then how many
+    /// pages had more.
+    pub preflight: Vec<Diagnostic>,
 }
 
 /// A row that made no card (with [`BatchOptions::keep_going`]).
@@ -284,7 +311,7 @@ pub fn run_batch(
             .rows
             .iter()
             .filter(|r| selected(r.number))
-            .map(|r| r.values[c].parse::<usize>().map_or(0, |n| n.min(100)))
+            .map(|r| recipients.copies(r, c).unwrap_or(0))
             .sum(),
         None => recipients
             .rows
@@ -313,22 +340,12 @@ pub fn run_batch(
     let mut jobs = Vec::new();
     let mut names = names;
     for (row, merged) in rows.into_iter().zip(merged) {
-        let copies = match copies_col {
-            Some(c) => match row.values[c].parse::<usize>() {
-                Ok(n) if n <= 100 => n,
-                _ => {
-                    problems.push(Diagnostic::at(
-                        recipients.place(row),
-                        format!(
-                            "row {}, column {}: {} is not a number of copies (0 to 100)",
-                            row.number,
-                            crate::diag::quote(&recipients.headers[c]),
-                            crate::diag::quote(&row.values[c])
-                        ),
-                    ));
-                    continue;
-                }
-            },
+        let copies = match copies_col.map(|c| recipients.copies(row, c)) {
+            Some(Ok(n)) => n,
+            Some(Err(d)) => {
+                problems.push(d);
+                continue;
+            }
             None => 1,
         };
         match merged {
@@ -425,6 +442,9 @@ pub fn run_batch(
             w
         }),
         sheet_transforms: options.sheet_transforms,
+        page_check: options.page_check.clone(),
+        checked: Vec::new(),
+        unkept: BTreeSet::new(),
         fonts: &fonts,
         imposition,
         duplex: options.duplex,
@@ -495,7 +515,7 @@ pub fn run_batch(
                 .collect(),
         ));
     }
-    let (pdf, report, split) = out.finish()?;
+    let (pdf, report, split, preflight) = out.finish()?;
     Ok(BatchOutput {
         pdf,
         report: Report {
@@ -514,6 +534,7 @@ pub fn run_batch(
         split,
         warnings,
         skipped,
+        preflight,
     })
 }
 
@@ -643,7 +664,12 @@ fn lay_out_with_outside(
 
 /// What a batch's output holds once finished: the PDF, the report and the
 /// split files.
-type Finished = (Option<Vec<u8>>, Vec<CardReport>, Vec<SplitFile>);
+type Finished = (
+    Option<Vec<u8>>,
+    Vec<CardReport>,
+    Vec<SplitFile>,
+    Vec<Diagnostic>,
+);
 
 /// Where finished card pages go: straight into the PDF, or onto sheets.
 struct Output<'a> {
@@ -665,6 +691,10 @@ struct Output<'a> {
     reporting: bool,
     split: Vec<SplitFile>,
     sheet_transforms: Option<(Transform, Transform)>,
+    page_check: Option<PageCheck>,
+    /// What the page check found: kept findings, and the pages with more.
+    checked: Vec<Diagnostic>,
+    unkept: BTreeSet<usize>,
 }
 
 /// One card's own PDF: file name and bytes.
@@ -774,6 +804,22 @@ impl Output<'_> {
             page.transform = Some(t.on_page(&page));
         }
         self.pages += 1;
+        if let Some(check) = &self.page_check {
+            for d in (check.0)(&self.fonts.fonts, &page) {
+                let seen = self
+                    .checked
+                    .iter()
+                    .any(|c| c.severity == d.severity && c.message.ends_with(&d.message));
+                if seen || self.checked.len() >= CHECKS_KEPT {
+                    self.unkept.insert(self.pages);
+                } else {
+                    self.checked.push(Diagnostic {
+                        message: format!("page {}: {}", self.pages, d.message),
+                        ..d
+                    });
+                }
+            }
+        }
         if self.writer.is_some() {
             self.pending.push(page);
         }
@@ -787,13 +833,34 @@ impl Output<'_> {
         self.pending.clear();
     }
 
-    /// The PDF (or why it cannot meet the standard asked for), the report
-    /// and the split files.
+    /// The PDF (or why it cannot meet the standard asked for), the report,
+    /// the split files and what the page check found.
     fn finish(mut self) -> Result<Finished> {
         self.flush_sheet();
         self.flush_pages();
         let pdf = self.writer.map(PdfWriter::try_finish).transpose()?;
-        Ok((pdf, self.report, self.split))
+        let mut checked = self.checked;
+        if !self.unkept.is_empty() {
+            let worst = checked
+                .iter()
+                .map(|d| d.severity)
+                .find(|s| *s == crate::diag::Severity::Error)
+                .unwrap_or(crate::diag::Severity::Warning);
+            checked.push(Diagnostic {
+                severity: worst,
+                ..Diagnostic::new(format!(
+                    "{} more {} the same or more (the first: page {})",
+                    self.unkept.len(),
+                    if self.unkept.len() == 1 {
+                        "page says"
+                    } else {
+                        "pages say"
+                    },
+                    self.unkept.first().copied().unwrap_or_default()
+                ))
+            });
+        }
+        Ok((pdf, self.report, self.split, checked))
     }
 }
 

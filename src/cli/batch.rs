@@ -42,7 +42,7 @@ the trim. After a jam, --from N starts again at card N; on a part-used sheet
 of cards, --skip K leaves the first K positions empty.
 
 Examples:
-  stationer batch samples/note.toml --data samples/recipients.csv -o cards.pdf
+  stationer batch samples/template.toml --data samples/recipients.csv -o cards.pdf
   stationer batch note.toml --data list.csv -o sheets.pdf --sheet letter --crop-marks
   stationer batch note.toml --data list.csv -o cards.pdf --split cards/ --report cards.json
   stationer batch note.toml --data list.csv -o cards.pdf --profile office --print
@@ -119,6 +119,10 @@ pub struct BatchArgs {
     /// The printer profiles file [default: ~/.config/stationer/profiles.toml].
     #[arg(long, value_name = "FILE", requires = "profile")]
     pub profiles: Option<PathBuf>,
+    /// With --profile: write the PDF even when the correction moves text or the signature
+    /// area off the card or into the printer's unprintable margins (shown as warnings).
+    #[arg(long, requires = "profile")]
+    pub force: bool,
     /// Send the PDF to the printer once it is written (see `stationer print`).
     #[arg(long)]
     pub print: bool,
@@ -216,8 +220,32 @@ pub fn run(a: BatchArgs) -> Result<i32, Error> {
         keep_going: a.keep_going,
         rows,
         report: a.report.is_some(),
+        // Preflight: every page checked where the correction puts it.
+        page_check: profile.clone().map(|p| {
+            crate::batch::PageCheck(std::sync::Arc::new(move |fonts, page| {
+                crate::printer::preflight::preflight_page(fonts, page, &p, "")
+            }))
+        }),
     };
     let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
+    let stops = out
+        .preflight
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
+    if stops && !a.force {
+        let mut found = out.preflight;
+        if let Some(last) = found
+            .iter_mut()
+            .rfind(|d| d.severity == crate::diag::Severity::Error)
+        {
+            last.hints
+                .push("to write it all the same (as a warning), add --force".into());
+        }
+        return Err(crate::diag::Error(found));
+    }
+    for d in &out.preflight {
+        eprintln!("{}", crate::cli::Flagged(&d.clone().warning()));
+    }
     if out.cards.is_empty() {
         return Err(Diagnostic::new(format!(
             "the batch makes no cards from the {} rows of {}",
@@ -228,20 +256,24 @@ pub fn run(a: BatchArgs) -> Result<i32, Error> {
         .into());
     }
     for w in &out.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::cli::Flagged(w));
     }
     for s in &out.skipped {
         for d in &s.problems {
-            eprintln!("{d}");
+            eprintln!("{}", crate::cli::Flagged(d));
         }
         eprintln!("row {}: skipped, no card made", s.row);
     }
     let partial = !out.skipped.is_empty();
     if partial {
+        let n = |k: usize, one: &str, many: &str| match k {
+            1 => format!("1 {one}"),
+            k => format!("{k} {many}"),
+        };
         eprintln!(
-            "done in part: {} cards made, {} rows skipped",
-            out.cards.len(),
-            out.skipped.len()
+            "done in part: {} made, {} skipped",
+            n(out.cards.len(), "card", "cards"),
+            n(out.skipped.len(), "row", "rows")
         );
     }
     write_outputs(&a, out, commit)?;
@@ -281,9 +313,9 @@ fn write_outputs(a: &BatchArgs, out: BatchOutput, mut commit: Commit) -> Result<
     let Some(dir) = &a.split else {
         return commit.finish();
     };
-    // The folder is made only now, and removed again if the run fails.
-    let made = !dir.exists();
-    crate::io::create_dir(dir)?;
+    // The folder (and any parents missing) is made only now, and removed
+    // again if the run fails or is stopped.
+    let made = crate::io::make_dirs(dir)?;
     let result = (|| {
         let paths: Vec<PathBuf> = out.split.iter().map(|(n, _)| safe_join(dir, n)).collect();
         commit.add_outputs("--split file", &paths)?;
@@ -292,8 +324,8 @@ fn write_outputs(a: &BatchArgs, out: BatchOutput, mut commit: Commit) -> Result<
         }
         commit.finish()
     })();
-    if result.is_err() && made {
-        let _ = std::fs::remove_dir(dir);
+    if result.is_ok() {
+        made.keep();
     }
     result
 }
@@ -348,7 +380,7 @@ pub fn check(note_path: &Path, layout: Option<&str>, data: &Path, json: bool) ->
     let (cards, skipped) = match out {
         Ok(out) => {
             for w in &out.warnings {
-                eprintln!("{w}");
+                eprintln!("{}", crate::cli::Flagged(w));
             }
             (out.cards, out.skipped)
         }

@@ -193,14 +193,14 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
         commit.stage("-o", path, &writer.try_finish()?)?;
     }
     for w in &envelopes.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::cli::Flagged(w));
     }
     let Some(dir) = &a.preview else {
         return commit.finish();
     };
-    // The folder is made only now, and removed again if the run fails.
-    let made = !dir.exists();
-    crate::io::create_dir(dir)?;
+    // The folder (and any parents missing) is made only now, and removed
+    // again if the run fails or is stopped.
+    let made = crate::io::make_dirs(dir)?;
     let result = (|| {
         commit.add_outputs("--preview file", &preview_paths)?;
         // Drawn and staged a round at a time: a long list never holds
@@ -223,8 +223,8 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
         }
         commit.finish()
     })();
-    if result.is_err() && made {
-        let _ = std::fs::remove_dir(dir);
+    if result.is_ok() {
+        made.keep();
     }
     result
 }

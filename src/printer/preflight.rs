@@ -20,7 +20,9 @@
 use crate::diag::Diagnostic;
 use crate::printer::profile::{mm1, Profile};
 use crate::scene::{Item, Page, Rect, Role, Scene};
+use crate::text::Font;
 use crate::units::Pt;
+use std::sync::Arc;
 
 const EDGES: [&str; 4] = ["top", "right", "bottom", "left"];
 /// Slack for comparisons, in points.
@@ -44,8 +46,6 @@ struct Seen {
 /// "the printed name comes within 3.2 mm of the bottom edge; this printer
 /// cannot print closer than 5 mm".
 pub fn preflight(scene: &Scene, profile: &Profile) -> Vec<Diagnostic> {
-    let m = profile.margins;
-    let limits = [m.top.0, m.right.0, m.bottom.0, m.left.0];
     let mut out = Vec::new();
     for (n, page) in scene.pages.iter().enumerate() {
         let page_note = if scene.pages.len() > 1 {
@@ -53,42 +53,57 @@ pub fn preflight(scene: &Scene, profile: &Profile) -> Vec<Diagnostic> {
         } else {
             String::new()
         };
-        for seen in survey(scene, page) {
-            for i in 0..4 {
-                let (c, w) = (seen.corrected[i], seen.intended[i]);
-                let (what, edge) = (seen.what, EDGES[i]);
-                // Off the card: past the trim (the sheet less the bleed).
-                let b = page.bleed;
-                if seen.must_print && c - b < -EPS && w - b >= -EPS {
-                    out.push(
-                        Diagnostic::new(format!(
-                            "{page_note}{what} runs {} mm off the card at the {edge} edge once \
-                             corrected for printer profile {}",
-                            mm1(Pt(b - c)),
-                            profile.name
-                        ))
-                        .hint(moved_hint(profile)),
-                    );
-                    continue;
-                }
-                let limit = limits[i];
-                if limit <= 0.0 || c >= limit - EPS {
-                    continue;
-                }
-                let how = if c < 0.0 {
-                    format!("runs {} mm past the {edge} edge", mm1(Pt(-c)))
-                } else {
-                    format!("comes within {} mm of the {edge} edge", mm1(Pt(c)))
-                };
-                let message = format!(
-                    "{page_note}{what} {how}; this printer cannot print closer than {} mm",
-                    mm1(Pt(limit))
+        out.extend(preflight_page(&scene.fonts, page, profile, &page_note));
+    }
+    out
+}
+
+/// [`preflight`] of one page whose text runs use `fonts`, each message
+/// starting with `page_note` (`"page 3: "`, or nothing).
+pub fn preflight_page(
+    fonts: &[Arc<Font>],
+    page: &Page,
+    profile: &Profile,
+    page_note: &str,
+) -> Vec<Diagnostic> {
+    let m = profile.margins;
+    let limits = [m.top.0, m.right.0, m.bottom.0, m.left.0];
+    let mut out = Vec::new();
+    for seen in survey(fonts, page) {
+        for i in 0..4 {
+            let (c, w) = (seen.corrected[i], seen.intended[i]);
+            let (what, edge) = (seen.what, EDGES[i]);
+            // Off the card: past the trim (the sheet less the bleed).
+            let b = page.bleed;
+            if seen.must_print && c - b < -EPS && w - b >= -EPS {
+                out.push(
+                    Diagnostic::new(format!(
+                        "{page_note}{what} runs {} mm off the card at the {edge} edge once \
+                         corrected for printer profile {}",
+                        mm1(Pt(b - c)),
+                        profile.name
+                    ))
+                    .hint(moved_hint(profile)),
                 );
-                if seen.must_print && w >= limit - EPS {
-                    out.push(Diagnostic::new(message).hint(moved_hint(profile)));
-                } else {
-                    out.push(Diagnostic::new(message).warning());
-                }
+                continue;
+            }
+            let limit = limits[i];
+            if limit <= 0.0 || c >= limit - EPS {
+                continue;
+            }
+            let how = if c < 0.0 {
+                format!("runs {} mm past the {edge} edge", mm1(Pt(-c)))
+            } else {
+                format!("comes within {} mm of the {edge} edge", mm1(Pt(c)))
+            };
+            let message = format!(
+                "{page_note}{what} {how}; this printer cannot print closer than {} mm",
+                mm1(Pt(limit))
+            );
+            if seen.must_print && w >= limit - EPS {
+                out.push(Diagnostic::new(message).hint(moved_hint(profile)));
+            } else {
+                out.push(Diagnostic::new(message).warning());
             }
         }
     }
@@ -105,7 +120,7 @@ fn moved_hint(profile: &Profile) -> String {
 
 /// The things of a page, each with its closest distances to the sheet's
 /// edges, corrected and as laid out, in order of first appearance.
-fn survey(scene: &Scene, page: &Page) -> Vec<Seen> {
+fn survey(fonts: &[Arc<Font>], page: &Page) -> Vec<Seen> {
     let b = page.bleed;
     let (w, h) = (page.width + 2.0 * b, page.height + 2.0 * b);
     let (pw, ph) = if page.rotate.rem_euclid(180) == 90 {
@@ -142,7 +157,7 @@ fn survey(scene: &Scene, page: &Page) -> Vec<Seen> {
             Item::Stroke(_) => ("a printed line (rule or crop mark)", false),
             _ => ("a design element", false),
         };
-        note(what, must_print, item.bbox(&scene.fonts));
+        note(what, must_print, item.bbox(fonts));
     }
     if let Some(card) = page.card {
         note("the signature area", true, card.signature_box);
