@@ -521,6 +521,17 @@ fn duplex_pdfs_carry_their_intent_and_print_uses_it() {
             &["print", "d.pdf", "--dry-run", "--duplex", other],
         );
         assert!(!stdout(&o).contains(sides), "{}", stdout(&o));
+        // And --duplex off prints it one-sided.
+        let o = stationer(
+            dir.path(),
+            &["print", "d.pdf", "--dry-run", "--duplex", "off"],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("sides=one-sided") && !stdout(&o).contains(sides),
+            "{}",
+            stdout(&o)
+        );
         // The front page (the outside) is not empty: monogram and lettering,
         // on the front cover (the right half).
         let words = bbox_words(&pdf);
@@ -652,7 +663,7 @@ fn envelopes_follow_each_country_honour_copies_and_match_the_cards_order() {
             "Portland",
             "OR",
             "97205",
-            "USA",
+            "U.S.",
             1,
             "Portland, OR 97205",
         ),
@@ -844,9 +855,15 @@ fn envelopes_follow_each_country_honour_copies_and_match_the_cards_order() {
                 "{l:?}"
             );
         }
-        // Abroad, the country in capitals; at home (USA), none.
-        let abroad = r.5 != "USA";
-        assert_eq!(lines.contains(&r.5.to_uppercase()), abroad, "{lines:?}");
+        // Abroad, the country's name in capitals; at home (the return
+        // address says "USA", the row "U.S."), none.
+        let abroad = r.5 != "U.S.";
+        let country_line = match r.5 {
+            "DE" => "GERMANY".to_string(),
+            c => c.to_uppercase(),
+        };
+        assert_eq!(lines.contains(&country_line), abroad, "{lines:?}");
+        assert!(!lines.iter().any(|l| l == "U.S." || l == "DE"), "{lines:?}");
     }
     // --rows picks the same rows as the batch's --rows.
     let o = stationer(
@@ -1330,5 +1347,80 @@ fn a_card_the_queue_has_no_paper_for_is_not_sent_as_letter_and_prints_placed() {
             "{} off the card",
             b.text
         );
+    }
+    // A printer that takes card stock by another edge first gets the card
+    // turned so that edge leads: every word where the turned card lies.
+    let (w, h) = (396.0, 306.0);
+    for (edge, turn) in [("left", 90), ("bottom", 180), ("right", 270)] {
+        let o = stationer(
+            dir.path(),
+            &[
+                "profile",
+                "set",
+                "hp",
+                "--profiles",
+                p,
+                "--align",
+                "center",
+                "--face",
+                "up",
+                "--leading-edge",
+                edge,
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::write(cups.job_file(), b"").unwrap();
+        let o = env(&[
+            "print",
+            "a2.pdf",
+            "--printer",
+            "hp",
+            "--on-sheet",
+            "letter",
+            "--profile",
+            "hp",
+            "--profiles",
+            p,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.contains(&format!(
+                "turned {turn}° so that the card's {edge} edge leads"
+            )),
+            "{out}"
+        );
+        std::fs::write(&inner, cups.job_pdf()).unwrap();
+        let info = run_tool("pdfinfo", &[inner.to_str().unwrap()]);
+        assert!(info.contains("612 x 792 pts"), "{edge}: {info}");
+        let printed = bbox_words(&inner);
+        assert_eq!(ours[0].len(), printed[0].len(), "{edge}");
+        // Where the card lies on the sheet: centred across, at the top.
+        let (lw, lh) = if turn == 180 { (w, h) } else { (h, w) };
+        let ox = (612.0 - lw) / 2.0;
+        for (a, b) in ours[0].iter().zip(&printed[0]) {
+            assert_eq!(a.text, b.text);
+            let [u0, v0, u1, v1] = a.bbox;
+            // The card turned clockwise by `turn` degrees, then moved to its place.
+            let want = match turn {
+                90 => [ox + h - v1, u0, ox + h - v0, u1],
+                180 => [ox + w - u1, h - v1, ox + w - u0, h - v0],
+                _ => [ox + v0, w - u1, ox + v1, w - u0],
+            };
+            for k in 0..4 {
+                assert!(
+                    (want[k] - b.bbox[k]).abs() < 0.1,
+                    "{edge}: {}: {:?} vs {:?}",
+                    a.text,
+                    want,
+                    b.bbox
+                );
+            }
+            assert!(
+                inside(b.bbox, [ox, 0.0, ox + lw, lh], 0.0),
+                "{edge}: {} off the card",
+                b.text
+            );
+        }
     }
 }

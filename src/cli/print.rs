@@ -1,7 +1,6 @@
 //! `stationer calibrate`, `stationer profile` and `stationer print`: measure
 //! a printer, keep its correction, and send PDFs to it at exact size.
 
-use super::DuplexArg;
 use crate::diag::{Diagnostic, Error, Result, Severity};
 use crate::export::pdf::{try_write_pdf, PdfOptions};
 use crate::export::png;
@@ -539,7 +538,7 @@ pub(crate) fn correct_for_printer(
         return Err(Error(found));
     }
     for d in found {
-        eprintln!("{}", d.warning());
+        eprintln!("{}", crate::cli::Flagged(&d.warning()));
     }
     Ok(())
 }
@@ -589,10 +588,11 @@ pub(crate) struct PrintArgs {
     #[arg(long, short = 'n', value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..=999))]
     copies: u32,
-    /// Print two-sided, turning the sheet over its short or long edge [default: as the PDF's
-    /// /ViewerPreferences /Duplex says, else one-sided].
+    /// Print two-sided, turning the sheet over its short or long edge, or `off`: one-sided
+    /// even when the PDF is meant for both sides (no duplexer, or cards fed by hand)
+    /// [default: as the PDF's /ViewerPreferences /Duplex says, else one-sided].
     #[arg(long, value_name = "EDGE")]
-    duplex: Option<DuplexArg>,
+    duplex: Option<SidesArg>,
     /// The tray (a PPD InputSlot keyword such as Tray2 or Manual; `lpoptions -p QUEUE -l`).
     #[arg(long, value_name = "NAME")]
     tray: Option<String>,
@@ -600,9 +600,21 @@ pub(crate) struct PrintArgs {
     #[arg(long)]
     dry_run: bool,
     /// Print on this sheet (letter, a4, ...: one the queue takes) with the card placed where
-    /// the printer feeds card stock (at the leading edge, as the profile's --align says).
+    /// the printer feeds card stock: at the leading edge, across as the profile's --align
+    /// says, turned so that the edge its --leading-edge names goes in first.
     #[arg(long, value_name = "SHEET")]
     on_sheet: Option<String>,
+}
+
+/// `print --duplex`: an edge to turn over, or one-sided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SidesArg {
+    /// Turn over the short edge (landscape pages, or calendar style).
+    Short,
+    /// Turn over the long edge (portrait pages, book style).
+    Long,
+    /// One-sided, whatever the PDF says.
+    Off,
 }
 
 /// Runs `stationer print`.
@@ -619,7 +631,12 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
             .printer
             .or_else(|| profile.as_ref().and_then(|p| p.printer.clone())),
         copies: args.copies,
-        duplex: args.duplex.map(Duplex::from),
+        duplex: match args.duplex {
+            Some(SidesArg::Short) => Some(Duplex::Short),
+            Some(SidesArg::Long) => Some(Duplex::Long),
+            Some(SidesArg::Off) | None => None,
+        },
+        one_sided: args.duplex == Some(SidesArg::Off),
         tray: args
             .tray
             .or_else(|| profile.as_ref().and_then(|p| p.tray.clone())),
@@ -633,7 +650,7 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
             &p.feed,
             options.tray.as_deref(),
             facts.size,
-            options.duplex.or(facts.duplex),
+            options.sides(facts.duplex),
         );
         for l in lines {
             println!("load: {l}");
@@ -652,7 +669,7 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
         Ok(c) => Some(c),
         Err(e) => {
             for d in e.0 {
-                eprintln!("{}", d.warning());
+                eprintln!("{}", crate::cli::Flagged(&d.warning()));
             }
             None
         }
@@ -677,12 +694,19 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
                 .as_ref()
                 .and_then(|p| p.feed.align)
                 .unwrap_or(crate::printer::feed::Align::Center);
-            let at = media::placement(facts.size, sheet_size, align).ok_or_else(|| {
+            // Turned so that the edge the profile says leads goes in first.
+            let leading = profile
+                .as_ref()
+                .and_then(|p| p.feed.leading_edge)
+                .unwrap_or(crate::printer::feed::Edge::Top);
+            let turn = media::turn_for(leading);
+            let lying = media::turned_size(facts.size, turn);
+            let at = media::placement(lying, sheet_size, align).ok_or_else(|| {
                 Diagnostic::for_option("on_sheet", format!("the card is larger than {sheet} paper"))
             })?;
             println!(
                 "place: the {} x {} in card {}in from the left edge of a {sheet} sheet, at its \
-                 leading (top) edge ({} as the printer feeds card stock)",
+                 leading (top) edge ({} as the printer feeds card stock){}",
                 round2(facts.size[0] / 72.0),
                 round2(facts.size[1] / 72.0),
                 round2(at[0] / 72.0),
@@ -690,6 +714,13 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
                     crate::printer::feed::Align::Center => "centred",
                     crate::printer::feed::Align::Left => "against the left edge",
                     crate::printer::feed::Align::Right => "against the right edge",
+                },
+                match turn {
+                    0 => String::new(),
+                    t => format!(
+                        ", turned {t}° so that the card's {} edge leads",
+                        leading.name()
+                    ),
                 }
             );
             let bytes = crate::io::read_bounded(
@@ -698,7 +729,9 @@ pub(crate) fn print(args: PrintArgs) -> Result<()> {
                 "the PDF",
             )
             .map_err(|e| Diagnostic::new(format!("cannot read {}: {e}", args.file.display())))?;
-            Some(media::placed_on_sheet(&args.file, &bytes, sheet_size, at)?)
+            Some(media::placed_on_sheet(
+                &args.file, &bytes, sheet_size, at, turn,
+            )?)
         }
         (None, Some(c)) if !c.takes(facts.size) => {
             let q = queue.as_deref().unwrap_or("");

@@ -87,8 +87,8 @@ impl Address {
     }
 
     /// The lines of the address block: name, company, street lines, the
-    /// city line, and the country in capitals unless it is `home` (compared
-    /// without case). Empty lines are left out.
+    /// city line, and the country's name in capitals unless it is `home`
+    /// (see [`same_country`] and [`country_line`]). Empty lines are left out.
     pub fn lines(&self, city_line: &CityLine, home: &str) -> Vec<String> {
         let mut lines: Vec<String> = [&self.name, &self.company, &self.address1, &self.address2]
             .into_iter()
@@ -96,8 +96,8 @@ impl Address {
             .collect();
         lines.extend(city_line.fill(self).lines().map(|l| l.trim().to_string()));
         let country = self.country.trim();
-        if !country.is_empty() && !country.eq_ignore_ascii_case(home.trim()) {
-            lines.push(country.to_uppercase());
+        if !country.is_empty() && !same_country(country, home) {
+            lines.push(country_line(country));
         }
         lines.retain(|l| !l.is_empty());
         lines
@@ -278,15 +278,54 @@ impl CityLine {
     /// (`"DE"`, `"Germany"`, `"Deutschland"`; see [`COUNTRY_FORMATS`]), or
     /// `None` for a country without one.
     pub fn for_country(country: &str) -> Option<CityLine> {
-        let key = country
-            .trim()
-            .trim_end_matches('.')
-            .replace('.', "")
-            .to_lowercase();
-        COUNTRY_FORMATS
+        country_entry(country).map(|(_, t)| CityLine::parse(t).expect("the country formats parse"))
+    }
+}
+
+/// A country as written, for comparing: without case, dots and surrounding
+/// spaces.
+fn country_key(country: &str) -> String {
+    country
+        .trim()
+        .trim_end_matches('.')
+        .replace('.', "")
+        .to_lowercase()
+}
+
+/// The index of a country as written in [`COUNTRY_FORMATS`].
+fn country_index(country: &str) -> Option<usize> {
+    let key = country_key(country);
+    COUNTRY_FORMATS
+        .iter()
+        .position(|(names, _)| names.contains(&key.as_str()))
+}
+
+/// The entry of [`COUNTRY_FORMATS`] for a country as written.
+fn country_entry(country: &str) -> Option<&'static (&'static [&'static str], &'static str)> {
+    country_index(country).map(|i| &COUNTRY_FORMATS[i])
+}
+
+/// Whether two countries as written are the same one: `"US"`, `"USA"`,
+/// `"U.S.A."` and `"United States"` are; so are equal names the table does
+/// not know (compared without case and dots).
+pub fn same_country(a: &str, b: &str) -> bool {
+    match (country_index(a), country_index(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => country_key(a) == country_key(b),
+    }
+}
+
+/// The country line of an envelope going abroad: the country's English
+/// name in capitals (`"DE"` gives `GERMANY`), or what was written, in
+/// capitals, for a country the table does not know.
+pub fn country_line(country: &str) -> String {
+    match country_entry(country) {
+        Some((names, _)) => names
             .iter()
-            .find(|(names, _)| names.contains(&key.as_str()))
-            .map(|(_, t)| CityLine::parse(t).expect("the country formats parse"))
+            .find(|n| n.len() > 3)
+            .unwrap_or(&names[0])
+            .to_uppercase(),
+        None => country.trim().to_uppercase(),
     }
 }
 
@@ -430,6 +469,15 @@ mod tests {
             }
         }
         assert!(CityLine::for_country("Atlantis").is_none());
+        // One country however it is written; abroad, its name.
+        for us in ["US", "u.s.a.", " United States ", "USA"] {
+            assert!(same_country(us, "USA"), "{us}");
+        }
+        assert!(!same_country("Canada", "USA"));
+        assert!(same_country("Atlantis", "ATLANTIS"));
+        assert_eq!(country_line("DE"), "GERMANY");
+        assert_eq!(country_line("jp"), "JAPAN");
+        assert_eq!(country_line("Atlantis"), "ATLANTIS");
         // The lines of an address: a two-line city line gives two lines.
         let mut a = full("GB");
         a.name = "Ann".into();

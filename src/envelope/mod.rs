@@ -238,20 +238,12 @@ pub fn make_envelopes(
     let mut problems = Vec::new();
     // In the order of the cards: rows in order, a row's copies together.
     for row in recipients.rows.iter().filter(|r| selected(r.number)) {
-        let copies = match copies_col {
-            Some(c) => match row.values[c].trim().parse::<usize>() {
-                Ok(n) if n <= 100 => n,
-                _ => {
-                    problems.push(Diagnostic::at(
-                        recipients.place(row),
-                        format!(
-                            "row {}, column \"{}\": \"{}\" is not a number of copies (0 to 100)",
-                            row.number, recipients.headers[c], row.values[c]
-                        ),
-                    ));
-                    continue;
-                }
-            },
+        let copies = match copies_col.map(|c| recipients.copies(row, c)) {
+            Some(Ok(n)) => n,
+            Some(Err(d)) => {
+                problems.push(d);
+                continue;
+            }
             None => 1,
         };
         match job.envelope(row, &mut shaper) {
@@ -433,7 +425,7 @@ impl Addressing<'_> {
         let city_line = city_line_for(self.city_line, options.by_country, &address.country, home);
         let lines = address.lines(&city_line, home);
         let country = address.country.trim();
-        let abroad = !country.is_empty() && !country.eq_ignore_ascii_case(home.trim());
+        let abroad = !country.is_empty() && !address::same_country(country, home);
         let block = &blocks[usize::from(abroad)];
         let regular = fonts.index(Style::Regular);
         let font = &fonts.fonts[regular];

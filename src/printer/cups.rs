@@ -29,9 +29,24 @@ pub struct PrintOptions {
     /// Two-sided printing (default `None`: as the PDF's `/ViewerPreferences
     /// /Duplex` says, else the queue's default, usually one-sided).
     pub duplex: Option<Duplex>,
+    /// One-sided, whatever the PDF's two-sided intent says (default
+    /// `false`); `duplex` is then ignored. For a printer without a
+    /// duplexer, or cards fed by hand one side at a time.
+    pub one_sided: bool,
     /// The tray, a PPD `InputSlot` keyword such as `Tray2` or `Manual`
     /// (default `None`: the queue's default). `lpoptions -p QUEUE -l` lists them.
     pub tray: Option<String>,
+}
+
+impl PrintOptions {
+    /// How the job is turned: as asked, else as the PDF's intent (`pdf`)
+    /// says; `None` when it prints on one side.
+    pub fn sides(&self, pdf: Option<Duplex>) -> Option<Duplex> {
+        match self.one_sided {
+            true => None,
+            false => self.duplex.or(pdf),
+        }
+    }
 }
 
 impl Default for PrintOptions {
@@ -40,6 +55,7 @@ impl Default for PrintOptions {
             printer: None,
             copies: 1,
             duplex: None,
+            one_sided: false,
             tray: None,
         }
     }
@@ -107,7 +123,7 @@ pub fn lp_command(pdf: &Path, options: &PrintOptions) -> Result<Vec<OsString>> {
     check_options(options)?;
     let facts = read_facts(pdf)?;
     let options = PrintOptions {
-        duplex: options.duplex.or(facts.duplex),
+        duplex: options.sides(facts.duplex),
         ..options.clone()
     };
     Ok(lp_args(pdf, facts.size, &options))
@@ -126,11 +142,13 @@ fn lp_args(pdf: &Path, [w, h]: [f32; 2], options: &PrintOptions) -> Vec<OsString
         "-o".into(),
         "print-scaling=none".into(),
     ]);
-    if let Some(d) = options.duplex {
-        let sides = match d {
-            Duplex::Short => "sides=two-sided-short-edge",
-            Duplex::Long => "sides=two-sided-long-edge",
-        };
+    let sides = match options.sides(None) {
+        Some(Duplex::Short) => Some("sides=two-sided-short-edge"),
+        Some(Duplex::Long) => Some("sides=two-sided-long-edge"),
+        None if options.one_sided => Some("sides=one-sided"),
+        None => None,
+    };
+    if let Some(sides) = sides {
         args.extend(["-o".into(), sides.into()]);
     }
     if let Some(t) = &options.tray {
@@ -291,7 +309,7 @@ pub fn submit(pdf: &Path, options: &PrintOptions) -> Result<String> {
     let queue = resolve_queue(options.printer.as_deref())?;
     let options = PrintOptions {
         printer: Some(queue.clone()),
-        duplex: options.duplex.or(facts.duplex),
+        duplex: options.sides(facts.duplex),
         ..options.clone()
     };
     let args = lp_args(pdf, facts.size, &options);

@@ -7,7 +7,7 @@
 //! stock.
 
 use crate::diag::{Diagnostic, Result};
-use crate::printer::feed::Align;
+use crate::printer::feed::{Align, Edge};
 use std::path::Path;
 use std::process::Command;
 
@@ -170,10 +170,38 @@ pub fn placement(card: [f32; 2], sheet: [f32; 2], align: Align) -> Option<[f32; 
     Some([x, 0.0])
 }
 
+/// How far (clockwise, in degrees) a card is turned on the sheet so that
+/// its `leading` edge is the sheet's leading (top) edge: the edge the
+/// loading guide says goes into the printer first.
+pub fn turn_for(leading: Edge) -> i64 {
+    match leading {
+        Edge::Top => 0,
+        Edge::Left => 90,
+        Edge::Bottom => 180,
+        Edge::Right => 270,
+    }
+}
+
+/// The card's size as it lies on the sheet when turned `turn` degrees.
+pub fn turned_size(card: [f32; 2], turn: i64) -> [f32; 2] {
+    match turn.rem_euclid(180) {
+        0 => card,
+        _ => [card[1], card[0]],
+    }
+}
+
 /// A copy of a PDF with every page's boxes grown to the sheet, the card
-/// placed at `at` (see [`placement`]) on the sheet as shown. Pages turned 180° are placed as
-/// shown. Pages turned 90° or 270° are refused.
-pub fn placed_on_sheet(name: &Path, pdf: &[u8], sheet: [f32; 2], at: [f32; 2]) -> Result<Vec<u8>> {
+/// turned `turn` degrees clockwise (see [`turn_for`]) and placed with its
+/// top-left corner, as it lies on the sheet, at `at` (see [`placement`],
+/// given the [`turned_size`]). A page already turned (a duplex back, 180°)
+/// is turned further. The sheet is shown portrait, its top edge leading.
+pub fn placed_on_sheet(
+    name: &Path,
+    pdf: &[u8],
+    sheet: [f32; 2],
+    at: [f32; 2],
+    turn: i64,
+) -> Result<Vec<u8>> {
     use lopdf::{Document, Object};
     let fail = |why: String| -> crate::diag::Error {
         Diagnostic::new(format!("cannot place {} on a sheet: {why}", name.display())).into()
@@ -201,18 +229,23 @@ pub fn placed_on_sheet(name: &Path, pdf: &[u8], sheet: [f32; 2], at: [f32; 2]) -
             .and_then(Object::as_dict_mut)
             .map_err(|e| fail(e.to_string()))?;
         let (x0, y0, x1, y1) = (media[0], media[1], media[2], media[3]);
-        let (w, h) = (x1 - x0, y1 - y0);
         let (sw, sh) = (sheet[0], sheet[1]);
         let [ox, oy] = at;
-        let b = match rotate.rem_euclid(360) {
+        let rotate = rotate.rem_euclid(360);
+        if rotate % 180 != 0 {
+            return Err(fail("a page is turned 90°".into()));
+        }
+        // The sheet's box in the page's own coordinates, chosen so that,
+        // shown turned by `total` degrees clockwise, the card's top-left
+        // corner as shown lies at `at` from the sheet's top-left corner.
+        let total = (rotate + turn).rem_euclid(360);
+        let b = match total {
             0 => [x0 - ox, y1 + oy - sh, x0 - ox + sw, y1 + oy],
-            180 => {
-                let left = sw - w - ox;
-                [x0 - left, y0 - oy, x0 - left + sw, y0 - oy + sh]
-            }
-            _ => return Err(fail("a page is turned 90°".into())),
+            90 => [x0 - oy, y0 - ox, x0 - oy + sh, y0 - ox + sw],
+            180 => [x1 + ox - sw, y0 - oy, x1 + ox, y0 - oy + sh],
+            270 => [x1 + oy - sh, y1 + ox - sw, x1 + oy, y1 + ox],
+            _ => return Err(fail(format!("a page is turned {total}°"))),
         };
-        let _ = h;
         let arr = Object::Array(b.iter().map(|v| Object::Real(*v)).collect());
         // Every box is the sheet: CUPS's pdftopdf lays pages out by their
         // TrimBox, and would turn and centre a card-sized one.
@@ -220,6 +253,9 @@ pub fn placed_on_sheet(name: &Path, pdf: &[u8], sheet: [f32; 2], at: [f32; 2]) -
         page.set("CropBox", arr.clone());
         page.set("TrimBox", arr.clone());
         page.set("BleedBox", arr);
+        if total != rotate {
+            page.set("Rotate", Object::Integer(total));
+        }
     }
     let mut out = Vec::new();
     doc.save_to(&mut out).map_err(|e| fail(e.to_string()))?;
