@@ -385,7 +385,7 @@ mod tests {
         a.region.clear();
         // The comma belonged to the region: it goes with it.
         assert_eq!(a.lines(&us, "")[2], "Portland 97205");
-        assert_eq!(a.lines(&us, "")[3], "USA");
+        assert_eq!(a.lines(&us, "")[3], "UNITED STATES");
         a.postcode.clear();
         assert_eq!(a.lines(&us, "")[2], "Portland");
         a.city.clear();
@@ -503,6 +503,6 @@ mod tests {
         assert!(e.0[0].message.contains("never closed"), "{e}");
         assert!(e.0[0].message.contains("character 8"), "{e}");
         assert!(CityLine::parse("{city} }").is_err());
-        assert!(e.to_string().starts_with("error: --city-line: "), "{e}");
+        assert!(e.to_string().starts_with("error: city_line: "), "{e}");
     }
 }

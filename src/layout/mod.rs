@@ -145,68 +145,80 @@ pub fn shape_words(
     let levels = bidi::levels(words.iter().map(|w| w.1));
     let mut out = Vec::with_capacity(words.len());
     for (k, &(offset, text)) in words.iter().enumerate() {
-        let word = |shaped, font, glued| Word {
-            shaped,
-            font,
-            base,
-            level: levels.words[k],
-            glued,
-            rtl_paragraph: levels.rtl,
-        };
-        let at = |m: MissingGlyph, from: usize| MissingGlyph {
-            offset: offset + from + m.offset,
-            ..m
-        };
-        // The first face that shapes the whole word (a word shaped before
-        // is found in the cache at once).
-        let mut first_err = None;
-        let mut whole = None;
-        for font in fonts.chain(base) {
-            if font != base && !shaper.covers(font, text) {
-                continue;
-            }
-            match shaper.word(font, text, hyphenate) {
-                Ok(shaped) => {
-                    whole = Some((shaped, font));
-                    break;
-                }
-                Err(m) => {
-                    first_err.get_or_insert(m);
-                }
-            }
-        }
-        if let Some((shaped, font)) = whole {
-            out.push(word(shaped, font, false));
-            continue;
-        }
-        let _ = first_err;
-        // The last resort: runs of characters of one face each.
-        let mut parts: Vec<(usize, usize, usize)> = Vec::new(); // font, start, end
-        for (i, c) in text.char_indices() {
-            let end = i + c.len_utf8();
-            let mut one = [0u8; 4];
-            let one = &*c.encode_utf8(&mut one);
-            let same = parts.last().is_some_and(|&(f, _, _)| shaper.covers(f, one));
-            if same {
-                parts.last_mut().expect("checked").2 = end;
-                continue;
-            }
-            let Some(font) = fonts.chain(base).find(|&f| shaper.covers(f, one)) else {
-                return Err(MissingGlyph {
-                    ch: c,
-                    offset: offset + i,
+        let runs = &levels.runs[k];
+        // A word whose characters the bidirectional algorithm puts at
+        // different levels is set as glued parts, one per level.
+        let single = runs.len() == 1;
+        for (j, (range, level)) in runs.iter().enumerate() {
+            let hyphenate = hyphenate && single;
+            let pieces = shape_piece(shaper, fonts, base, &text[range.clone()], hyphenate)
+                .map_err(|m| MissingGlyph {
+                    offset: offset + range.start + m.offset,
+                    ..m
+                })?;
+            for (n, (shaped, font)) in pieces.into_iter().enumerate() {
+                out.push(Word {
+                    shaped,
+                    font,
+                    base,
+                    level: *level,
+                    glued: j > 0 || n > 0,
+                    rtl_paragraph: levels.rtl,
                 });
-            };
-            parts.push((font, i, end));
-        }
-        for (j, &(font, start, end)) in parts.iter().enumerate() {
-            let shaped = shaper
-                .word(font, &text[start..end], false)
-                .map_err(|m| at(m, start))?;
-            out.push(word(shaped, font, j > 0));
+            }
         }
     }
     Ok(out)
+}
+
+/// Shapes one word (or a run of one level in it): in the first face of the
+/// chain that has all its characters, or, when none has, as parts of one
+/// face each. A missing character's offset is from the start of `text`.
+fn shape_piece(
+    shaper: &mut Shaper,
+    fonts: &FontSet,
+    base: usize,
+    text: &str,
+    hyphenate: bool,
+) -> std::result::Result<Vec<(Arc<ShapedWord>, usize)>, MissingGlyph> {
+    // The first face that shapes the whole word (a word shaped before is
+    // found in the cache at once).
+    for font in fonts.chain(base) {
+        if font != base && !shaper.covers(font, text) {
+            continue;
+        }
+        if let Ok(shaped) = shaper.word(font, text, hyphenate) {
+            return Ok(vec![(shaped, font)]);
+        }
+    }
+    // The last resort: runs of characters of one face each.
+    let mut parts: Vec<(usize, usize, usize)> = Vec::new(); // font, start, end
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        let mut one = [0u8; 4];
+        let one = &*c.encode_utf8(&mut one);
+        let same = parts.last().is_some_and(|&(f, _, _)| shaper.covers(f, one));
+        if same {
+            parts.last_mut().expect("checked").2 = end;
+            continue;
+        }
+        let Some(font) = fonts.chain(base).find(|&f| shaper.covers(f, one)) else {
+            return Err(MissingGlyph { ch: c, offset: i });
+        };
+        parts.push((font, i, end));
+    }
+    parts
+        .iter()
+        .map(|&(font, start, end)| {
+            shaper
+                .word(font, &text[start..end], false)
+                .map(|shaped| (shaped, font))
+                .map_err(|m| MissingGlyph {
+                    offset: start + m.offset,
+                    ..m
+                })
+        })
+        .collect()
 }
 
 /// The message for a character no face has: which, where, and how to add

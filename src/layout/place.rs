@@ -57,10 +57,21 @@ pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSe
 /// reordering of the line's words), one run per stretch of one face. A
 /// line in the design's own face only is one run.
 fn runs(line: &SetLine, content: &Content, design: &Design, fonts: &FontSet) -> Vec<TextRun> {
-    let levels: Vec<u8> = line.parts.iter().map(|p| p.level).collect();
+    // The line's parts and word spaces in logical order, each at its
+    // level (a space between two parts at the lower of their levels, as
+    // the bidirectional algorithm resolves it), then in display order:
+    // spaces move with the words around them.
+    let mut items: Vec<(Option<usize>, u8)> = Vec::new();
+    for (i, p) in line.parts.iter().enumerate() {
+        if i > 0 && p.space_before {
+            items.push((None, p.level.min(line.parts[i - 1].level)));
+        }
+        items.push((Some(i), p.level));
+    }
+    let levels: Vec<u8> = items.iter().map(|it| it.1).collect();
     let order = crate::text::bidi::visual_order(&levels);
     let mut out = Vec::new();
-    let Some(&first) = order.first() else {
+    let Some(first) = order.iter().find_map(|&k| items[k].0) else {
         return out;
     };
     let size = |font: usize| fonts.matched_size(font, line.font, line.size);
@@ -78,20 +89,13 @@ fn runs(line: &SetLine, content: &Content, design: &Design, fonts: &FontSet) -> 
             line.role,
         )
     };
-    for (k, &i) in order.iter().enumerate() {
+    for &k in &order {
+        let Some(i) = items[k].0 else {
+            b.push_glyph(content.spacing[font].space.0, line.space, " ");
+            pen += line.space;
+            continue;
+        };
         let part = &line.parts[i];
-        if k > 0 {
-            let prev = order[k - 1];
-            let space = if prev.abs_diff(i) == 1 {
-                line.parts[prev.max(i)].space_before
-            } else {
-                true
-            };
-            if space {
-                b.push_glyph(content.spacing[font].space.0, line.space, " ");
-                pen += line.space;
-            }
-        }
         if part.font != font {
             let done = std::mem::replace(
                 &mut b,

@@ -2,8 +2,12 @@
 //! `unicode-bidi` crate) per paragraph. Lines are broken in logical order;
 //! each line's words are then put in display order by [`visual_order`].
 //! A word is shaped in its own direction (see `shape`), so the unit of
-//! reordering is the word.
+//! reordering is the word, or, where the algorithm gives a word's
+//! characters different levels (the full stop after a Hebrew name in an
+//! English sentence stays on the name's right), each run of one level in
+//! it ([`Levels::runs`]).
 
+use std::ops::Range;
 use unicode_bidi::ParagraphBidiInfo;
 
 /// A paragraph's direction and the embedding level of each of its words.
@@ -14,6 +18,9 @@ pub struct Levels {
     pub rtl: bool,
     /// Per word, its resolved embedding level (odd: right to left).
     pub words: Vec<u8>,
+    /// Per word, its runs of one resolved level: byte ranges in the word
+    /// and their levels, in logical order. One run for most words.
+    pub runs: Vec<Vec<(Range<usize>, u8)>>,
 }
 
 /// The levels of a paragraph made of `words` separated by spaces.
@@ -33,9 +40,28 @@ pub fn levels<'a>(words: impl Iterator<Item = &'a str> + Clone) -> Levels {
         return Levels {
             rtl: false,
             words: vec![0; starts.len()],
+            runs: starts.iter().map(|&(_, len)| vec![(0..len, 0)]).collect(),
         };
     }
     let info = ParagraphBidiInfo::new(&text, None);
+    let runs = starts
+        .iter()
+        .map(|&(start, len)| {
+            let mut runs: Vec<(Range<usize>, u8)> = Vec::new();
+            let word = &text[start..start + len];
+            for (i, c) in word.char_indices() {
+                let level = info.levels.get(start + i).map_or(0, |l| l.number());
+                match runs.last_mut() {
+                    Some((r, l)) if *l == level => r.end = i + c.len_utf8(),
+                    _ => runs.push((i..i + c.len_utf8(), level)),
+                }
+            }
+            if runs.is_empty() {
+                runs.push((0..0, info.paragraph_level.number()));
+            }
+            runs
+        })
+        .collect();
     let words = starts
         .iter()
         .map(|&(start, len)| {
@@ -54,6 +80,7 @@ pub fn levels<'a>(words: impl Iterator<Item = &'a str> + Clone) -> Levels {
     Levels {
         rtl: info.paragraph_level.is_rtl(),
         words,
+        runs,
     }
 }
 
@@ -108,6 +135,11 @@ mod tests {
         assert!(!l.rtl);
         assert_eq!(l.words, vec![0, 1, 1, 0, 0]);
         assert_eq!(visual_order(&l.words), vec![0, 2, 1, 3, 4]);
+        // The comma after the name is at the English sentence's level: a
+        // run of its own, shown on the name's right.
+        assert_eq!(l.runs[2], vec![(0..6, 1), (6..7, 0)]);
+        assert_eq!(l.runs[1], vec![(0..6, 1)]);
+        assert_eq!(l.runs[0], vec![(0..7, 0)]);
     }
 
     #[test]
@@ -122,7 +154,8 @@ mod tests {
             latin,
             Levels {
                 rtl: false,
-                words: vec![0, 0]
+                words: vec![0, 0],
+                runs: vec![vec![(0..1, 0)], vec![(0..1, 0)]],
             }
         );
     }
