@@ -204,6 +204,67 @@ fn right_to_left_names_read_right_to_left_and_copy_in_logical_order() {
 }
 
 #[test]
+fn punctuation_after_a_right_to_left_name_stays_on_its_right() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    // In an English sentence, the full stop and commas after a Hebrew or
+    // Arabic name belong to the sentence: the bidirectional algorithm puts
+    // them at its level, on the name's right, as browsers show it.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "note.toml",
+        "body = \"Thanks to דוד לוי. I met דוד לוי, and محمد علي, too.\"\nsigner = \"A\"\n",
+    );
+    let o = stationer(
+        dir.path(),
+        &[
+            "render",
+            "note.toml",
+            "-o",
+            "c.pdf",
+            "--ignore-system-fonts",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = dir.path().join("c.pdf");
+    let text = plain(&run_tool("pdftotext", &[path.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains("Thanks to דוד לוי. I met דוד לוי, and محمد علي, too."),
+        "{text}"
+    );
+    // As placed, left to right: the name's second word, its first, then
+    // the stop (or comma), then the next English word.
+    let words: Vec<String> = bbox_words(&path)
+        .into_iter()
+        .flatten()
+        .map(|w| w.text)
+        .collect();
+    let at = |w: &str| {
+        words
+            .iter()
+            .position(|x| x == w)
+            .unwrap_or_else(|| panic!("{w}: {words:?}"))
+    };
+    assert_eq!(
+        words[at("to") + 1..at("to") + 5],
+        ["יול", "דוד", ".", "I"],
+        "{words:?}"
+    );
+    assert_eq!(
+        words[at("met") + 1..at("met") + 5],
+        ["יול", "דוד", ",", "and"],
+        "{words:?}"
+    );
+    // The Arabic name's comma ends its (left-to-right listed) box.
+    let arabic = &words[at("and") + 1..at("too.")];
+    assert_eq!(arabic.len(), 2, "{arabic:?}");
+    assert!(arabic[1].ends_with(','), "{arabic:?}");
+    assert!(!arabic.iter().any(|w| w.starts_with(',')), "{arabic:?}");
+}
+
+#[test]
 fn an_all_hebrew_note_is_a_right_to_left_paragraph() {
     if !have_tool("pdftotext") {
         return;
