@@ -270,6 +270,7 @@ pub fn smarten(text: &str, lang: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut depth = 0usize;
     let mut open_double = false;
+    let mut open_single = 0usize;
     let mut i = 0;
     // Whether a quote after `prev` opens: at the start, after white space,
     // an opening bracket, a dash or another opening quote.
@@ -340,16 +341,28 @@ pub fn smarten(text: &str, lang: &str) -> String {
             }
             '\'' => {
                 let letter_before = prev.is_some_and(char::is_alphanumeric);
+                let letter_after = next.is_some_and(char::is_alphanumeric);
                 let digit_after = next.is_some_and(|n| n.is_ascii_digit());
-                if letter_before || (opens(prev) && digit_after) || !opens(prev) {
-                    // An apostrophe (don’t, O’Brien, ’90s) or a closing quote.
-                    out.push_str(if letter_before || digit_after || lang != "fr" {
-                        "\u{2019}"
-                    } else {
-                        sq[1]
-                    });
+                if letter_before && letter_after {
+                    // Inside a word: don’t, O’Brien.
+                    out.push('\u{2019}');
+                } else if (letter_before || !opens(prev)) && open_single > 0 {
+                    // Closes the single quote opened before, in the
+                    // language's own mark (‚…‘ in German, ‹ … › in French).
+                    open_single -= 1;
+                    if lang == "fr" && prev.is_some_and(char::is_whitespace) {
+                        out.pop();
+                    }
+                    out.push_str(sq[1]);
+                } else if letter_before || (opens(prev) && digit_after) || !opens(prev) {
+                    // An apostrophe: the students’ work, ’90s.
+                    out.push('\u{2019}');
                 } else {
+                    open_single += 1;
                     out.push_str(sq[0]);
+                    if lang == "fr" && next.is_some_and(char::is_whitespace) {
+                        i += 1; // the typed space becomes the narrow one
+                    }
                 }
             }
             _ => out.push(c),
@@ -397,6 +410,24 @@ mod tests {
             "\u{201C}deep dive\u{201D} \u{2013} don\u{2019}t, O\u{2019}Brien\u{2019}s \u{2019}90s\u{2026} a\u{2014}b"
         );
         assert_eq!(smarten("'single'", "en-US"), "\u{2018}single\u{2019}");
+        // Each language closes a single quote with its own mark.
+        assert_eq!(smarten("'single'", "de"), "\u{201A}single\u{2018}");
+        assert_eq!(
+            smarten("'single'", "fr"),
+            "\u{2039}\u{202F}single\u{202F}\u{203A}"
+        );
+        assert_eq!(
+            smarten("' oui ' et l'ami", "fr"),
+            "\u{2039}\u{202F}oui\u{202F}\u{203A} et l\u{2019}ami"
+        );
+        assert_eq!(
+            smarten("'O'Brien's'", "de"),
+            "\u{201A}O\u{2019}Brien\u{2019}s\u{2018}"
+        );
+        assert_eq!(
+            smarten("the students' work", "de"),
+            "the students\u{2019} work"
+        );
         assert_eq!(
             smarten("Er sagte \"Danke\".", "de"),
             "Er sagte \u{201E}Danke\u{201C}."
