@@ -346,7 +346,11 @@ pub fn smarten(text: &str, lang: &str) -> String {
                 if letter_before && letter_after {
                     // Inside a word: don’t, O’Brien.
                     out.push('\u{2019}');
-                } else if (letter_before || !opens(prev)) && open_single > 0 {
+                } else if open_single > 0
+                    && (letter_before
+                        || !opens(prev)
+                        || next.is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation()))
+                {
                     // Closes the single quote opened before, in the
                     // language's own mark (‚…‘ in German, ‹ … › in French).
                     open_single -= 1;
