@@ -315,17 +315,18 @@ pub fn same_country(a: &str, b: &str) -> bool {
     }
 }
 
-/// The country line of an envelope going abroad: the country's English
-/// name in capitals (`"DE"` gives `GERMANY`), or what was written, in
-/// capitals, for a country the table does not know.
+/// The country line of an envelope going abroad: what was written, in
+/// capitals, except that a two-letter code the table knows is written out
+/// (`"DE"` gives `GERMANY`, `"USA"` stays `USA`).
 pub fn country_line(country: &str) -> String {
+    let key = country_key(country);
     match country_entry(country) {
-        Some((names, _)) => names
+        Some((names, _)) if key.len() == 2 && key != "uk" => names
             .iter()
             .find(|n| n.len() > 3)
             .unwrap_or(&names[0])
             .to_uppercase(),
-        None => country.trim().to_uppercase(),
+        _ => country.trim().to_uppercase(),
     }
 }
 
@@ -385,7 +386,7 @@ mod tests {
         a.region.clear();
         // The comma belonged to the region: it goes with it.
         assert_eq!(a.lines(&us, "")[2], "Portland 97205");
-        assert_eq!(a.lines(&us, "")[3], "UNITED STATES");
+        assert_eq!(a.lines(&us, "")[3], "USA");
         a.postcode.clear();
         assert_eq!(a.lines(&us, "")[2], "Portland");
         a.city.clear();
@@ -478,6 +479,8 @@ mod tests {
         assert_eq!(country_line("DE"), "GERMANY");
         assert_eq!(country_line("jp"), "JAPAN");
         assert_eq!(country_line("Atlantis"), "ATLANTIS");
+        assert_eq!(country_line("USA"), "USA");
+        assert_eq!(country_line("uk"), "UK");
         // The lines of an address: a two-line city line gives two lines.
         let mut a = full("GB");
         a.name = "Ann".into();
