@@ -187,11 +187,12 @@ pub fn contact_sheet(design: &Design, fonts: &FontSet, proofs: &[Proof]) -> Scen
             Ok(_) => format!("{}  {}", proof.row, proof.name),
             Err(why) => format!("{}  {} — {}", proof.row, proof.name, gist(why)),
         };
-        let mut run = setter.run(Style::Regular, label_size, x, y1 + label_size * 1.4, &label);
-        if !ok {
-            run.color = FAIL;
+        for mut run in setter.run(Style::Regular, label_size, x, y1 + label_size * 1.4, &label) {
+            if !ok {
+                run.color = FAIL;
+            }
+            page.items.push(Item::Text(run));
         }
-        page.items.push(Item::Text(run));
     }
     Scene {
         fonts: fonts.fonts.clone(),

@@ -34,11 +34,10 @@ use crate::diag::{Diagnostic, Error, Place, Result, Warned};
 use crate::input::design::{Rgb, Style};
 use crate::input::note::words;
 use crate::layout::fit::largest_fitting;
-use crate::layout::run::RunBuilder;
+use crate::layout::run::{set_pieces, LineStyle, Piece};
 use crate::scene::{Item, Page, Role, Scene, TextRun};
-use crate::text::shape::MissingGlyph;
-use crate::text::{FontSet, ShapedWord, Shaper};
-use std::sync::Arc;
+use crate::text::shape::{MissingGlyph, Spacing};
+use crate::text::{FontSet, Shaper};
 
 /// Space between an envelope's edges and any text: 0.375 in.
 pub const EDGE: f32 = 27.0;
@@ -191,7 +190,7 @@ pub fn make_envelopes(
                     Diagnostic::for_option(
                         "return_address",
                         format!(
-                            "the character '{}' (U+{:04X}) in {} is not in the font {}",
+                            "the character '{}' (U+{:04X}) in {} is in none of the fonts ({} and the bundled fallbacks)",
                             crate::diag::escape(&m.ch.to_string(), 8),
                             m.ch as u32,
                             crate::diag::quote(&line),
@@ -201,7 +200,7 @@ pub fn make_envelopes(
                 })?;
                 block
                     .runs
-                    .push(shaped.set(fonts, RETURN_SIZE, [EDGE, baseline], options.color));
+                    .extend(shaped.set(fonts, RETURN_SIZE, [EDGE, baseline], options.color));
                 block.bottom = baseline + font.descent(RETURN_SIZE);
                 baseline += RETURN_SIZE * LEADING;
             }
@@ -299,55 +298,56 @@ fn city_line_for(given: &CityLine, by_country: bool, country: &str, home: &str) 
     }
 }
 
-/// A line of text shaped once (words split at white space), set at any
-/// size by the one run builder.
+/// A line of text shaped once (words split at white space, each word in a
+/// face that has it), set at any size by the one line setter.
 struct Line {
     font: usize,
-    words: Vec<Arc<ShapedWord>>,
-    /// The face's word space: glyph id and advance in font units.
-    space: (u16, i32),
+    words: Vec<crate::layout::Word>,
+    /// Space and hyphen glyphs per face.
+    spacing: Vec<Spacing>,
 }
 
 impl Line {
-    /// Shapes a line in the first face of `font`'s chain that has all its
-    /// characters, its words in display order (a Hebrew or Arabic name
-    /// reads right to left).
+    /// Shapes a line in `font`'s chain (a Hebrew or Arabic name reads right
+    /// to left; a word no face of the design has comes from a fallback).
     fn shape(
         shaper: &mut Shaper,
         fonts: &FontSet,
         font: usize,
         text: &str,
     ) -> std::result::Result<Line, MissingGlyph> {
-        let font = fonts.covering(font, text).unwrap_or(font);
         let all: Vec<(usize, &str)> = words(text).collect();
-        let levels = crate::text::bidi::levels(all.iter().map(|w| w.1));
-        let words = crate::text::bidi::visual_order(&levels.words)
-            .into_iter()
-            .map(|i| {
-                let (offset, word) = all[i];
-                shaper.word(font, word, false).map_err(|m| MissingGlyph {
-                    offset: offset + m.offset,
-                    ..m
-                })
-            })
-            .collect::<std::result::Result<_, _>>()?;
+        let words = crate::layout::shape_words(shaper, fonts, font, &all, false)?;
         Ok(Line {
             font,
             words,
-            space: shaper.spacing(font).space,
+            spacing: (0..fonts.fonts.len()).map(|f| shaper.spacing(f)).collect(),
         })
     }
 
     /// The line at `size` points, its baseline's left end at `origin`.
-    fn set(&self, fonts: &FontSet, size: f32, origin: [f32; 2], color: Rgb) -> TextRun {
-        let mut b = RunBuilder::new(fonts.fonts[self.font].scale(size));
-        for (i, word) in self.words.iter().enumerate() {
-            if i > 0 {
-                b.push_glyph(self.space.0, self.space.1 as f32 * b.scale, " ");
-            }
-            b.push_word(word, 0..word.glyphs.len());
-        }
-        b.finish(self.font, size, origin, color, Role::Body)
+    fn set(&self, fonts: &FontSet, size: f32, origin: [f32; 2], color: Rgb) -> Vec<TextRun> {
+        let pieces: Vec<Piece> = self
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Piece {
+                word: &w.shaped,
+                glyphs: 0..w.shaped.glyphs.len(),
+                font: w.font,
+                level: w.level,
+                space_before: i > 0 && !w.glued,
+            })
+            .collect();
+        let style = LineStyle {
+            base: self.font,
+            size,
+            space: None,
+            tracking: 0.0,
+            hyphen: false,
+            spacing: &self.spacing,
+        };
+        set_pieces(fonts, &pieces, &style).placed(origin, color, Role::Body)
     }
 }
 
@@ -361,7 +361,9 @@ struct ReturnBlock {
 
 /// The recipient's block set at one size, not yet placed.
 struct Block {
-    runs: Vec<TextRun>,
+    /// Per line, its runs (placed from x = 0).
+    lines: Vec<Vec<TextRun>>,
+    size: f32,
     width: f32,
     height: f32,
 }
@@ -441,7 +443,7 @@ impl Addressing<'_> {
                 Diagnostic::at(
                     place.clone(),
                     format!(
-                        "row {}: the character '{}' (U+{:04X}) in {} is not in the font {}",
+                        "row {}: the character '{}' (U+{:04X}) in {} is in none of the fonts ({} and the bundled fallbacks)",
                         row.number,
                         crate::diag::escape(&m.ch.to_string(), 8),
                         m.ch as u32,
@@ -454,14 +456,16 @@ impl Addressing<'_> {
         let n = lines.len() as f32;
         let set = |size: f32| {
             // Placed once the size is known.
-            let runs: Vec<TextRun> = shaped
+            let lines: Vec<Vec<TextRun>> = shaped
                 .iter()
                 .map(|l| l.set(fonts, size, [0.0, 0.0], options.color))
                 .collect();
+            let width = |runs: &Vec<TextRun>| runs.last().map_or(0.0, |r| r.x + r.width);
             Block {
-                width: runs.iter().map(|r| r.width).fold(0.0f32, f32::max),
+                width: lines.iter().map(width).fold(0.0f32, f32::max),
                 height: font.ascent(size) + (n - 1.0) * size * LEADING + font.descent(size),
-                runs,
+                size,
+                lines,
             }
         };
         let room = |b: &Block, slack: f32| {
@@ -490,12 +494,14 @@ impl Addressing<'_> {
         let (bw, bh) = (block_set.width, block_set.height);
         let x = (w * 0.55 - bw / 2.0).min(right - bw).max(left);
         let y = (h * 0.56 - bh / 2.0).min(bottom - bh).max(top);
-        let size = block_set.runs.first().map_or(MIN_SIZE, |r| r.size);
+        let size = block_set.size;
         let mut baseline = y + font.ascent(size);
         let mut items: Vec<Item> = block.runs.iter().cloned().map(Item::Text).collect();
-        for mut run in block_set.runs {
-            (run.x, run.y) = (x, baseline);
-            items.push(Item::Text(run));
+        for line in block_set.lines {
+            for mut run in line {
+                (run.x, run.y) = (x + run.x, baseline);
+                items.push(Item::Text(run));
+            }
             baseline += size * LEADING;
         }
         Ok(items)

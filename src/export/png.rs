@@ -657,9 +657,10 @@ impl Canvas {
         let pad = line as f32 + (2.0 * k).max(2.0);
         let x = (sig[0] + pad) / k;
         let baseline = (sig[1] + pad) / k + font.ascent_unscaled() * size / upem;
-        let mut run = Setter::new(&set).run(Style::Regular, size, x, baseline, "signature");
-        run.color = Rgb([184.0 / 255.0, 98.0 / 255.0, 0.0]);
-        self.draw_text(&font, upem, &run, &Px { t: None, b: 0.0, k });
+        for mut run in Setter::new(&set).run(Style::Regular, size, x, baseline, "signature") {
+            run.color = Rgb([184.0 / 255.0, 98.0 / 255.0, 0.0]);
+            self.draw_text(&font, upem, &run, &Px { t: None, b: 0.0, k });
+        }
     }
 }
 

@@ -68,9 +68,10 @@ pub fn set_lettering(
         if text.trim().is_empty() {
             continue;
         }
-        let run = run_for(&text, t, fonts, shaper, &e.place)?;
-        check_lettering(&run, fonts, design, &e.place, e.background)?;
-        runs.push((index, run));
+        for run in run_for(&text, t, fonts, shaper, &e.place)? {
+            check_lettering(&run, fonts, design, &e.place, e.background)?;
+            runs.push((index, run));
+        }
     }
     Ok(runs)
 }
@@ -81,33 +82,27 @@ fn run_for(
     fonts: &FontSet,
     shaper: &mut Shaper,
     place: &Place,
-) -> Result<TextRun> {
+) -> Result<Vec<TextRun>> {
     let font = fonts.index(t.style);
     let set = set_line(shaper, fonts, font, text, t.size, t.tracking).map_err(|m| {
         Diagnostic::at(
             place.clone(),
             format!(
-                "text: the character '{}' (U+{:04X}) in {} is not in the font {}",
+                "text: the character '{}' (U+{:04X}) in {} is in none of the fonts ({} and the bundled fallbacks)",
                 crate::diag::escape(&m.ch.to_string(), 8),
                 m.ch as u32,
                 crate::diag::quote(text),
                 fonts.fonts[font].family
             ),
         )
-        .hint("it comes from the note's signer or contact; or choose a design whose font has it")
+        .hint("it comes from the note's signer or contact; add a font that has it with the font path option, or choose a design whose font has it")
     })?;
     let x = match t.align {
         HAlign::Left => t.at[0],
         HAlign::Center => t.at[0] - set.width / 2.0,
         HAlign::Right => t.at[0] - set.width,
     };
-    Ok(TextRun {
-        x,
-        y: t.at[1],
-        color: t.color,
-        role: Role::Decoration,
-        ..set
-    })
+    Ok(set.placed([x, t.at[1]], t.color, Role::Decoration))
 }
 
 fn check_lettering(

@@ -4,7 +4,7 @@
 
 use super::decor::element_items;
 use super::fit::{Fitted, SetLine};
-use super::run::RunBuilder;
+use super::run::{set_pieces, LineStyle, Piece};
 use super::Content;
 use crate::input::design::Rgb;
 use crate::input::Design;
@@ -54,67 +54,28 @@ pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSe
 }
 
 /// A line's text runs: its word parts in display order (bidirectional
-/// reordering of the line's words), one run per stretch of one face. A
-/// line in the design's own face only is one run.
+/// reordering), one run per stretch of one face, by the one line setter.
 fn runs(line: &SetLine, content: &Content, design: &Design, fonts: &FontSet) -> Vec<TextRun> {
-    // The line's parts and word spaces in logical order, each at its
-    // level (a space between two parts at the lower of their levels, as
-    // the bidirectional algorithm resolves it), then in display order:
-    // spaces move with the words around them.
-    let mut items: Vec<(Option<usize>, u8)> = Vec::new();
-    for (i, p) in line.parts.iter().enumerate() {
-        if i > 0 && p.space_before {
-            items.push((None, p.level.min(line.parts[i - 1].level)));
-        }
-        items.push((Some(i), p.level));
-    }
-    let levels: Vec<u8> = items.iter().map(|it| it.1).collect();
-    let order = crate::text::bidi::visual_order(&levels);
-    let mut out = Vec::new();
-    let Some(first) = order.iter().find_map(|&k| items[k].0) else {
-        return out;
+    let pieces: Vec<Piece> = line
+        .parts
+        .iter()
+        .map(|p| Piece {
+            word: &p.word,
+            glyphs: p.glyphs.clone(),
+            font: p.font,
+            level: p.level,
+            space_before: p.space_before,
+        })
+        .collect();
+    let style = LineStyle {
+        base: line.font,
+        size: line.size,
+        space: Some(line.space),
+        tracking: 0.0,
+        hyphen: line.hyphen,
+        spacing: &content.spacing,
     };
-    let size = |font: usize| fonts.matched_size(font, line.font, line.size);
-    let mut font = line.parts[first].font;
-    let mut b = RunBuilder::new(fonts.fonts[font].scale(size(font)));
-    // Where the current run starts, from the line's left end, in points.
-    let mut start = 0.0;
-    let mut pen = 0.0;
-    let finish = |b: RunBuilder, font: usize, start: f32| {
-        b.finish(
-            font,
-            size(font),
-            [line.x + start, line.baseline],
-            design.color,
-            line.role,
-        )
-    };
-    for &k in &order {
-        let Some(i) = items[k].0 else {
-            b.push_glyph(content.spacing[font].space.0, line.space, " ");
-            pen += line.space;
-            continue;
-        };
-        let part = &line.parts[i];
-        if part.font != font {
-            let done = std::mem::replace(
-                &mut b,
-                RunBuilder::new(fonts.fonts[part.font].scale(size(part.font))),
-            );
-            out.push(finish(done, font, start));
-            font = part.font;
-            start = pen;
-        }
-        let before = b.pen();
-        b.push_word(&part.word, part.glyphs.clone());
-        pen += b.pen() - before;
-    }
-    if line.hyphen {
-        let spacing = content.spacing[font];
-        b.push_glyph(spacing.hyphen.0, spacing.hyphen.1 as f32 * b.scale, "-");
-    }
-    out.push(finish(b, font, start));
-    out
+    set_pieces(fonts, &pieces, &style).placed([line.x, line.baseline], design.color, line.role)
 }
 
 /// How far a character hangs into the margin, as fractions of its advance

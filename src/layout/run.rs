@@ -6,15 +6,140 @@ use crate::input::design::{Rgb, Style};
 use crate::input::note::words;
 use crate::scene::{PlacedGlyph, Role, TextRun};
 use crate::text::shape::MissingGlyph;
+use crate::text::shape::Spacing;
 use crate::text::{FontSet, ShapedWord, Shaper};
 use std::ops::Range;
 
+/// A line as set: one text run per stretch of one face, in display order,
+/// their baselines on y = 0 and the line starting at x = 0; callers place,
+/// colour and label them ([`LineRuns::placed`]).
+#[derive(Debug, Clone, Default)]
+pub struct LineRuns {
+    /// The runs, left to right.
+    pub runs: Vec<TextRun>,
+    /// The line's width, in points.
+    pub width: f32,
+}
+
+impl LineRuns {
+    /// The runs with the line's baseline starting at `origin`, in a colour
+    /// and a role.
+    pub fn placed(self, origin: [f32; 2], color: Rgb, role: Role) -> Vec<TextRun> {
+        self.runs
+            .into_iter()
+            .map(|r| TextRun {
+                x: origin[0] + r.x,
+                y: origin[1],
+                color,
+                role,
+                ..r
+            })
+            .collect()
+    }
+}
+
+/// A piece of a line: glyphs of a shaped word in one face, at its
+/// bidirectional level, after a word space or glued to the piece before.
+#[derive(Debug, Clone)]
+pub struct Piece<'a> {
+    /// The shaped word.
+    pub word: &'a ShapedWord,
+    /// Which of its glyphs.
+    pub glyphs: Range<usize>,
+    /// The face it is shaped in.
+    pub font: usize,
+    /// Its bidirectional embedding level (odd: right to left).
+    pub level: u8,
+    /// Whether a word space comes before it.
+    pub space_before: bool,
+}
+
+/// How [`set_pieces`] sets a line.
+#[derive(Debug, Clone, Copy)]
+pub struct LineStyle<'s> {
+    /// The line's own face; other faces are set at the size that matches
+    /// its x-height.
+    pub base: usize,
+    /// Its size in points.
+    pub size: f32,
+    /// The width of a word space in points (justified text), or `None`
+    /// for each face's own space.
+    pub space: Option<f32>,
+    /// Extra space after every glyph that advances, in ems (letter spacing).
+    pub tracking: f32,
+    /// Whether the line ends with an added hyphen.
+    pub hyphen: bool,
+    /// Space and hyphen glyphs per face.
+    pub spacing: &'s [Spacing],
+}
+
+/// The one loop from a line's pieces to its runs: the pieces and the word
+/// spaces between them in logical order, each at its level (a space at the
+/// lower of its neighbours' levels, as the bidirectional algorithm resolves
+/// it), put in display order — spaces move with the words around them —
+/// and set run by run, a new run where the face changes.
+pub fn set_pieces(fonts: &FontSet, pieces: &[Piece], style: &LineStyle) -> LineRuns {
+    let mut items: Vec<(Option<usize>, u8)> = Vec::new();
+    for (i, p) in pieces.iter().enumerate() {
+        if i > 0 && p.space_before {
+            items.push((None, p.level.min(pieces[i - 1].level)));
+        }
+        items.push((Some(i), p.level));
+    }
+    let levels: Vec<u8> = items.iter().map(|it| it.1).collect();
+    let order = crate::text::bidi::visual_order(&levels);
+    let Some(first) = order.iter().find_map(|&k| items[k].0) else {
+        return LineRuns::default();
+    };
+    let size = |font: usize| fonts.matched_size(font, style.base, style.size);
+    let builder = |font: usize| {
+        let mut b = RunBuilder::new(fonts.fonts[font].scale(size(font)));
+        b.tracking = style.tracking * size(font);
+        b
+    };
+    let mut out = Vec::new();
+    let mut font = pieces[first].font;
+    let mut b = builder(font);
+    // Where the current run starts, from the line's left end, in points.
+    let mut start = 0.0;
+    let mut pen = 0.0;
+    let finish = |b: RunBuilder, font: usize, start: f32| {
+        b.finish(font, size(font), [start, 0.0], Rgb::INK, Role::Body)
+    };
+    for &k in &order {
+        let Some(i) = items[k].0 else {
+            let (id, advance) = style.spacing[font].space;
+            let width = style.space.unwrap_or(advance as f32 * b.scale);
+            b.push_glyph(id, width, " ");
+            pen += width + b.tracking;
+            continue;
+        };
+        let piece = &pieces[i];
+        if piece.font != font {
+            let done = std::mem::replace(&mut b, builder(piece.font));
+            out.push(finish(done, font, start));
+            font = piece.font;
+            start = pen;
+        }
+        let before = b.pen();
+        b.push_word(piece.word, piece.glyphs.clone());
+        pen += b.pen() - before;
+    }
+    if style.hyphen {
+        let (id, advance) = style.spacing[font].hyphen;
+        b.push_glyph(id, advance as f32 * b.scale, "-");
+    }
+    out.push(finish(b, font, start));
+    let width = out.last().map_or(0.0, |r| r.x + r.width);
+    LineRuns { runs: out, width }
+}
+
 /// Sets one line of text in face `font` at `size` points: words split at
-/// white space and joined by single word spaces, with `tracking` ems of extra
-/// space after every glyph that advances (none after the last, so a centred
-/// line stays centred). The run's baseline starts at (0, 0), in the ink
-/// colour, as body text; callers place and colour it. A character the face
-/// lacks is an error giving its byte offset in `text`.
+/// white space and joined by word spaces, each word in the first face of
+/// the chain that has it (see [`super::shape_words`]), in display order,
+/// with `tracking` ems of extra space after every glyph that advances
+/// (none after the last, so a centred line stays centred). A character no
+/// face has is an error giving its byte offset in `text`.
 pub fn set_line(
     shaper: &mut Shaper,
     fonts: &FontSet,
@@ -22,15 +147,14 @@ pub fn set_line(
     text: &str,
     size: f32,
     tracking: f32,
-) -> Result<TextRun, MissingGlyph> {
+) -> Result<LineRuns, MissingGlyph> {
     set_words(shaper, fonts, font, size, tracking, words(text), false)
 }
 
-/// The one loop from words to a run: a word space between words (also
-/// between empty ones, so `"a  b"` keeps two spaces when split at `' '`),
-/// each word shaped once. With `replace_missing`, a word with a character
-/// the face lacks is set with `?` for every character that is not
-/// printable ASCII, and left out if even that fails.
+/// Words to a line: shaped by [`super::shape_words`] and set by
+/// [`set_pieces`] (a word space between words, also between empty ones, so
+/// `"a  b"` keeps two spaces when split at `' '`). With `replace_missing`,
+/// a character no face has is set as `?`.
 fn set_words<'t>(
     shaper: &mut Shaper,
     fonts: &FontSet,
@@ -39,48 +163,56 @@ fn set_words<'t>(
     tracking: f32,
     words: impl Iterator<Item = (usize, &'t str)>,
     replace_missing: bool,
-) -> Result<TextRun, MissingGlyph> {
-    // One face for the whole line: the first of the chain that has every
-    // character; words in display order.
+) -> Result<LineRuns, MissingGlyph> {
     let words: Vec<(usize, &str)> = words.collect();
-    let all: String = words.iter().map(|w| w.1).collect();
-    let font = fonts.covering(font, &all).unwrap_or(font);
-    let levels = crate::text::bidi::levels(words.iter().map(|w| w.1));
-    let words = crate::text::bidi::visual_order(&levels.words)
-        .into_iter()
-        .map(|i| words[i]);
-    let space = shaper.spacing(font).space;
-    let mut b = RunBuilder::new(fonts.fonts[font].scale(size));
-    b.tracking = tracking * size;
-    for (i, (offset, word)) in words.enumerate() {
-        if i > 0 {
-            b.push_glyph(space.0, space.1 as f32 * b.scale, " ");
-        }
-        if word.is_empty() {
-            continue;
-        }
-        let shaped = match shaper.word(font, word, false) {
-            Ok(w) => w,
-            Err(m) if !replace_missing => {
-                return Err(MissingGlyph {
-                    offset: offset + m.offset,
-                    ..m
+    let shaped = match super::shape_words(shaper, fonts, font, &words, false) {
+        Ok(w) => w,
+        Err(m) if !replace_missing => return Err(m),
+        Err(_) => {
+            let safe: Vec<String> = words
+                .iter()
+                .map(|(_, w)| {
+                    w.chars()
+                        .map(|c| {
+                            let mut one = [0u8; 4];
+                            let one = &*c.encode_utf8(&mut one);
+                            match fonts.chain(font).any(|f| shaper.covers(f, one)) {
+                                true => c,
+                                false => '?',
+                            }
+                        })
+                        .collect()
                 })
-            }
-            Err(_) => {
-                let safe: String = word
-                    .chars()
-                    .map(|c| if c.is_ascii_graphic() { c } else { '?' })
-                    .collect();
-                match shaper.word(font, &safe, false) {
-                    Ok(w) => w,
-                    Err(_) => continue,
-                }
-            }
-        };
-        b.push_word(&shaped, 0..shaped.glyphs.len());
-    }
-    Ok(b.finish(font, size, [0.0, 0.0], Rgb::INK, Role::Body))
+                .collect();
+            let safe: Vec<(usize, &str)> = words
+                .iter()
+                .zip(&safe)
+                .map(|(&(offset, _), s)| (offset, s.as_str()))
+                .collect();
+            super::shape_words(shaper, fonts, font, &safe, false).unwrap_or_default()
+        }
+    };
+    let spacing: Vec<Spacing> = (0..fonts.fonts.len()).map(|f| shaper.spacing(f)).collect();
+    let pieces: Vec<Piece> = shaped
+        .iter()
+        .enumerate()
+        .map(|(i, w)| Piece {
+            word: &w.shaped,
+            glyphs: 0..w.shaped.glyphs.len(),
+            font: w.font,
+            level: w.level,
+            space_before: i > 0 && !w.glued,
+        })
+        .collect();
+    let style = LineStyle {
+        base: font,
+        size,
+        space: None,
+        tracking,
+        hyphen: false,
+        spacing: &spacing,
+    };
+    Ok(set_pieces(fonts, &pieces, &style))
 }
 
 /// Sets short lines of text — labels, instructions — without fitting:
@@ -101,22 +233,24 @@ impl<'f> Setter<'f> {
 
     /// Width of a line of text, in points.
     pub fn width(&mut self, style: Style, size: f32, text: &str) -> f32 {
-        self.run(style, size, 0.0, 0.0, text).width
+        self.set(style, size, text).width
     }
 
-    /// A line of text with its baseline's left end at `(x, y)`, split at
-    /// single spaces. Characters the face lacks are set as `?`.
-    pub fn run(&mut self, style: Style, size: f32, x: f32, y: f32, text: &str) -> TextRun {
+    fn set(&mut self, style: Style, size: f32, text: &str) -> LineRuns {
         let font = self.fonts.index(style);
         let words = text
             .split(' ')
             .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w));
-        let run = set_words(&mut self.shaper, self.fonts, font, size, 0.0, words, true);
-        TextRun {
-            x,
-            y,
-            ..run.expect("missing glyphs are replaced")
-        }
+        set_words(&mut self.shaper, self.fonts, font, size, 0.0, words, true)
+            .expect("missing glyphs are replaced")
+    }
+
+    /// A line of text with its baseline's left end at `(x, y)`, split at
+    /// single spaces, in ink, as body text. Characters no face has are set
+    /// as `?`.
+    pub fn run(&mut self, style: Style, size: f32, x: f32, y: f32, text: &str) -> Vec<TextRun> {
+        self.set(style, size, text)
+            .placed([x, y], Rgb::INK, Role::Body)
     }
 
     /// A line of text in face `font` (see [`set_line`]), at (0, 0).
@@ -126,7 +260,7 @@ impl<'f> Setter<'f> {
         size: f32,
         tracking: f32,
         text: &str,
-    ) -> Result<TextRun, MissingGlyph> {
+    ) -> Result<LineRuns, MissingGlyph> {
         set_line(&mut self.shaper, self.fonts, font, text, size, tracking)
     }
 }
@@ -251,7 +385,11 @@ mod tests {
         // Lettering (set_line) and a label (Setter::run) of the same text.
         let mut shaper = Shaper::new(&fonts.fonts);
         let lettering = set_line(&mut shaper, &fonts, font, text, 11.0, 0.0).unwrap();
+        assert_eq!(lettering.runs.len(), 1);
+        let lettering = &lettering.runs[0];
         let label = Setter::new(&fonts).run(Style::Regular, 11.0, 0.0, 0.0, text);
+        assert_eq!(label.len(), 1);
+        let label = &label[0];
         assert_eq!(lettering.glyphs, label.glyphs);
         assert_eq!(lettering.text, label.text);
         assert_eq!(lettering.width, label.width);
@@ -283,11 +421,37 @@ mod tests {
         let fonts = caladea();
         let font = fonts.index(Style::Regular);
         let mut shaper = Shaper::new(&fonts.fonts);
-        let plain = set_line(&mut shaper, &fonts, font, "AM", 15.0, 0.0).unwrap();
-        let spaced = set_line(&mut shaper, &fonts, font, "AM", 15.0, 0.2).unwrap();
+        let plain = &set_line(&mut shaper, &fonts, font, "AM", 15.0, 0.0)
+            .unwrap()
+            .runs[0];
+        let spaced = &set_line(&mut shaper, &fonts, font, "AM", 15.0, 0.2)
+            .unwrap()
+            .runs[0];
         assert!((spaced.glyphs[1].x - plain.glyphs[1].x - 3.0).abs() < 1e-4);
         assert!((spaced.width - plain.width - 3.0).abs() < 1e-4);
         let missing = set_line(&mut shaper, &fonts, font, "ok 日本", 15.0, 0.0).unwrap_err();
         assert_eq!(missing.offset, 3);
+    }
+
+    #[test]
+    fn a_line_of_two_scripts_takes_each_word_from_a_face_that_has_it() {
+        // Lettering and envelope lines: a Hebrew name with a Latin suffix,
+        // each word in a face that has it, the fallback at the size that
+        // matches the design face's x-height, read right to left.
+        let fonts = caladea();
+        let font = fonts.index(Style::Regular);
+        let mut shaper = Shaper::new(&fonts.fonts);
+        let set = set_line(&mut shaper, &fonts, font, "Dr. דוד לוי, Jr.", 11.0, 0.0).unwrap();
+        assert_eq!(set.runs.len(), 3, "{:?}", set.runs);
+        let [a, hebrew, c] = [&set.runs[0], &set.runs[1], &set.runs[2]];
+        assert_eq!((a.font, c.font), (font, font));
+        assert_ne!(hebrew.font, font);
+        assert_eq!(hebrew.size, fonts.matched_size(hebrew.font, font, 11.0));
+        // The name's second word is left of its first; the comma stays
+        // with the English words.
+        assert_eq!(hebrew.text, "לוי דוד");
+        assert!(c.text.starts_with(", Jr."), "{:?}", c.text);
+        assert!(a.x < hebrew.x && hebrew.x < c.x);
+        assert!((set.width - (c.x + c.width)).abs() < 1e-4);
     }
 }

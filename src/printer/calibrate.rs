@@ -428,7 +428,7 @@ fn rulers(page: &mut Page, setter: &mut Setter) {
             let label = n.to_string();
             let lw = setter.width(Style::Regular, size, &label);
             let run = setter.run(Style::Regular, size, x - lw / 2.0, line + 2.6 * p, &label);
-            page.items.push(Item::Text(run));
+            page.items.extend(run.into_iter().map(Item::Text));
         }
     }
     for n in 0..=(h / p).floor() as u32 {
@@ -445,7 +445,7 @@ fn rulers(page: &mut Page, setter: &mut Setter) {
                 y + size * 0.33,
                 &n.to_string(),
             );
-            page.items.push(Item::Text(run));
+            page.items.extend(run.into_iter().map(Item::Text));
         }
     }
 }
@@ -469,7 +469,7 @@ fn cross(page: &mut Page, setter: &mut Setter, label: &str, at: [f32; 2], right:
     let gap = 1.5 * Pt::PER_MM;
     let lx = if right { x - gap - lw } else { x + gap };
     let run = setter.run(Style::Bold, size, lx, y - gap, label);
-    page.items.push(Item::Text(run));
+    page.items.extend(run.into_iter().map(Item::Text));
 }
 
 /// The title, centred on the line of the top crosses, at the largest size
@@ -486,7 +486,7 @@ fn title_line(page: &mut Page, setter: &mut Setter, title: &str, y: f32) {
         y + size * 0.35,
         title,
     );
-    page.items.push(Item::Text(run));
+    page.items.extend(run.into_iter().map(Item::Text));
 }
 
 /// A piece of the instructions.
@@ -544,7 +544,7 @@ fn instructions(page: &mut Page, setter: &mut Setter, blocks: &[Block], top: f32
             block = l.block;
         }
         let run = setter.run(l.style, size, x0 + l.indent * size, baseline, &l.text);
-        page.items.push(Item::Text(run));
+        page.items.extend(run.into_iter().map(Item::Text));
         baseline += leading;
     }
 }
