@@ -155,6 +155,78 @@ fn names_in_many_scripts_print_on_envelopes() {
 }
 
 #[test]
+fn names_that_mix_scripts_print_on_envelopes_and_in_lettering() {
+    if !have_tool("pdftotext") || !have_tool("pdffonts") {
+        return;
+    }
+    // A line of an envelope or a design's lettering takes each word from a
+    // face that has it: an Arabic or Hebrew name beside Latin words is set,
+    // not refused, and a Cyrillic street sits at the size of its neighbours.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "r.csv",
+        "name,address1,city,region,postcode,country
+         Dr. محمد علي,1 Main St,Springfield,IL,62701,USA
+         Ms. Ольга Иванова,ул. Тверская 1,Moskva,,125009,Russia
+",
+    );
+    let o = stationer(
+        dir.path(),
+        &[
+            "envelopes",
+            "--data",
+            "r.csv",
+            "-o",
+            "env.pdf",
+            "--ignore-system-fonts",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = dir.path().join("env.pdf");
+    let text = plain(&run_tool("pdftotext", &[path.to_str().unwrap(), "-"]));
+    for want in ["Dr. محمد علي", "Ms. Ольга Иванова", "ул. Тверская 1"]
+    {
+        assert!(text.contains(want), "{want} not in {text:?}");
+    }
+    check_fonts(&path);
+    let words: Vec<_> = bbox_words(&path).into_iter().flatten().collect();
+    let height = |w: &str| {
+        let b = words
+            .iter()
+            .find(|b| b.text == w)
+            .unwrap_or_else(|| panic!("{w}"));
+        b.bbox[3] - b.bbox[1]
+    };
+    // Noto Serif is set at the size that matches Caladea's x-height, not
+    // at Caladea's size: its boxes are no taller than the Latin lines'.
+    assert!(height("Тверская") <= height("Moskva") * 1.02, "{words:?}");
+    // Lettering: the printed name in the letterhead.
+    write(
+        dir.path(),
+        "n.toml",
+        "body = \"Thank you for the visit.\"\nsigner = \"דוד לוי Jr.\"\n",
+    );
+    let o = stationer(
+        dir.path(),
+        &[
+            "render",
+            "n.toml",
+            "--layout",
+            "letterhead-a7",
+            "-o",
+            "l.pdf",
+            "--ignore-system-fonts",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = dir.path().join("l.pdf");
+    let text = plain(&run_tool("pdftotext", &[path.to_str().unwrap(), "-"]));
+    assert!(text.contains("דוד לוי JR."), "{text}");
+    check_fonts(&path);
+}
+
+#[test]
 fn right_to_left_names_read_right_to_left_and_copy_in_logical_order() {
     if !have_tool("pdftotext") {
         return;

@@ -122,7 +122,14 @@ pub fn set_pieces(fonts: &FontSet, pieces: &[Piece], style: &LineStyle) -> LineR
             start = pen;
         }
         let before = b.pen();
+        // Letter spacing would pull joined Arabic letters apart: a
+        // right-to-left word is set without it.
+        let tracking = b.tracking;
+        if piece.word.rtl {
+            b.tracking = 0.0;
+        }
         b.push_word(piece.word, piece.glyphs.clone());
+        b.tracking = tracking;
         pen += b.pen() - before;
     }
     if style.hyphen {
