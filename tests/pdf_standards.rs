@@ -587,13 +587,19 @@ fn source_date_epoch_sets_the_dates() {
     );
 }
 
-/// pdf.js at verbosity 5 (INFOS): opens a Libertine (CFF) card, a sheet and
-/// the calibration sheet in every standard without a font warning. Optional:
-/// runs when `node` is installed and STATIONER_PDFJS names an installed
-/// `pdfjs-dist` folder (`npm install pdfjs-dist@4`), else skips with a message.
+/// pdf.js at verbosity 5 (INFOS): opens a Libertine (CFF) card, an imposed
+/// sheet with crop marks and the calibration sheet in every standard without
+/// a warning. Runs when `node` is installed and STATIONER_PDFJS names an
+/// installed `pdfjs-dist` folder (`npm install pdfjs-dist@4`; `.ci/run` does
+/// this), else skips with a message (fails under STATIONER_REQUIRE_TOOLS).
 #[test]
 fn pdfjs_reports_no_font_warning() {
+    let required = std::env::var("STATIONER_REQUIRE_TOOLS").as_deref() == Ok("1");
     let Some(pdfjs) = std::env::var_os("STATIONER_PDFJS").map(PathBuf::from) else {
+        assert!(
+            !required,
+            "STATIONER_PDFJS must name a pdfjs-dist folder here"
+        );
         eprintln!("SKIPPED: set STATIONER_PDFJS to a pdfjs-dist folder to run pdf.js");
         return;
     };
@@ -641,6 +647,31 @@ for (const f of process.argv.slice(2)) {{
         }
         ok(dir.path(), &args);
         files.push(out);
+        let (template, csv) = (
+            r.join("samples/template.toml"),
+            r.join("samples/recipients.csv"),
+        );
+        let sheet = dir.path().join(format!("sheet{standard}.pdf"));
+        let cal = dir.path().join(format!("cal{standard}.pdf"));
+        let mut batch = vec![
+            "batch",
+            template.to_str().unwrap(),
+            "--data",
+            csv.to_str().unwrap(),
+            "--sheet",
+            "letter",
+            "--crop-marks",
+            "-o",
+            sheet.to_str().unwrap(),
+        ];
+        let mut calibrate = vec!["calibrate", "-o", cal.to_str().unwrap()];
+        if !standard.is_empty() {
+            batch.extend(["--pdf-standard", standard]);
+            calibrate.extend(["--pdf-standard", standard]);
+        }
+        ok(dir.path(), &batch);
+        ok(dir.path(), &calibrate);
+        files.extend([sheet, cal]);
     }
     let o = Command::new("node")
         .arg(&script)

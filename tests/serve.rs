@@ -252,6 +252,30 @@ fn pdf_is_the_same_as_render() {
     assert_eq!(r.body, std::fs::read(dir.path().join("card.pdf")).unwrap());
     let r = s.request("POST", "/pdf", &long_note());
     assert_eq!(r.status, 422);
+    // To a standard, as render --pdf-standard writes it.
+    for standard in ["a-1b", "x-4"] {
+        let r = s.request("POST", &format!("/pdf?standard={standard}"), &sample());
+        assert_eq!(r.status, 200);
+        let o = common::stationer(
+            dir.path(),
+            &[
+                "render",
+                "n.toml",
+                "-o",
+                "std.pdf",
+                "--pdf-standard",
+                standard,
+            ],
+        );
+        assert!(o.status.success());
+        assert_eq!(
+            r.body,
+            std::fs::read(dir.path().join("std.pdf")).unwrap(),
+            "{standard}"
+        );
+    }
+    let r = s.request("POST", "/pdf?standard=x-5", &sample());
+    assert_eq!(r.status, 400);
 }
 
 #[test]

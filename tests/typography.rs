@@ -1,5 +1,5 @@
 //! Typography a typesetter signs off on: every corpus note (tests/corpus,
-//! 2 to 109 words) on every bundled design sets without faults — counted
+//! 2 to 169 words) on every bundled design sets without faults — counted
 //! by the layout and, independently, from the PDF (`pdftotext -bbox`) and
 //! the report — wherever the design's size range allows; the breaker's
 //! TeX rules; signature areas people can sign in; short notes that sit
@@ -137,6 +137,13 @@ fn the_corpus_sets_without_faults_on_every_design() {
             }
         }
     }
+    eprintln!(
+        "corpus: {} notes, {set} cards set on {} designs, {} faults (layout{})",
+        notes.len(),
+        BUNDLED.len(),
+        faults.len(),
+        if check_pdf { " and pdf" } else { " only" }
+    );
     assert!(set >= 30 * BUNDLED.len(), "only {set} cards set");
     assert!(
         faults.is_empty(),

@@ -207,7 +207,7 @@ pub fn read_text_as(path: &Path, named_in: Option<&Place>, role: &str) -> Result
         }
     };
     let bytes = crate::io::read_bounded(path, MAX_TEXT_BYTES, role).map_err(|e| match e {
-        crate::io::ReadError::TooLarge(_) => fail(format!("{e} for a note or design")),
+        crate::io::ReadError::TooLarge(_) => fail(format!("{e} for {role}")),
         e => fail(e.to_string()),
     })?;
     String::from_utf8(bytes).map_err(|e| {

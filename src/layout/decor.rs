@@ -33,6 +33,42 @@ pub fn initials(name: &str) -> String {
     }
 }
 
+/// Text in capitals, as a typesetter sets them: Greek capitals drop their
+/// accents and breathings (ΓΕΏΡΓΙΟΣ is set ΓΕΩΡΓΙΟΣ), keeping the
+/// diaeresis; every other script as Unicode's upper case gives it.
+pub fn capitals(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let upper = text.to_uppercase();
+    if !upper
+        .chars()
+        .any(|c| ('\u{0370}'..='\u{03FF}').contains(&c) || ('\u{1F00}'..='\u{1FFF}').contains(&c))
+    {
+        return upper;
+    }
+    let mut out = String::with_capacity(upper.len());
+    let mut greek = false;
+    for c in upper.nfd() {
+        let mark = unicode_normalization::char::is_combining_mark(c);
+        if !mark {
+            greek =
+                ('\u{0370}'..='\u{03FF}').contains(&c) || ('\u{1F00}'..='\u{1FFF}').contains(&c);
+        }
+        // Acute (tonos), grave, circumflex (perispomeni), breathings and
+        // the iota subscript's accents go; the diaeresis stays.
+        if mark
+            && greek
+            && matches!(
+                c,
+                '\u{0300}' | '\u{0301}' | '\u{0342}' | '\u{0313}' | '\u{0314}' | '\u{0345}'
+            )
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out.nfc().collect()
+}
+
 /// Sets the design's lettering for a note: one text run per text element
 /// whose text is not empty, with the element's index. A line that runs off
 /// the card, or into the text area (unless the element is a background), is
@@ -63,7 +99,7 @@ pub fn set_lettering(
             .text;
         let text = match t.case {
             Case::Keep => text,
-            Case::Upper => text.to_uppercase(),
+            Case::Upper => capitals(&text),
         };
         if text.trim().is_empty() {
             continue;
@@ -213,6 +249,14 @@ pub fn element_items(design: &Design, lettering: &[(usize, TextRun)]) -> Vec<Ite
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn greek_capitals_drop_their_accents() {
+        assert_eq!(super::capitals("Γεώργιος Νικολάου"), "ΓΕΩΡΓΙΟΣ ΝΙΚΟΛΑΟΥ");
+        assert_eq!(super::capitals("Ϊάσων"), "ΪΑΣΩΝ");
+        assert_eq!(super::capitals("Zoë Brontë"), "ZOË BRONTË");
+        assert_eq!(super::capitals("Ольга"), "ОЛЬГА");
+    }
     use super::*;
 
     #[test]

@@ -445,10 +445,21 @@ mod tests {
         // Lettering and envelope lines: a Hebrew name with a Latin suffix,
         // each word in a face that has it, the fallback at the size that
         // matches the design face's x-height, read right to left.
-        let fonts = caladea();
+        let text = "Dr. דוד לוי, Jr.";
+        let sources = crate::text::FontSources {
+            paths: Vec::new(),
+            system: false,
+        };
+        let fonts = FontSet::load_for(
+            &FontChoice::Bundled("caladea".into()),
+            Path::new("t"),
+            &sources,
+            text,
+        )
+        .unwrap();
         let font = fonts.index(Style::Regular);
         let mut shaper = Shaper::new(&fonts.fonts);
-        let set = set_line(&mut shaper, &fonts, font, "Dr. דוד לוי, Jr.", 11.0, 0.0).unwrap();
+        let set = set_line(&mut shaper, &fonts, font, text, 11.0, 0.0).unwrap();
         assert_eq!(set.runs.len(), 3, "{:?}", set.runs);
         let [a, hebrew, c] = [&set.runs[0], &set.runs[1], &set.runs[2]];
         assert_eq!((a.font, c.font), (font, font));

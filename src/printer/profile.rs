@@ -540,6 +540,18 @@ impl ProfileFile {
                 None => target,
             };
         }
+        // Refused before the lock file is made beside it: a device or a
+        // FIFO is never a profiles file.
+        if let Ok(m) = std::fs::metadata(&path) {
+            if !m.is_file() {
+                return Err(Diagnostic::new(format!(
+                    "the profiles file {} is {}; only a regular file is changed",
+                    path.display(),
+                    crate::io::kind_of(&m)
+                ))
+                .into());
+            }
+        }
         let lock = crate::io::lock_beside(&path)?;
         Ok((ProfileFile::load(Some(&path))?, lock))
     }

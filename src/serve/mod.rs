@@ -7,7 +7,8 @@
 //!   as JSON fields for the page.
 //! - `POST /preview?layout=NAME&dpi=N&guides=1` with a note's TOML as the
 //!   body: `image/png`, or 422 with `{"diagnostics": [...]}`.
-//! - `POST /pdf?layout=NAME`: `application/pdf`, or 422 as above.
+//! - `POST /pdf?layout=NAME&standard=a-1b`: `application/pdf` (to a PDF
+//!   standard when asked, as `render --pdf-standard`), or 422 as above.
 //! - `POST /check?layout=NAME`: JSON, the same as `check --format json`.
 //! - `POST /save`: writes the body over the note file the server was started
 //!   with (atomically, that file only; 404 when there is none).
@@ -24,7 +25,7 @@
 
 use crate::check::{check_json, diagnostics_json};
 use crate::diag::{Diagnostic, Place, Result};
-use crate::export::pdf::write_pdf;
+use crate::export::pdf::{try_write_pdf, PdfOptions, PdfStandard};
 use crate::export::png::{self, PngOptions};
 use crate::input::{bundled, note::parse_note, Design};
 use crate::io::{Commit, Plan};
@@ -393,8 +394,25 @@ impl State {
     }
 
     fn pdf(&self, body: &[u8], q: &[(String, String)]) -> Reply {
+        // `standard=a-1b|a-2b|x-4`, as render's --pdf-standard.
+        let mut options = PdfOptions::default();
+        if let Some((_, v)) = q.iter().find(|(k, _)| k == "standard") {
+            match PdfStandard::from_name(v) {
+                Some(s) => options.standard = Some(s),
+                None => {
+                    let d = Diagnostic::for_option(
+                        "standard",
+                        format!("\"{v}\" is not a standard: a-1b, a-2b or x-4"),
+                    );
+                    return diagnostics_reply(400, &d.into());
+                }
+            }
+        }
         match self.card(body, q) {
-            Ok((_, Ok(card))) => reply(200, "application/pdf", write_pdf(&card.scene)),
+            Ok((_, Ok(card))) => match try_write_pdf(&card.scene, &options) {
+                Ok(pdf) => reply(200, "application/pdf", pdf),
+                Err(e) => diagnostics_reply(422, &e),
+            },
             Ok((_, Err(e))) | Err(e) => diagnostics_reply(422, &e),
         }
     }

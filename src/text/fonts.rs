@@ -271,6 +271,21 @@ fn check_name_table(face: &ttf_parser::Face) -> std::result::Result<(), &'static
     Ok(())
 }
 
+/// Whether a family is a serif design, as its name says: "Serif", "Mincho",
+/// "Song" or "Ming" (the serif styles of CJK type) for serif; "Sans",
+/// "Gothic" or "Hei" for sans; `None` when the name does not say.
+fn serif_by_name(family: &str) -> Option<bool> {
+    let f = family.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| f.contains(w));
+    if has(&["sans", "gothic", "hei"]) {
+        Some(false)
+    } else if has(&["serif", "mincho", "song", "ming"]) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 macro_rules! bundled {
     ($path:literal) => {
         include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/", $path)) as &'static [u8]
@@ -463,6 +478,9 @@ impl FontSet {
         if missing.is_empty() {
             return;
         }
+        // Whether the set's own face is a serif design (a family name
+        // without "Sans" is taken to be).
+        let serif = serif_by_name(&self.fonts[self.styles[0]].family).unwrap_or(true);
         let mut db = fontdb::Database::new();
         for dir in &sources.paths {
             db.load_fonts_dir(dir);
@@ -477,10 +495,19 @@ impl FontSet {
                 fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => (p.clone(), f.index),
                 fontdb::Source::Binary(_) => (std::path::PathBuf::new(), f.index),
             };
-            // Regular upright faces first.
+            // Regular upright faces first; of those, serif beside a serif
+            // design (sans beside sans), then those that do not say.
             let rank = |f: &fontdb::FaceInfo| {
-                (f.style != fontdb::Style::Normal) as u8 * 2
-                    + (f.weight != fontdb::Weight::NORMAL) as u8
+                let kind = f.families.first().and_then(|(name, _)| serif_by_name(name));
+                let fit = match kind {
+                    Some(k) if k == serif => 0,
+                    None => 1,
+                    Some(_) => 2,
+                };
+                ((f.style != fontdb::Style::Normal) as u8 * 2
+                    + (f.weight != fontdb::Weight::NORMAL) as u8)
+                    * 3
+                    + fit
             };
             rank(a).cmp(&rank(b)).then_with(|| key(a).cmp(&key(b)))
         });
