@@ -267,6 +267,11 @@ pub fn best_fitting<A>(
     while fewest > 0 && hi < steps {
         hi += 1;
         let a = set(size_at(hi));
+        // A smaller size can need more lines (a break that avoids a fault
+        // may add one), so it is taken only when it fits too.
+        if !fits(&a) {
+            continue;
+        }
         let n = faults(&a);
         if n < fewest {
             fewest = n;
@@ -717,7 +722,17 @@ fn parts(
 
 #[cfg(test)]
 mod tests {
-    use super::largest_fitting;
+    use super::{best_fitting, largest_fitting};
+
+    #[test]
+    fn the_walk_for_quality_never_takes_a_size_that_does_not_fit() {
+        // Fits at 10.0 and below, except 9.8 (a smaller size that needs a
+        // line more); faults everywhere but 9.8 and 9.5.
+        let fits = |s: &f32| *s <= 10.0 + 1e-4 && (s - 9.8).abs() > 1e-4;
+        let faults = |s: &f32| usize::from((s - 9.8).abs() > 1e-4 && (s - 9.5).abs() > 1e-4);
+        let best = best_fitting(9.0..=12.0, 0.1, |s| s, fits, faults).unwrap();
+        assert!((best - 9.5).abs() < 1e-4, "{best}");
+    }
 
     #[test]
     fn the_size_search_finds_the_largest_step_that_fits() {
