@@ -574,3 +574,24 @@ fn watch_needs_files() {
     let o = stationer(dir.path(), &["preview", "note.toml", "-o", "-", "--watch"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_run_quietly() {
+    // `stationer layouts | head -0`: the pipe is closed before stationer
+    // writes (it starts after a pause), so its first write fails.
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "sleep 0.3; exec {} layouts",
+            env!("CARGO_BIN_EXE_stationer")
+        ))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

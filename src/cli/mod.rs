@@ -335,6 +335,21 @@ fn exit_status(e: &Error) -> i32 {
 
 /// Runs the command line; returns the exit status.
 pub fn main() -> i32 {
+    // `stationer check … | head`: a reader that stops reading ends the run
+    // quietly, with the status a shell gives a command SIGPIPE stopped.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let p = info.payload();
+        let msg = p
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| p.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to std") && msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info)
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
