@@ -509,6 +509,33 @@ pub fn remove_temps_on_signal() -> Result<()> {
     Ok(())
 }
 
+/// A writer that keeps its first error, so that an output made as it is
+/// written can say "cannot write PATH: no space left on device" whatever
+/// the code writing it made of the error.
+struct WriteErrors<W: Write> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> Write for WriteErrors<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        if let Err(e) = &r {
+            self.error
+                .get_or_insert(std::io::Error::new(e.kind(), e.to_string()));
+        }
+        r
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        if let Err(e) = &r {
+            self.error
+                .get_or_insert(std::io::Error::new(e.kind(), e.to_string()));
+        }
+        r
+    }
+}
+
 /// A complete output waiting to be renamed over its target.
 struct Staged {
     temp: Option<tempfile::TempPath>,
@@ -567,15 +594,26 @@ impl Commit {
     /// standard output). An output not in the plan is added to it (`role`
     /// says how it was asked for) and checked.
     pub fn stage(&mut self, role: &str, path: &Path, data: &[u8]) -> Result<()> {
+        // A write error is reported by stage_with, naming the file.
+        self.stage_with(role, path, |w| {
+            w.write_all(data)
+                .map_err(|e| Diagnostic::new(io_reason(&e)).into())
+        })
+    }
+
+    /// [`Commit::stage`] for an output made as it is written: `write` gets
+    /// the temporary file (buffered) and may fail; then nothing is kept.
+    /// What `write` returns is returned. A write error is given as
+    /// "cannot write PATH: reason".
+    pub fn stage_with<T>(
+        &mut self,
+        role: &str,
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> Result<T>,
+    ) -> Result<T> {
         if !self.planned.contains(path) {
             self.add_outputs(role, [path])?;
         }
-        if is_stdout(path) {
-            self.stdout.push(data.to_vec());
-            return Ok(());
-        }
-        let label = format!("{role} {}", path.display());
-        refuse_target(&label, path)?;
         let fail = |e: std::io::Error| {
             Diagnostic::new(format!(
                 "cannot write {}: {}",
@@ -583,6 +621,14 @@ impl Commit {
                 io_reason(&e)
             ))
         };
+        if is_stdout(path) {
+            let mut data = Vec::new();
+            let value = write(&mut data)?;
+            self.stdout.push(data);
+            return Ok(value);
+        }
+        let label = format!("{role} {}", path.display());
+        refuse_target(&label, path)?;
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -600,13 +646,22 @@ impl Commit {
             live.paths.push(t.path().to_path_buf());
             t
         };
-        let (mut file, temp) = temp.into_parts();
+        let (file, temp) = temp.into_parts();
         let staged = Staged {
             temp: Some(temp),
             target: path.to_path_buf(),
         };
         // From here, dropping `staged` removes the file.
-        file.write_all(data).map_err(fail)?;
+        let mut out = WriteErrors {
+            inner: std::io::BufWriter::with_capacity(1 << 16, file),
+            error: None,
+        };
+        let value = write(&mut out);
+        if let Some(e) = out.error.take() {
+            return Err(fail(e).into());
+        }
+        let value = value?;
+        let file = out.inner.into_inner().map_err(|e| fail(e.into_error()))?;
         // A temporary file is private (0600); give the result the
         // permissions of the file it replaces, or 0644 for a new one.
         #[cfg(unix)]
@@ -618,7 +673,7 @@ impl Commit {
         }
         file.sync_all().map_err(fail)?;
         self.staged.push(staged);
-        Ok(())
+        Ok(value)
     }
 
     /// Checks the plan again (with every file read since it started), then

@@ -142,7 +142,8 @@ pub struct CardInfo {
 /// A finished batch.
 #[derive(Debug)]
 pub struct BatchOutput {
-    /// The combined PDF (when asked to write).
+    /// The combined PDF (when asked to write, and not to a sink: see
+    /// [`run_batch_into`]).
     pub pdf: Option<Vec<u8>>,
     /// One entry per card, in output order.
     pub report: Report,
@@ -229,6 +230,32 @@ pub fn run_batch(
     recipients: &Recipients,
     options: &BatchOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BatchOutput> {
+    batch(note, design, recipients, options, progress, None)
+}
+
+/// [`run_batch`], the combined PDF written to `sink` as it is made (a
+/// temporary file, say: thousands of cards are never held in memory);
+/// [`BatchOutput::pdf`] is then `None`. On an error, what `sink` holds is
+/// not a PDF: throw it away.
+pub fn run_batch_into(
+    note: &Note,
+    design: &Design,
+    recipients: &Recipients,
+    options: &BatchOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    sink: &mut dyn std::io::Write,
+) -> Result<BatchOutput> {
+    batch(note, design, recipients, options, progress, Some(sink))
+}
+
+fn batch(
+    note: &Note,
+    design: &Design,
+    recipients: &Recipients,
+    options: &BatchOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    sink: Option<&mut dyn std::io::Write>,
 ) -> Result<BatchOutput> {
     let template = Template::new(note, recipients)?;
     let mut warnings = Vec::new();
@@ -435,7 +462,10 @@ pub fn run_batch(
     };
     let mut out = Output {
         writer: options.write.then(|| {
-            let mut w = PdfWriter::new(&fonts.fonts, &title);
+            let mut w = match sink {
+                Some(sink) => PdfWriter::streaming(&fonts.fonts, &title, sink),
+                None => PdfWriter::new(&fonts.fonts, &title),
+            };
             w.set_options(options.pdf_options);
             w.set_author(&author);
             w.set_duplex(options.duplex.map(Duplex::flip));
@@ -461,7 +491,14 @@ pub fn run_batch(
     let mut cards = Vec::new();
     let total = jobs.len();
     let mut done = 0;
-    for round in jobs.chunks(ROUND) {
+    // A round's merged notes are let go once its cards are made.
+    let mut jobs = jobs.into_iter();
+    loop {
+        let round: Vec<Job> = jobs.by_ref().take(ROUND).collect();
+        if round.is_empty() {
+            break;
+        }
+        let round = &round[..];
         let pages = lay_out_with_outside(round, design, front.as_ref(), &fonts, &cache, threads);
         for (job, page) in round.iter().zip(pages) {
             match page {
@@ -563,7 +600,17 @@ pub fn group_by_row(problems: Vec<Diagnostic>, recipients: &Recipients) -> Vec<S
 /// Shapes every distinct word of the batch once, on all threads.
 /// The design's faces with the fallback faces the batch's notes need.
 fn batch_fonts(jobs: &[Job], design: &Design) -> Result<FontSet> {
-    let text: String = jobs.iter().map(|j| layout::note_text(&j.note)).collect();
+    // The faces needed depend only on the characters: each once.
+    let mut chars = std::collections::BTreeSet::new();
+    let mut seen_note: Option<*const Note> = None;
+    for job in jobs {
+        let ptr = Arc::as_ptr(&job.note);
+        if seen_note != Some(ptr) {
+            seen_note = Some(ptr);
+            chars.extend(layout::note_text(&job.note).chars());
+        }
+    }
+    let text: String = chars.into_iter().collect();
     FontSet::load_for(
         &design.font,
         &design.source.display_path(),
@@ -838,7 +885,11 @@ impl Output<'_> {
     fn finish(mut self) -> Result<Finished> {
         self.flush_sheet();
         self.flush_pages();
-        let pdf = self.writer.map(PdfWriter::try_finish).transpose()?;
+        let pdf = self
+            .writer
+            .map(PdfWriter::try_finish)
+            .transpose()?
+            .filter(|pdf| !pdf.is_empty());
         let mut checked = self.checked;
         if !self.unkept.is_empty() {
             let worst = checked

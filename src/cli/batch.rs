@@ -5,7 +5,7 @@ use super::design_for;
 use super::DuplexArg;
 use crate::batch::impose::{parse_grid, parse_sheet, Duplex};
 use crate::batch::merge::read_csv;
-use crate::batch::{run_batch, BatchOptions, BatchOutput, DEFAULT_MAX_CARDS};
+use crate::batch::{run_batch, run_batch_into, BatchOptions, BatchOutput, DEFAULT_MAX_CARDS};
 use crate::diag::{Diagnostic, Error};
 use crate::export::report::Report;
 use crate::input::load_note;
@@ -165,7 +165,7 @@ pub fn run(a: BatchArgs) -> Result<i32, Error> {
             }
         }
     }
-    let commit = Commit::new(plan)?;
+    let mut commit = Commit::new(plan)?;
     let sheet = a.sheet.as_deref().map(parse_sheet).transpose()?;
     let grid = a.grid.as_deref().map(parse_grid).transpose()?;
     let gutter = match &a.gutter {
@@ -227,7 +227,13 @@ pub fn run(a: BatchArgs) -> Result<i32, Error> {
             }))
         }),
     };
-    let out = with_progress(|progress| run_batch(&note, &design, &recipients, &options, progress))?;
+    // The PDF goes to its temporary file as it is made; a run that fails
+    // later removes it with the rest.
+    let out = with_progress(|progress| {
+        commit.stage_with("-o", &a.output, |w| {
+            run_batch_into(&note, &design, &recipients, &options, progress, w)
+        })
+    })?;
     let stops = out
         .preflight
         .iter()
@@ -300,13 +306,8 @@ pub fn run(a: BatchArgs) -> Result<i32, Error> {
 }
 
 fn write_outputs(a: &BatchArgs, out: BatchOutput, mut commit: Commit) -> Result<(), Error> {
-    if a.print && out.pdf.is_none() {
-        return Err(usage("--print needs the PDF".into()));
-    }
     let report_bytes = a.report.as_ref().map(|_| report_json(&out.report));
-    if let Some(pdf) = &out.pdf {
-        commit.stage("-o", &a.output, pdf)?;
-    }
+    // The PDF is staged already (see run).
     if let (Some(path), Some(bytes)) = (&a.report, report_bytes) {
         commit.stage("--report", path, &bytes)?;
     }

@@ -18,6 +18,7 @@
 //! PDF/X-4 ask for (see `standards.rs`).
 
 mod cmap;
+mod file;
 mod standards;
 
 use crate::diag::{Diagnostic, Result};
@@ -26,9 +27,11 @@ use crate::scene::{
     ImageData, Item, Page, Panel, Picture, PlacedGlyph, Scene, Stroke, TextRun, Transform,
 };
 use crate::text::Font;
+use file::Out;
 use pdf_writer::types::{CidFontType, FontFlags, OutputIntentSubtype, SystemInfo, TrappingStatus};
+use pdf_writer::writers::{Catalog, DocumentInfo};
 use pdf_writer::writers::{ColorSpace, Resources};
-use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{Filter, Finish, Name, Rect, Ref, Str, TextStr};
 pub use standards::PdfStandard;
 use standards::{Meta, Moment};
 use std::sync::Arc;
@@ -155,7 +158,7 @@ const ALL: &str = "All";
 pub struct PdfWriter<'a> {
     fonts: &'a [Arc<Font>],
     states: Vec<FontState<'a>>,
-    pdf: Pdf,
+    out: Out<'a>,
     next: Ref,
     catalog_id: Ref,
     tree_id: Ref,
@@ -192,6 +195,26 @@ pub enum DuplexFlip {
 impl<'a> PdfWriter<'a> {
     /// A writer for pages whose text runs use `fonts` (indices as in the Scene).
     pub fn new(fonts: &'a [Arc<Font>], title: &str) -> PdfWriter<'a> {
+        PdfWriter::with_sink(fonts, title, None)
+    }
+
+    /// A writer that gives the file to `sink` as it grows (a batch of
+    /// thousands of cards is never held whole); [`Self::finish`] then
+    /// returns nothing. An error of the sink stops the writing; the sink's
+    /// owner reports it.
+    pub fn streaming(
+        fonts: &'a [Arc<Font>],
+        title: &str,
+        sink: &'a mut dyn std::io::Write,
+    ) -> PdfWriter<'a> {
+        PdfWriter::with_sink(fonts, title, Some(sink))
+    }
+
+    fn with_sink(
+        fonts: &'a [Arc<Font>],
+        title: &str,
+        sink: Option<&'a mut dyn std::io::Write>,
+    ) -> PdfWriter<'a> {
         let mut next = Ref::new(1);
         let catalog_id = next.bump();
         let tree_id = next.bump();
@@ -209,12 +232,10 @@ impl<'a> PdfWriter<'a> {
                 used: false,
             })
             .collect();
-        let mut pdf = Pdf::with_settings(pdf_writer::Settings { pretty: false });
-        pdf.set_version(1, 7);
         PdfWriter {
             fonts,
             states,
-            pdf,
+            out: Out::new(sink),
             next,
             catalog_id,
             tree_id,
@@ -237,7 +258,7 @@ impl<'a> PdfWriter<'a> {
     pub fn set_options(&mut self, options: PdfOptions) {
         self.options = options;
         let (major, minor) = options.standard.map_or((1, 7), PdfStandard::version);
-        self.pdf.set_version(major, minor);
+        self.out.set_version(major, minor);
     }
 
     /// Sets the document's author (`/Author` and XMP `dc:creator`): the
@@ -287,7 +308,8 @@ impl<'a> PdfWriter<'a> {
             let page_id = self.next.bump();
             let content_id = self.next.bump();
             self.page_ids.push(page_id);
-            self.pdf
+            self.out
+                .at(content_id)
                 .stream(content_id, &compressed)
                 .filter(Filter::FlateDecode);
             let b = page.bleed;
@@ -296,7 +318,7 @@ impl<'a> PdfWriter<'a> {
             // tree's, which pages inherit.
             let media = Rect::new(0.0, 0.0, w, h);
             let first = *self.first_media.get_or_insert(media);
-            let mut p = self.pdf.page(page_id);
+            let mut p = self.out.at(page_id).page(page_id);
             p.parent(self.tree_id);
             if media != first {
                 p.media_box(media);
@@ -311,6 +333,7 @@ impl<'a> PdfWriter<'a> {
             p.contents(content_id);
             p.finish();
         }
+        self.out.seal();
     }
 
     /// Writes the fonts, page tree and trailer, or says why the content
@@ -331,7 +354,7 @@ impl<'a> PdfWriter<'a> {
         let srgb_id = (standard == Some(PdfStandard::X4)).then(|| {
             let id = self.next.bump();
             let data = deflate(standards::SRGB_ICC);
-            let mut icc = self.pdf.icc_profile(id, &data);
+            let mut icc = self.out.at(id).icc_profile(id, &data);
             icc.n(3);
             icc.alternate().device_rgb();
             icc.filter(Filter::FlateDecode);
@@ -344,7 +367,12 @@ impl<'a> PdfWriter<'a> {
                 }
             }
         }
-        let mut res = self.pdf.indirect(self.resources_id).start::<Resources>();
+        let resources_id = self.resources_id;
+        let mut res = self
+            .out
+            .at(resources_id)
+            .indirect(resources_id)
+            .start::<Resources>();
         let mut fonts = res.fonts();
         for (i, state) in self.states.iter().enumerate() {
             if state.used {
@@ -395,7 +423,8 @@ impl<'a> PdfWriter<'a> {
             }
         }
         res.finish();
-        let mut tree = self.pdf.pages(self.tree_id);
+        let tree_id = self.tree_id;
+        let mut tree = self.out.at(tree_id).pages(tree_id);
         tree.kids(self.page_ids.iter().copied())
             .count(self.page_ids.len() as i32)
             .pair(Name(b"Resources"), self.resources_id);
@@ -408,7 +437,7 @@ impl<'a> PdfWriter<'a> {
             let intent = s.intent();
             let id = self.next.bump();
             let data = deflate(intent.profile);
-            let mut icc = self.pdf.icc_profile(id, &data);
+            let mut icc = self.out.at(id).icc_profile(id, &data);
             icc.n(intent.components);
             icc.filter(Filter::FlateDecode);
             (s, intent, id)
@@ -421,7 +450,7 @@ impl<'a> PdfWriter<'a> {
         let producer = concat!("Stationer ", env!("CARGO_PKG_VERSION"));
         // The document id from the content so far, so the same Scene gives
         // the same bytes; the XMP says it too.
-        let digest = fnv(self.pdf.as_bytes());
+        let digest = self.out.digest();
         let id = [
             digest.to_be_bytes(),
             fnv(&digest.to_le_bytes()).to_be_bytes(),
@@ -439,9 +468,16 @@ impl<'a> PdfWriter<'a> {
         });
         let metadata_id = self.next.bump();
         // Uncompressed, as PDF/A asks, so that any tool can read it.
-        self.pdf.metadata(metadata_id, xmp.as_bytes());
+        self.out
+            .at(metadata_id)
+            .metadata(metadata_id, xmp.as_bytes());
 
-        let mut catalog = self.pdf.catalog(self.catalog_id);
+        let catalog_id = self.catalog_id;
+        let mut catalog = self
+            .out
+            .at(catalog_id)
+            .indirect(catalog_id)
+            .start::<Catalog>();
         catalog.pages(self.tree_id).metadata(metadata_id);
         if let Some((s, intent, icc_id)) = &intent_id {
             let mut intents = catalog.output_intents();
@@ -469,7 +505,12 @@ impl<'a> PdfWriter<'a> {
         }
         catalog.finish();
 
-        let mut info = self.pdf.document_info(self.info_id);
+        let info_id = self.info_id;
+        let mut info = self
+            .out
+            .at(info_id)
+            .indirect(info_id)
+            .start::<DocumentInfo>();
         info.title(TextStr(&self.title));
         if !self.author.is_empty() {
             info.author(TextStr(&self.author));
@@ -485,14 +526,13 @@ impl<'a> PdfWriter<'a> {
         }
         info.finish();
 
-        self.pdf.set_file_id((id.clone(), id));
         if standard == Some(PdfStandard::A1b) {
             // PDF/A-1 (PDF 1.4) forbids cross-reference streams.
-            self.pdf.finish()
+            self.out.finish(catalog_id, info_id, &id, None)
         } else {
             // A cross-reference stream: 5 bytes an object instead of 20.
             let xref_id = self.next.bump();
-            self.pdf.finish_with_xref_stream(xref_id)
+            self.out.finish(catalog_id, info_id, &id, Some(xref_id))
         }
     }
 
@@ -535,7 +575,7 @@ impl<'a> PdfWriter<'a> {
         match &image.jpeg {
             // A JPEG goes in as it is: no decoding, no loss.
             Some((data, components)) => {
-                let mut x = self.pdf.image_xobject(id, data);
+                let mut x = self.out.at(id).image_xobject(id, data);
                 x.filter(Filter::DctDecode);
                 x.width(w).height(h);
                 if *components == 1 {
@@ -570,7 +610,7 @@ impl<'a> PdfWriter<'a> {
                     let mask_id = self.next.bump();
                     let alpha: Vec<u8> = image.rgba.chunks_exact(4).map(|p| p[3]).collect();
                     let alpha = deflate(&alpha);
-                    let mut m = self.pdf.image_xobject(mask_id, &alpha);
+                    let mut m = self.out.at(mask_id).image_xobject(mask_id, &alpha);
                     m.filter(Filter::FlateDecode);
                     m.width(w).height(h);
                     m.color_space().device_gray();
@@ -578,7 +618,7 @@ impl<'a> PdfWriter<'a> {
                     mask_id
                 });
                 let samples = deflate(&samples);
-                let mut x = self.pdf.image_xobject(id, &samples);
+                let mut x = self.out.at(id).image_xobject(id, &samples);
                 x.filter(Filter::FlateDecode);
                 x.width(w).height(h);
                 if image.gray {
@@ -660,7 +700,7 @@ impl<'a> PdfWriter<'a> {
         let descriptor_id = self.next.bump();
         let file_id = self.next.bump();
         let cmap_id = self.next.bump();
-        let pdf = &mut self.pdf;
+        let pdf = &mut self.out;
 
         // The six-letter subset tag, from the font and its glyph set.
         let mut key = font.postscript_name.as_bytes().to_vec();
@@ -690,7 +730,7 @@ impl<'a> PdfWriter<'a> {
         // as OpenType.
         let bare_cff = (font.is_cff && !whole).then(|| cff_table(&data)).flatten();
         let compressed = deflate(bare_cff.unwrap_or(&data));
-        let mut stream = pdf.stream(file_id, &compressed);
+        let mut stream = pdf.at(file_id).stream(file_id, &compressed);
         stream.filter(Filter::FlateDecode);
         if font.is_cff {
             let subtype = if bare_cff.is_some() {
@@ -709,7 +749,9 @@ impl<'a> PdfWriter<'a> {
                 bits[cid / 8] |= 0x80 >> (cid % 8);
             }
             let id = self.next.bump();
-            pdf.stream(id, &deflate(&bits)).filter(Filter::FlateDecode);
+            pdf.at(id)
+                .stream(id, &deflate(&bits))
+                .filter(Filter::FlateDecode);
             id
         });
         let gid_map_id = (whole && !font.is_cff).then(|| {
@@ -718,19 +760,23 @@ impl<'a> PdfWriter<'a> {
                 .remapped_gids()
                 .flat_map(u16::to_be_bytes)
                 .collect();
-            pdf.stream(id, &deflate(&map)).filter(Filter::FlateDecode);
+            pdf.at(id)
+                .stream(id, &deflate(&map))
+                .filter(Filter::FlateDecode);
             id
         });
 
         let encoding_id = self.next.bump();
         let codes = cmap::encoding(remapper.num_gids());
         let codes = deflate(&codes);
-        pdf.cmap(encoding_id, &codes)
+        pdf.at(encoding_id)
+            .cmap(encoding_id, &codes)
             .name(Name(cmap::ENCODING_NAME))
             .system_info(SYSTEM_INFO)
             .writing_mode(pdf_writer::writers::WMode::Horizontal)
             .filter(Filter::FlateDecode);
-        pdf.type0_font(*id)
+        pdf.at(*id)
+            .type0_font(*id)
             .base_font(Name(base_font.as_bytes()))
             .encoding_cmap(encoding_id)
             .descendant_font(cid_id)
@@ -738,7 +784,7 @@ impl<'a> PdfWriter<'a> {
 
         let upem = font.units_per_em as f32;
         let to_pdf = |v: i16| v as f32 * 1000.0 / upem;
-        let mut cid = pdf.cid_font(cid_id);
+        let mut cid = pdf.at(cid_id).cid_font(cid_id);
         cid.subtype(if font.is_cff {
             CidFontType::Type0
         } else {
@@ -768,7 +814,7 @@ impl<'a> PdfWriter<'a> {
             flags |= FontFlags::ITALIC;
         }
         let [x0, y0, x1, y1] = font.bbox;
-        let mut fd = pdf.font_descriptor(descriptor_id);
+        let mut fd = pdf.at(descriptor_id).font_descriptor(descriptor_id);
         fd.name(Name(base_font.as_bytes()))
             .flags(flags)
             .bbox(Rect::new(to_pdf(x0), to_pdf(y0), to_pdf(x1), to_pdf(y1)))
@@ -796,7 +842,8 @@ impl<'a> PdfWriter<'a> {
             .collect();
         pairs.sort_unstable();
         let cmap_data = cmap::to_unicode(pairs.into_iter());
-        pdf.stream(cmap_id, &deflate(&cmap_data))
+        pdf.at(cmap_id)
+            .stream(cmap_id, &deflate(&cmap_data))
             .filter(Filter::FlateDecode);
     }
 }
