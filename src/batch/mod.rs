@@ -11,7 +11,7 @@ pub mod proof;
 pub use proof::{contact_sheet, contact_sheet_page, proofs, Proof, MAX_SHEET_CARDS};
 
 use crate::batch::impose::{place_card, Duplex, Imposition};
-use crate::batch::merge::{Recipients, Template};
+use crate::batch::merge::{Recipients, Row, Template};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::export::pdf::{PdfOptions, PdfWriter};
 use crate::export::report::{card_report, CardReport, Report, SkippedReport};
@@ -214,11 +214,23 @@ pub fn parse_rows(s: &str) -> Result<Vec<(usize, usize)>> {
     Ok(ranges)
 }
 
-struct Job {
-    row: usize,
+/// One card to make: a recipient's row (merged into the note again when
+/// the card is made, so that a batch never holds every merged note), which
+/// copy, and its split file's name.
+struct Job<'r> {
+    row: &'r Row,
     copy: usize,
-    note: Arc<Note>,
     split_name: Option<String>,
+}
+
+/// What a batch learns of its notes when it first merges every row: the
+/// problems, and the characters and signers of those that merge.
+#[derive(Default)]
+struct Survey {
+    /// Per row, in order: whether it merged, or its problems.
+    merged: Vec<std::result::Result<(), Error>>,
+    chars: BTreeSet<char>,
+    signers: BTreeSet<String>,
 }
 
 /// Makes a batch: merges every row, lays out every card (reporting every
@@ -351,22 +363,35 @@ fn batch(
         return Err(too_many_cards(planned, options.max_cards).into());
     }
 
-    // Merge every row (on all threads; the rows keep their order).
-    let rows: Vec<&_> = recipients
+    // Merge every row (on all threads; the rows keep their order), keeping
+    // only what the batch needs of each note before any card is made.
+    let rows: Vec<&Row> = recipients
         .rows
         .iter()
         .filter(|r| selected(r.number))
         .collect();
-    let merged = map_chunks(&rows, parallel::threads(options.threads), |_, chunk| {
-        chunk
-            .iter()
-            .map(|row| template.merge(recipients, row))
-            .collect()
+    let surveys = map_chunks(&rows, parallel::threads(options.threads), |_, chunk| {
+        let mut survey = Survey::default();
+        for row in chunk {
+            survey
+                .merged
+                .push(template.merge(recipients, row).map(|note| {
+                    survey.chars.extend(layout::note_text(&note).chars());
+                    survey.signers.insert(note.signer.text.trim().to_string());
+                }));
+        }
+        vec![survey]
     });
+    let mut survey = Survey::default();
+    for s in surveys {
+        survey.merged.extend(s.merged);
+        survey.chars.extend(s.chars);
+        survey.signers.extend(s.signers);
+    }
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut jobs = Vec::new();
     let mut names = names;
-    for (row, merged) in rows.into_iter().zip(merged) {
+    for (row, merged) in rows.into_iter().zip(survey.merged) {
         let copies = match copies_col.map(|c| recipients.copies(row, c)) {
             Some(Ok(n)) => n,
             Some(Err(d)) => {
@@ -376,16 +401,14 @@ fn batch(
             None => 1,
         };
         match merged {
-            Ok(n) => {
-                let n = Arc::new(n);
+            Ok(()) => {
                 for copy in 1..=copies {
                     let split_name = names
                         .as_mut()
                         .map(|s| s.name(recipients, row, copy, copies));
                     jobs.push(Job {
-                        row: row.number,
+                        row,
                         copy,
-                        note: n.clone(),
                         split_name,
                     });
                 }
@@ -409,9 +432,9 @@ fn batch(
         return Err(too_many_cards(jobs.len(), options.max_cards).into());
     }
 
-    let fonts = batch_fonts(&jobs, design)?;
+    let fonts = faces_for(survey.chars, design)?;
     let threads = parallel::threads(options.threads);
-    let cache = shape_words(&jobs, design, &fonts, threads);
+    let cache = shape_words(&jobs, &template, recipients, note, design, &fonts, threads);
 
     let imposition = match options.sheet {
         Some(sheet) => Some(Imposition {
@@ -453,12 +476,9 @@ fn batch(
         .and_then(|_| layout::front::front_design(design));
     let title = format!("Thank-you notes ({} cards)", jobs.len());
     // The author is the signer, when every card has the same one.
-    let signer = |j: &Job| j.note.signer.text.trim().to_string();
-    let author = jobs.first().map(signer).unwrap_or_default();
-    let author = if jobs.iter().all(|j| signer(j) == author) {
-        author
-    } else {
-        String::new()
+    let author = match survey.signers.len() {
+        1 => survey.signers.pop_first().unwrap_or_default(),
+        _ => String::new(),
     };
     let mut out = Output {
         writer: options.write.then(|| {
@@ -491,45 +511,49 @@ fn batch(
     let mut cards = Vec::new();
     let total = jobs.len();
     let mut done = 0;
-    // A round's merged notes are let go once its cards are made.
-    let mut jobs = jobs.into_iter();
-    loop {
-        let round: Vec<Job> = jobs.by_ref().take(ROUND).collect();
-        if round.is_empty() {
-            break;
-        }
-        let round = &round[..];
-        let pages = lay_out_with_outside(round, design, front.as_ref(), &fonts, &cache, threads);
+    let merging = Merging {
+        template: &template,
+        recipients,
+    };
+    for round in jobs.chunks(ROUND) {
+        let pages = lay_out_with_outside(
+            &merging,
+            round,
+            design,
+            front.as_ref(),
+            &fonts,
+            &cache,
+            threads,
+        );
         for (job, page) in round.iter().zip(pages) {
             match page {
-                Ok((page, outside, info)) => {
+                Ok((page, outside, info, titled)) => {
                     cards.push(CardInfo {
-                        row: job.row,
+                        row: job.row.number,
                         copy: job.copy,
                         ..info
                     });
                     if problems.is_empty() || options.keep_going {
-                        if let Some(name) = &job.split_name {
+                        if let (Some(name), Some((title, signer))) = (&job.split_name, titled) {
                             // Titled as `render` titles it: a split card's PDF
                             // is the card rendered on its own.
-                            let title = layout::card_title(&job.note);
                             let mut w = PdfWriter::new(&fonts.fonts, &title);
                             w.set_options(options.pdf_options);
-                            w.set_author(&signer(job));
+                            w.set_author(&signer);
                             w.add_page(&page);
                             match w.try_finish() {
                                 Ok(pdf) => out.split.push((name.clone(), pdf)),
                                 Err(e) => problems.extend(e.0),
                             }
                         }
-                        out.add(page, outside, (job.row, job.copy));
+                        out.add(page, outside, (job.row.number, job.copy));
                     }
                 }
                 Err(e) => {
-                    let row = recipients.rows.iter().find(|r| r.number == job.row);
+                    let row = job.row;
                     problems.extend(e.0.into_iter().map(|d| Diagnostic {
-                        place: row.map(|r| recipients.place(r)).or(d.place),
-                        message: format!("row {}: {}", job.row, d.message),
+                        place: Some(recipients.place(row)),
+                        message: format!("row {}: {}", row.number, d.message),
                         ..d
                     }));
                 }
@@ -599,79 +623,93 @@ pub fn group_by_row(problems: Vec<Diagnostic>, recipients: &Recipients) -> Vec<S
 
 /// Shapes every distinct word of the batch once, on all threads.
 /// The design's faces with the fallback faces the batch's notes need.
-fn batch_fonts(jobs: &[Job], design: &Design) -> Result<FontSet> {
-    // The faces needed depend only on the characters: each once.
-    let mut chars = std::collections::BTreeSet::new();
-    let mut seen_note: Option<*const Note> = None;
-    for job in jobs {
-        let ptr = Arc::as_ptr(&job.note);
-        if seen_note != Some(ptr) {
-            seen_note = Some(ptr);
-            chars.extend(layout::note_text(&job.note).chars());
+/// Shapes every distinct word the cards will set, once, on all threads:
+/// each distinct row merged again, its words taken, the note let go.
+fn shape_words(
+    jobs: &[Job],
+    template: &Template,
+    recipients: &Recipients,
+    note: &Note,
+    design: &Design,
+    fonts: &FontSet,
+    threads: usize,
+) -> WordCache {
+    // Copies share one row: take its words once.
+    let mut rows: Vec<&Row> = jobs.iter().map(|j| j.row).collect();
+    rows.dedup_by(|a, b| std::ptr::eq(*a, *b));
+    // Per face and hyphenation, the words (a new word is copied once).
+    type Seen = rustc_hash::FxHashMap<(usize, bool), rustc_hash::FxHashSet<String>>;
+    let sets = map_chunks(&rows, threads, |_, chunk| {
+        let mut seen = Seen::default();
+        for row in chunk {
+            if let Ok(n) = template.merge(recipients, row) {
+                for (font, hyphenate, w) in layout::words_to_shape(&n, design, fonts) {
+                    let words = seen.entry((font, hyphenate)).or_default();
+                    if !words.contains(w) {
+                        words.insert(w.to_string());
+                    }
+                }
+            }
+        }
+        vec![seen]
+    });
+    let mut words: Vec<(usize, bool, String)> = Vec::new();
+    let mut all = Seen::default();
+    for seen in sets {
+        for (key, set) in seen {
+            all.entry(key).or_default().extend(set);
         }
     }
-    let text: String = chars.into_iter().collect();
-    FontSet::load_for(
-        &design.font,
-        &design.source.display_path(),
-        &design.font_sources,
-        &text,
-    )
-}
-
-fn shape_words(jobs: &[Job], design: &Design, fonts: &FontSet, threads: usize) -> WordCache {
-    let mut distinct: rustc_hash::FxHashSet<(usize, bool, &str)> = Default::default();
-    let mut seen_note: Option<*const Note> = None;
-    for job in jobs {
-        // Copies share one note: take its words once.
-        let ptr = Arc::as_ptr(&job.note);
-        if seen_note == Some(ptr) {
-            continue;
-        }
-        seen_note = Some(ptr);
-        distinct.extend(layout::words_to_shape(&job.note, design, fonts));
+    for ((font, hyphenate), set) in all {
+        words.extend(set.into_iter().map(|w| (font, hyphenate, w)));
     }
-    let mut words: Vec<(usize, bool, &str)> = distinct.into_iter().collect();
     words.sort_unstable();
     // Every card of a batch comes from one note, so one language.
-    let lang = jobs
-        .first()
-        .map_or_else(String::new, |j| j.note.lang.clone());
+    let lang = note.lang.clone();
     let caches = map_chunks(&words, threads, |_, chunk| {
         let mut shaper = Shaper::new(&fonts.fonts);
         shaper.lang.clone_from(&lang);
-        for &(font, hyphenate, w) in chunk {
+        for (font, hyphenate, w) in chunk {
             // A word the font cannot draw is reported with its row later.
-            let _ = shaper.word(font, w, hyphenate);
+            let _ = shaper.word(*font, w, *hyphenate);
         }
         vec![shaper.into_cache()]
     });
     caches.into_iter().collect()
 }
 
+/// How a card's note is made again from its row.
+pub(crate) struct Merging<'a> {
+    pub(crate) template: &'a Template,
+    pub(crate) recipients: &'a Recipients,
+}
+
 /// Lays out a round of cards on `threads` threads with the one stage chain
-/// ([`layout::lay_out`]), each thread's shaper reading the batch's word
-/// cache; results in job order.
+/// ([`layout::lay_out`]), each card's note merged again from its row, each
+/// thread's shaper reading the batch's word cache; results in job order.
 fn lay_out_round(
+    merging: &Merging,
     jobs: &[Job],
     design: &Design,
     fonts: &FontSet,
     cache: &WordCache,
     threads: usize,
 ) -> Vec<Result<(Page, CardInfo)>> {
-    lay_out_with_outside(jobs, design, None, fonts, cache, threads)
+    lay_out_with_outside(merging, jobs, design, None, fonts, cache, threads)
         .into_iter()
-        .map(|r| r.map(|(page, _, info)| (page, info)))
+        .map(|r| r.map(|(page, _, info, _)| (page, info)))
         .collect()
 }
 
 /// A card laid out: its page, its outside (a folded card printed on both
-/// sides, when the design has a front) and what became of it.
-type Laid = (Page, Option<Page>, CardInfo);
+/// sides, when the design has a front), what became of it, and for a card
+/// with a split file its title and signer.
+type Laid = (Page, Option<Page>, CardInfo, Option<(String, String)>);
 
 /// [`lay_out_round`], with each card's outside page drawn from `front`
 /// (see [`layout::front::front_design`]).
 fn lay_out_with_outside(
+    merging: &Merging,
     jobs: &[Job],
     design: &Design,
     front: Option<&Design>,
@@ -684,29 +722,48 @@ fn lay_out_with_outside(
         chunk
             .iter()
             .map(|job| {
-                let (page, fitted) = layout::lay_out(&job.note, design, fonts, &mut shaper)?;
+                let note = merging.template.merge(merging.recipients, job.row)?;
+                let (page, fitted) = layout::lay_out(&note, design, fonts, &mut shaper)?;
                 let outside = front
-                    .map(|f| layout::front::outside_page(&job.note, f, fonts, &mut shaper))
+                    .map(|f| layout::front::outside_page(&note, f, fonts, &mut shaper))
                     .transpose()?;
                 let lines = fitted
                     .lines
                     .iter()
                     .filter(|l| l.role != crate::scene::Role::Signer)
                     .count();
+                let titled = job.split_name.as_ref().map(|_| {
+                    (
+                        layout::card_title(&note),
+                        note.signer.text.trim().to_string(),
+                    )
+                });
                 Ok((
                     page,
                     outside,
                     CardInfo {
-                        row: job.row,
+                        row: job.row.number,
                         copy: job.copy,
                         size: fitted.size,
                         lines,
                         fullness: fitted.fullness,
                     },
+                    titled,
                 ))
             })
             .collect()
     })
+}
+
+/// The faces for a batch whose notes hold these characters.
+fn faces_for(chars: BTreeSet<char>, design: &Design) -> Result<FontSet> {
+    let text: String = chars.into_iter().collect();
+    FontSet::load_for(
+        &design.font,
+        &design.source.display_path(),
+        &design.font_sources,
+        &text,
+    )
 }
 
 /// What a batch's output holds once finished: the PDF, the report and the

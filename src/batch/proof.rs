@@ -3,7 +3,7 @@
 //! their problem, not skipped — one Scene page, for any exporter.
 
 use super::merge::{Recipients, Template};
-use super::{impose::place_card, lay_out_round, shape_words, Job};
+use super::{faces_for, impose::place_card, lay_out_round, shape_words, Job, Merging};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::input::design::{Rgb, Style};
 use crate::input::{Design, Note};
@@ -11,7 +11,6 @@ use crate::layout::run::Setter;
 use crate::parallel;
 use crate::scene::{Item, Page, Scene, Stroke};
 use crate::text::FontSet;
-use std::sync::Arc;
 
 /// The colour of a thumbnail's frame.
 pub const FRAME: Rgb = Rgb([0.6, 0.6, 0.6]);
@@ -46,26 +45,32 @@ pub fn proofs(
     let threads = parallel::threads(threads);
     let mut jobs = Vec::new();
     let mut merged = Vec::new();
+    let mut chars = std::collections::BTreeSet::new();
     for row in &recipients.rows {
         match template.merge(recipients, row) {
             Ok(n) => {
+                chars.extend(crate::layout::note_text(&n).chars());
                 merged.push(Ok(jobs.len()));
                 jobs.push(Job {
-                    row: row.number,
+                    row,
                     copy: 1,
-                    note: Arc::new(n),
                     split_name: None,
                 });
             }
             Err(e) => merged.push(Err(e)),
         }
     }
-    let fonts = super::batch_fonts(&jobs, design)?;
-    let cache = shape_words(&jobs, design, &fonts, threads);
-    let mut laid: Vec<Option<Result<Page>>> = lay_out_round(&jobs, design, &fonts, &cache, threads)
-        .into_iter()
-        .map(|r| Some(r.map(|(page, _)| page)))
-        .collect();
+    let fonts = faces_for(chars, design)?;
+    let cache = shape_words(&jobs, &template, recipients, note, design, &fonts, threads);
+    let merging = Merging {
+        template: &template,
+        recipients,
+    };
+    let mut laid: Vec<Option<Result<Page>>> =
+        lay_out_round(&merging, &jobs, design, &fonts, &cache, threads)
+            .into_iter()
+            .map(|r| Some(r.map(|(page, _)| page)))
+            .collect();
     let proofs = recipients
         .rows
         .iter()
