@@ -15,6 +15,7 @@ use crate::batch::merge::{Recipients, Row, Template};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::export::pdf::{PdfOptions, PdfWriter};
 use crate::export::report::{card_report, CardReport, Report, SkippedReport};
+use crate::input::design::Style;
 use crate::input::{Design, Note};
 use crate::layout;
 use crate::parallel::{self, map_chunks};
@@ -224,13 +225,73 @@ struct Job<'r> {
 }
 
 /// What a batch learns of its notes when it first merges every row: the
-/// problems, and the characters and signers of those that merge.
+/// problems, and the characters, words and signers of those that merge.
 #[derive(Default)]
 struct Survey {
     /// Per row, in order: whether it merged, or its problems.
     merged: Vec<std::result::Result<(), Error>>,
-    chars: BTreeSet<char>,
+    notes: NoteSurvey,
+}
+
+/// The characters, words and signers of notes, each once.
+#[derive(Default)]
+pub(crate) struct NoteSurvey {
+    /// The characters below U+10000, a bit each; the others in `astral`.
+    bmp: Vec<u64>,
+    astral: BTreeSet<char>,
+    /// Per block style and hyphenation, the words to shape.
+    words: rustc_hash::FxHashMap<(Style, bool), rustc_hash::FxHashSet<String>>,
     signers: BTreeSet<String>,
+}
+
+impl NoteSurvey {
+    /// Takes in a note's characters, words and signer.
+    pub(crate) fn add(&mut self, note: &Note, design: &Design) {
+        if self.bmp.is_empty() {
+            self.bmp = vec![0; 1024];
+        }
+        for c in layout::note_text(note).chars() {
+            let i = u32::from(c) as usize;
+            if i < 0x10000 {
+                self.bmp[i / 64] |= 1 << (i % 64);
+            } else {
+                self.astral.insert(c);
+            }
+        }
+        for (style, hyphenate, w) in layout::words_to_shape(note, design) {
+            let words = self.words.entry((style, hyphenate)).or_default();
+            if !words.contains(w) {
+                words.insert(w.to_string());
+            }
+        }
+        self.signers.insert(note.signer.text.trim().to_string());
+    }
+
+    /// Takes in another survey.
+    pub(crate) fn extend(&mut self, other: NoteSurvey) {
+        if self.bmp.is_empty() {
+            self.bmp = other.bmp;
+        } else {
+            for (a, b) in self.bmp.iter_mut().zip(&other.bmp) {
+                *a |= b;
+            }
+        }
+        self.astral.extend(other.astral);
+        for (key, set) in other.words {
+            self.words.entry(key).or_default().extend(set);
+        }
+        self.signers.extend(other.signers);
+    }
+
+    /// Every character seen, in order, as text.
+    fn text(&self) -> String {
+        let bmp = self.bmp.iter().enumerate().flat_map(|(k, &bits)| {
+            (0..64)
+                .filter(move |b| bits & (1u64 << b) != 0)
+                .filter_map(move |b| char::from_u32((k * 64 + b) as u32))
+        });
+        bmp.chain(self.astral.iter().copied()).collect()
+    }
 }
 
 /// Makes a batch: merges every row, lays out every card (reporting every
@@ -373,20 +434,17 @@ fn batch(
     let surveys = map_chunks(&rows, parallel::threads(options.threads), |_, chunk| {
         let mut survey = Survey::default();
         for row in chunk {
+            let merged = template.merge(recipients, row);
             survey
                 .merged
-                .push(template.merge(recipients, row).map(|note| {
-                    survey.chars.extend(layout::note_text(&note).chars());
-                    survey.signers.insert(note.signer.text.trim().to_string());
-                }));
+                .push(merged.map(|note| survey.notes.add(&note, design)));
         }
         vec![survey]
     });
     let mut survey = Survey::default();
     for s in surveys {
         survey.merged.extend(s.merged);
-        survey.chars.extend(s.chars);
-        survey.signers.extend(s.signers);
+        survey.notes.extend(s.notes);
     }
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut jobs = Vec::new();
@@ -432,9 +490,9 @@ fn batch(
         return Err(too_many_cards(jobs.len(), options.max_cards).into());
     }
 
-    let fonts = faces_for(survey.chars, design)?;
+    let fonts = faces_for(&survey.notes, design)?;
     let threads = parallel::threads(options.threads);
-    let cache = shape_words(&jobs, &template, recipients, note, design, &fonts, threads);
+    let cache = shape_words(&survey.notes, note, &fonts, threads);
 
     let imposition = match options.sheet {
         Some(sheet) => Some(Imposition {
@@ -476,8 +534,8 @@ fn batch(
         .and_then(|_| layout::front::front_design(design));
     let title = format!("Thank-you notes ({} cards)", jobs.len());
     // The author is the signer, when every card has the same one.
-    let author = match survey.signers.len() {
-        1 => survey.signers.pop_first().unwrap_or_default(),
+    let author = match survey.notes.signers.len() {
+        1 => survey.notes.signers.pop_first().unwrap_or_default(),
         _ => String::new(),
     };
     let mut out = Output {
@@ -623,55 +681,27 @@ pub fn group_by_row(problems: Vec<Diagnostic>, recipients: &Recipients) -> Vec<S
 
 /// Shapes every distinct word of the batch once, on all threads.
 /// The design's faces with the fallback faces the batch's notes need.
-/// Shapes every distinct word the cards will set, once, on all threads:
-/// each distinct row merged again, its words taken, the note let go.
-fn shape_words(
-    jobs: &[Job],
-    template: &Template,
-    recipients: &Recipients,
-    note: &Note,
-    design: &Design,
-    fonts: &FontSet,
-    threads: usize,
-) -> WordCache {
-    // Copies share one row: take its words once.
-    let mut rows: Vec<&Row> = jobs.iter().map(|j| j.row).collect();
-    rows.dedup_by(|a, b| std::ptr::eq(*a, *b));
-    // Per face and hyphenation, the words (a new word is copied once).
-    type Seen = rustc_hash::FxHashMap<(usize, bool), rustc_hash::FxHashSet<String>>;
-    let sets = map_chunks(&rows, threads, |_, chunk| {
-        let mut seen = Seen::default();
-        for row in chunk {
-            if let Ok(n) = template.merge(recipients, row) {
-                for (font, hyphenate, w) in layout::words_to_shape(&n, design, fonts) {
-                    let words = seen.entry((font, hyphenate)).or_default();
-                    if !words.contains(w) {
-                        words.insert(w.to_string());
-                    }
-                }
-            }
-        }
-        vec![seen]
-    });
-    let mut words: Vec<(usize, bool, String)> = Vec::new();
-    let mut all = Seen::default();
-    for seen in sets {
-        for (key, set) in seen {
-            all.entry(key).or_default().extend(set);
-        }
-    }
-    for ((font, hyphenate), set) in all {
-        words.extend(set.into_iter().map(|w| (font, hyphenate, w)));
-    }
+/// Shapes every distinct word of the notes, once, on all threads, each in
+/// the face it is set in first.
+fn shape_words(notes: &NoteSurvey, note: &Note, fonts: &FontSet, threads: usize) -> WordCache {
+    let mut words: Vec<(usize, bool, &str)> = notes
+        .words
+        .iter()
+        .flat_map(|(&(style, hyphenate), set)| {
+            set.iter()
+                .map(move |w| (layout::face_of_word(fonts, style, w), hyphenate, w.as_str()))
+        })
+        .collect();
     words.sort_unstable();
+    words.dedup();
     // Every card of a batch comes from one note, so one language.
     let lang = note.lang.clone();
     let caches = map_chunks(&words, threads, |_, chunk| {
         let mut shaper = Shaper::new(&fonts.fonts);
         shaper.lang.clone_from(&lang);
-        for (font, hyphenate, w) in chunk {
+        for &(font, hyphenate, w) in chunk {
             // A word the font cannot draw is reported with its row later.
-            let _ = shaper.word(*font, w, *hyphenate);
+            let _ = shaper.word(font, w, hyphenate);
         }
         vec![shaper.into_cache()]
     });
@@ -755,9 +785,9 @@ fn lay_out_with_outside(
     })
 }
 
-/// The faces for a batch whose notes hold these characters.
-fn faces_for(chars: BTreeSet<char>, design: &Design) -> Result<FontSet> {
-    let text: String = chars.into_iter().collect();
+/// The faces for a batch of these notes (their characters decide).
+fn faces_for(notes: &NoteSurvey, design: &Design) -> Result<FontSet> {
+    let text = notes.text();
     FontSet::load_for(
         &design.font,
         &design.source.display_path(),

@@ -3,7 +3,7 @@
 //! their problem, not skipped — one Scene page, for any exporter.
 
 use super::merge::{Recipients, Template};
-use super::{faces_for, impose::place_card, lay_out_round, shape_words, Job, Merging};
+use super::{faces_for, impose::place_card, lay_out_round, shape_words, Job, Merging, NoteSurvey};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::input::design::{Rgb, Style};
 use crate::input::{Design, Note};
@@ -45,11 +45,11 @@ pub fn proofs(
     let threads = parallel::threads(threads);
     let mut jobs = Vec::new();
     let mut merged = Vec::new();
-    let mut chars = std::collections::BTreeSet::new();
+    let mut notes = NoteSurvey::default();
     for row in &recipients.rows {
         match template.merge(recipients, row) {
             Ok(n) => {
-                chars.extend(crate::layout::note_text(&n).chars());
+                notes.add(&n, design);
                 merged.push(Ok(jobs.len()));
                 jobs.push(Job {
                     row,
@@ -60,8 +60,8 @@ pub fn proofs(
             Err(e) => merged.push(Err(e)),
         }
     }
-    let fonts = faces_for(chars, design)?;
-    let cache = shape_words(&jobs, &template, recipients, note, design, &fonts, threads);
+    let fonts = faces_for(&notes, design)?;
+    let cache = shape_words(&notes, note, &fonts, threads);
     let merging = Merging {
         template: &template,
         recipients,

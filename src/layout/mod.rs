@@ -109,25 +109,27 @@ fn blocks<'n>(note: &'n Note, design: &Design) -> Vec<Block<'n>> {
     blocks
 }
 
-/// Every word a note needs shaped: face index, hyphenation, text.
-pub fn words_to_shape<'n>(
-    note: &'n Note,
-    design: &Design,
-    fonts: &FontSet,
-) -> Vec<(usize, bool, &'n str)> {
+/// Every word a note needs shaped: the style of its block, whether it may
+/// be hyphenated, its text (see [`face_of_word`] for its face).
+pub fn words_to_shape<'n>(note: &'n Note, design: &Design) -> Vec<(Style, bool, &'n str)> {
     blocks(note, design)
         .into_iter()
         .flat_map(|b| {
-            let font = fonts.index(b.style);
-            b.words.into_iter().map(move |(_, w)| {
-                let face = fonts
-                    .chain(font)
-                    .find(|&f| fonts.fonts[f].covers(w))
-                    .unwrap_or(font);
-                (face, b.hyphenate, w)
-            })
+            b.words
+                .into_iter()
+                .map(move |(_, w)| (b.style, b.hyphenate, w))
         })
         .collect()
+}
+
+/// The face a word of a block in `style` is shaped in first: the style's
+/// own face, else the first fallback that has all its characters.
+pub fn face_of_word(fonts: &FontSet, style: Style, word: &str) -> usize {
+    let font = fonts.index(style);
+    fonts
+        .chain(font)
+        .find(|&f| fonts.fonts[f].covers(word))
+        .unwrap_or(font)
 }
 
 /// Shapes the words of one paragraph or line set in face `base`: each word
