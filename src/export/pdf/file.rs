@@ -213,25 +213,26 @@ mod tests {
                 let held = out.finish(Ref::new(1), Ref::new(3), b"id", xref);
                 let file = if sink { sunk.clone() } else { held };
                 assert!(file.starts_with(b"%PDF-1.4\n"));
-                let text = String::from_utf8_lossy(&file);
-                let start: usize = text
-                    .rsplit("startxref\n")
-                    .next()
-                    .and_then(|t| t.split('\n').next())
+                // Byte offsets: the header's binary marker is not UTF-8.
+                let at = |from: usize, what: &[u8]| file[from..].starts_with(what);
+                let tail = file.windows(10).rposition(|w| w == b"startxref\n").unwrap() + 10;
+                let end = tail + file[tail..].iter().position(|&b| b == b'\n').unwrap();
+                let start: usize = std::str::from_utf8(&file[tail..end])
                     .unwrap()
                     .parse()
                     .unwrap();
                 match xref {
                     None => {
-                        assert!(text[start..].starts_with("xref\n0 5\n0000000002 65535 f\r\n"));
+                        assert!(at(start, b"xref\n0 5\n0000000002 65535 f\r\n"));
                         for n in [1, 3, 4] {
-                            let line = &text[start + 9 + 20 * n..start + 9 + 20 * (n + 1)];
-                            let at: usize = line[..10].parse().unwrap();
-                            assert!(text[at..].starts_with(&format!("{n} 0 obj")), "{n}");
+                            let line = &file[start + 9 + 20 * n..start + 9 + 20 * (n + 1)];
+                            let offset: usize =
+                                std::str::from_utf8(&line[..10]).unwrap().parse().unwrap();
+                            assert!(at(offset, format!("{n} 0 obj").as_bytes()), "{n}");
                         }
-                        assert!(text.contains("0000000000 00000 f\r\n"));
+                        assert!(at(start + 9 + 40, b"0000000000 00000 f\r\n"));
                     }
-                    Some(_) => assert!(text[start..].starts_with("5 0 obj")),
+                    Some(_) => assert!(at(start, b"5 0 obj")),
                 }
                 sunk.clear();
             }
