@@ -59,6 +59,16 @@ impl Recipients {
         }
     }
 
+    /// [`Recipients::copies`] with the copies column, if there is one; one
+    /// copy without.
+    pub fn copies_of(
+        &self,
+        row: &Row,
+        col: Option<usize>,
+    ) -> std::result::Result<usize, Diagnostic> {
+        col.map_or(Ok(1), |c| self.copies(row, c))
+    }
+
     /// A place in the CSV file: its line, for messages about a row.
     pub fn place(&self, row: &Row) -> Place {
         Place {

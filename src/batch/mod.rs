@@ -450,13 +450,12 @@ fn batch(
     let mut jobs = Vec::new();
     let mut names = names;
     for (row, merged) in rows.into_iter().zip(survey.merged) {
-        let copies = match copies_col.map(|c| recipients.copies(row, c)) {
-            Some(Ok(n)) => n,
-            Some(Err(d)) => {
+        let copies = match recipients.copies_of(row, copies_col) {
+            Ok(n) => n,
+            Err(d) => {
                 problems.push(d);
                 continue;
             }
-            None => 1,
         };
         match merged {
             Ok(()) => {

@@ -34,7 +34,7 @@ use crate::diag::{Diagnostic, Error, Place, Result, Warned};
 use crate::input::design::{Rgb, Style};
 use crate::input::note::words;
 use crate::layout::fit::largest_fitting;
-use crate::layout::run::{set_pieces, LineStyle, Piece};
+use crate::layout::run::{pieces_of, set_pieces, LineStyle};
 use crate::scene::{Item, Page, Role, Scene, TextRun};
 use crate::text::shape::{MissingGlyph, Spacing};
 use crate::text::{FontSet, Shaper};
@@ -237,13 +237,12 @@ pub fn make_envelopes(
     let mut problems = Vec::new();
     // In the order of the cards: rows in order, a row's copies together.
     for row in recipients.rows.iter().filter(|r| selected(r.number)) {
-        let copies = match copies_col.map(|c| recipients.copies(row, c)) {
-            Some(Ok(n)) => n,
-            Some(Err(d)) => {
+        let copies = match recipients.copies_of(row, copies_col) {
+            Ok(n) => n,
+            Err(d) => {
                 problems.push(d);
                 continue;
             }
-            None => 1,
         };
         match job.envelope(row, &mut shaper) {
             // After a problem the rest are only checked.
@@ -327,18 +326,7 @@ impl Line {
 
     /// The line at `size` points, its baseline's left end at `origin`.
     fn set(&self, fonts: &FontSet, size: f32, origin: [f32; 2], color: Rgb) -> Vec<TextRun> {
-        let pieces: Vec<Piece> = self
-            .words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| Piece {
-                word: &w.shaped,
-                glyphs: 0..w.shaped.glyphs.len(),
-                font: w.font,
-                level: w.level,
-                space_before: i > 0 && !w.glued,
-            })
-            .collect();
+        let pieces = pieces_of(&self.words);
         let style = LineStyle {
             base: self.font,
             size,

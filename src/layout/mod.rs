@@ -147,9 +147,11 @@ pub fn shape_words(
     let levels = bidi::levels(words.iter().map(|w| w.1));
     let mut out = Vec::with_capacity(words.len());
     for (k, &(offset, text)) in words.iter().enumerate() {
-        let runs = &levels.runs[k];
         // A word whose characters the bidirectional algorithm puts at
-        // different levels is set as glued parts, one per level.
+        // different levels is set as glued parts, one per level; without a
+        // right-to-left letter in the paragraph, every word is one run.
+        let one = [(0..text.len(), levels.words[k])];
+        let runs: &[(std::ops::Range<usize>, u8)] = levels.runs.get(k).map_or(&one, |r| r);
         let single = runs.len() == 1;
         for (j, (range, level)) in runs.iter().enumerate() {
             let hyphenate = hyphenate && single;

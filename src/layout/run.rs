@@ -54,6 +54,22 @@ pub struct Piece<'a> {
     pub space_before: bool,
 }
 
+/// A line of shaped words (see [`super::shape_words`]) as pieces: each
+/// word whole, after a word space unless it is glued to the one before.
+pub fn pieces_of(words: &[super::Word]) -> Vec<Piece<'_>> {
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| Piece {
+            word: &w.shaped,
+            glyphs: 0..w.shaped.glyphs.len(),
+            font: w.font,
+            level: w.level,
+            space_before: i > 0 && !w.glued,
+        })
+        .collect()
+}
+
 /// How [`set_pieces`] sets a line.
 #[derive(Debug, Clone, Copy)]
 pub struct LineStyle<'s> {
@@ -200,17 +216,7 @@ fn set_words<'t>(
         }
     };
     let spacing: Vec<Spacing> = (0..fonts.fonts.len()).map(|f| shaper.spacing(f)).collect();
-    let pieces: Vec<Piece> = shaped
-        .iter()
-        .enumerate()
-        .map(|(i, w)| Piece {
-            word: &w.shaped,
-            glyphs: 0..w.shaped.glyphs.len(),
-            font: w.font,
-            level: w.level,
-            space_before: i > 0 && !w.glued,
-        })
-        .collect();
+    let pieces = pieces_of(&shaped);
     let style = LineStyle {
         base: font,
         size,

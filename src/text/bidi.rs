@@ -19,7 +19,8 @@ pub struct Levels {
     /// Per word, its resolved embedding level (odd: right to left).
     pub words: Vec<u8>,
     /// Per word, its runs of one resolved level: byte ranges in the word
-    /// and their levels, in logical order. One run for most words.
+    /// and their levels, in logical order. Empty for a paragraph without a
+    /// right-to-left letter, where every word is one run at level 0.
     pub runs: Vec<Vec<(Range<usize>, u8)>>,
 }
 
@@ -40,7 +41,7 @@ pub fn levels<'a>(words: impl Iterator<Item = &'a str> + Clone) -> Levels {
         return Levels {
             rtl: false,
             words: vec![0; starts.len()],
-            runs: starts.iter().map(|&(_, len)| vec![(0..len, 0)]).collect(),
+            runs: Vec::new(),
         };
     }
     let info = ParagraphBidiInfo::new(&text, None);
@@ -155,7 +156,7 @@ mod tests {
             Levels {
                 rtl: false,
                 words: vec![0, 0],
-                runs: vec![vec![(0..1, 0)], vec![(0..1, 0)]],
+                runs: Vec::new(),
             }
         );
     }
