@@ -412,32 +412,6 @@ fn unknown_routes_and_methods() {
     assert_eq!(s.request("DELETE", "/", b"").status, 405);
 }
 
-/// Median round trip of `POST /preview` at 150 dpi (printed; run with
-/// `--release -- --ignored --nocapture` to measure).
-#[test]
-#[ignore]
-fn measure_preview_round_trip() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Serve::start(dir.path(), None);
-    let note = sample();
-    let mut times = Vec::new();
-    for _ in 0..55 {
-        let t = Instant::now();
-        let r = s.request("POST", "/preview?layout=classic-a2&dpi=150", &note);
-        assert_eq!(r.status, 200);
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    let mut times = times.split_off(5);
-    times.sort_by(f64::total_cmp);
-    println!(
-        "POST /preview 150 dpi: median {:.1} ms, min {:.1}, max {:.1} ({} requests)",
-        times[times.len() / 2],
-        times[0],
-        times[times.len() - 1],
-        times.len()
-    );
-}
-
 // ---- The page in a real browser -------------------------------------------
 
 /// Chromium is an outside program: skipped with a message locally,
