@@ -560,15 +560,12 @@ fn differing(a: &image::RgbImage, b: &image::RgbImage) -> (f64, usize) {
         a.width().min(b.width()) as usize,
         a.height().min(b.height()) as usize,
     );
-    let (ga, gb) = (blur(&grey(a), w, h), blur(&grey(b), w, h));
-    let differ = ga
+    let ink = blur(&grey(a), w, h)
         .iter()
         .flatten()
-        .zip(gb.iter().flatten())
-        .filter(|(p, q)| (*p - *q).abs() > 64.0)
+        .filter(|p| **p < 192.0)
         .count();
-    let ink = ga.iter().flatten().filter(|p| **p < 192.0).count();
-    (100.0 * differ as f64 / (w * h) as f64, ink)
+    (100.0 * differing_share(a, b), ink)
 }
 
 #[test]

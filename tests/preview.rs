@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{blur, grey, have_tool, png_claiming, root};
+use common::{blur, differing_share, grey, have_tool, png_claiming, root};
 use image::{Rgb, RgbImage};
 use stationer::export::png::{self, PngOptions};
 use stationer::input::bundled::BUNDLED;
@@ -111,15 +111,14 @@ fn preview_matches_pdftoppm_for_every_bundled_design() {
             a.width().min(b.width()) as usize,
             a.height().min(b.height()) as usize,
         );
-        let (ga, gb) = (blur(&grey(&a), w, h), blur(&grey(&b), w, h));
-        let differ = ga
+        let share = differing_share(&a, &b);
+        let differ = (share * (w * h) as f64).round() as usize;
+        let ink = blur(&grey(&a), w, h)
             .iter()
             .flatten()
-            .zip(gb.iter().flatten())
-            .filter(|(p, q)| (*p - *q).abs() > 64.0)
+            .filter(|p| **p < 192.0)
             .count();
-        let ink = ga.iter().flatten().filter(|p| **p < 192.0).count();
-        let pct = 100.0 * differ as f64 / (w * h) as f64;
+        let pct = 100.0 * share;
         eprintln!(
             "{name}: {differ} of {} pixels differ by more than 64 after a 3x3 blur: {pct:.3}% \
              (inked pixels: {ink})",

@@ -1070,15 +1070,22 @@ fn a_transform_on_the_sheet_as_shown_maps_each_rotation() {
     }
 }
 
-#[test]
-fn a_correction_that_moves_the_text_off_the_card_is_refused() {
-    let dir = tmp();
-    let profiles = dir.path().join("profiles.toml");
+/// A profiles file in `dir` whose profile `far` moves everything 50 mm and
+/// doubles it: the text leaves the card.
+fn far_profile(dir: &Path) -> PathBuf {
+    let profiles = dir.join("profiles.toml");
     std::fs::write(
         &profiles,
         "[far]\noffset_x = \"50mm\"\noffset_y = \"50mm\"\nscale_x = 2\nscale_y = 2\n",
     )
     .unwrap();
+    profiles
+}
+
+#[test]
+fn a_correction_that_moves_the_text_off_the_card_is_refused() {
+    let dir = tmp();
+    let profiles = far_profile(dir.path());
     let card = dir.path().join("card.pdf");
     std::fs::write(&card, b"sentinel").unwrap();
     let note = sample();
@@ -1128,12 +1135,7 @@ fn a_correction_that_moves_the_text_off_the_card_is_refused() {
 #[test]
 fn a_batch_corrected_off_the_card_is_refused_too() {
     let dir = tmp();
-    let profiles = dir.path().join("profiles.toml");
-    std::fs::write(
-        &profiles,
-        "[far]\noffset_x = \"50mm\"\noffset_y = \"50mm\"\nscale_x = 2\nscale_y = 2\n",
-    )
-    .unwrap();
+    let profiles = far_profile(dir.path());
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (note, csv) = (
         root.join("samples/template.toml"),

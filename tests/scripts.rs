@@ -38,6 +38,27 @@ fn plain(text: &str) -> String {
         .collect()
 }
 
+/// Envelopes for a recipient list (CSV text) in `dir`, with the bundled
+/// fonts only: the PDF's path and its text as `plain` gives it.
+fn envelopes_of(dir: &Path, csv: &str) -> (std::path::PathBuf, String) {
+    write(dir, "r.csv", csv);
+    let o = stationer(
+        dir,
+        &[
+            "envelopes",
+            "--data",
+            "r.csv",
+            "-o",
+            "env.pdf",
+            "--ignore-system-fonts",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = dir.join("env.pdf");
+    let text = plain(&run_tool("pdftotext", &[path.to_str().unwrap(), "-"]));
+    (path, text)
+}
+
 fn layouts(dir: &Path) -> Vec<String> {
     let o = stationer(dir, &["layouts"]);
     assert!(o.status.success());
@@ -120,21 +141,7 @@ fn names_in_many_scripts_print_on_envelopes() {
     for n in NAMES {
         csv.push_str(&format!("{n},1 Main Street,Springfield,IL,62701,USA\n"));
     }
-    write(dir.path(), "r.csv", &csv);
-    let o = stationer(
-        dir.path(),
-        &[
-            "envelopes",
-            "--data",
-            "r.csv",
-            "-o",
-            "env.pdf",
-            "--ignore-system-fonts",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let path = dir.path().join("env.pdf");
-    let text = plain(&run_tool("pdftotext", &[path.to_str().unwrap(), "-"]));
+    let (path, text) = envelopes_of(dir.path(), &csv);
     for name in NAMES {
         let want: String = name.nfc().collect();
         assert!(text.contains(&want), "{name} not in {text:?}");
@@ -163,28 +170,12 @@ fn names_that_mix_scripts_print_on_envelopes_and_in_lettering() {
     // face that has it: an Arabic or Hebrew name beside Latin words is set,
     // not refused, and a Cyrillic street sits at the size of its neighbours.
     let dir = tempfile::tempdir().unwrap();
-    write(
+    let (path, text) = envelopes_of(
         dir.path(),
-        "r.csv",
-        "name,address1,city,region,postcode,country
-         Dr. محمد علي,1 Main St,Springfield,IL,62701,USA
-         Ms. Ольга Иванова,ул. Тверская 1,Moskva,,125009,Russia
-",
+        "name,address1,city,region,postcode,country\n\
+         Dr. محمد علي,1 Main St,Springfield,IL,62701,USA\n\
+         Ms. Ольга Иванова,ул. Тверская 1,Moskva,,125009,Russia\n",
     );
-    let o = stationer(
-        dir.path(),
-        &[
-            "envelopes",
-            "--data",
-            "r.csv",
-            "-o",
-            "env.pdf",
-            "--ignore-system-fonts",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let path = dir.path().join("env.pdf");
-    let text = plain(&run_tool("pdftotext", &[path.to_str().unwrap(), "-"]));
     for want in ["Dr. محمد علي", "Ms. Ольга Иванова", "ул. Тверская 1"]
     {
         assert!(text.contains(want), "{want} not in {text:?}");
