@@ -75,6 +75,12 @@ impl<'s> Out<'s> {
         &mut self.chunk
     }
 
+    /// Begins object `id` as a dictionary of writer type `W` (resources,
+    /// catalog, document information), noting where it starts.
+    pub fn start<'c, W: pdf_writer::Writer<'c>>(&'c mut self, id: Ref) -> W {
+        self.at(id).indirect(id).start::<W>()
+    }
+
     /// Moves the objects written so far into the file, and gives the file
     /// so far to the sink once enough has gathered.
     pub fn seal(&mut self) {

@@ -368,11 +368,7 @@ impl<'a> PdfWriter<'a> {
             }
         }
         let resources_id = self.resources_id;
-        let mut res = self
-            .out
-            .at(resources_id)
-            .indirect(resources_id)
-            .start::<Resources>();
+        let mut res = self.out.start::<Resources>(resources_id);
         let mut fonts = res.fonts();
         for (i, state) in self.states.iter().enumerate() {
             if state.used {
@@ -473,11 +469,7 @@ impl<'a> PdfWriter<'a> {
             .metadata(metadata_id, xmp.as_bytes());
 
         let catalog_id = self.catalog_id;
-        let mut catalog = self
-            .out
-            .at(catalog_id)
-            .indirect(catalog_id)
-            .start::<Catalog>();
+        let mut catalog = self.out.start::<Catalog>(catalog_id);
         catalog.pages(self.tree_id).metadata(metadata_id);
         if let Some((s, intent, icc_id)) = &intent_id {
             let mut intents = catalog.output_intents();
@@ -506,11 +498,7 @@ impl<'a> PdfWriter<'a> {
         catalog.finish();
 
         let info_id = self.info_id;
-        let mut info = self
-            .out
-            .at(info_id)
-            .indirect(info_id)
-            .start::<DocumentInfo>();
+        let mut info = self.out.start::<DocumentInfo>(info_id);
         info.title(TextStr(&self.title));
         if !self.author.is_empty() {
             info.author(TextStr(&self.author));
