@@ -686,7 +686,10 @@ impl Commit {
             if live.dying {
                 return Err(Diagnostic::new("interrupted").into());
             }
-            let mut dirs: Vec<PathBuf> = Vec::new();
+            // One fsync per output, made in `stage_with` before the
+            // rename: a crash leaves each path with its old file or its
+            // new one, never a part. The directories are not synced: a
+            // crash can undo a rename (the old file is back), not lose data.
             for s in &mut self.staged {
                 let Some(temp) = s.temp.take() else { continue };
                 let temp_path = temp.to_path_buf();
@@ -701,19 +704,6 @@ impl Commit {
                         ))
                         .into());
                     }
-                }
-                let dir = match s.target.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                if !dirs.contains(&dir) {
-                    dirs.push(dir);
-                }
-            }
-            for d in dirs {
-                // Make the renames themselves durable (not possible everywhere).
-                if let Ok(f) = File::open(&d) {
-                    let _ = f.sync_all();
                 }
             }
         }
