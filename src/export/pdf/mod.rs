@@ -1264,26 +1264,24 @@ impl Ops {
     }
 }
 
-/// Deflates (zlib, level 6) with a window sized to the data: most streams
-/// are page contents of a kilobyte or two. (zlib-rs's hash table has a
-/// fixed 64 Ki entries, cleared for each stream; `mem_level` sizes only its
-/// buffers.)
+/// Deflates (zlib, level 6) with libdeflate, one compressor per thread:
+/// most streams are page contents of a kilobyte or two, where making a
+/// compressor would cost more than compressing. (On W1's 1,000 page
+/// contents, libdeflate at 6 is 1.4% smaller than zlib-rs at 6 and takes
+/// about three fifths of its time.)
 fn deflate(data: &[u8]) -> Vec<u8> {
-    use zlib_rs::{DeflateConfig, ReturnCode};
-    let bits = (usize::BITS - data.len().max(2).saturating_sub(1).leading_zeros()).clamp(9, 15);
-    let bits = bits as i32;
-    let config = DeflateConfig {
-        window_bits: bits,
-        mem_level: (bits - 7).clamp(1, 8),
-        ..DeflateConfig::new(6)
-    };
-    let mut out = vec![0; zlib_rs::compress_bound(data.len())];
-    let (done, code) = zlib_rs::compress_slice(&mut out, data, config);
-    // The output holds the bound; the parameters are in range.
-    debug_assert_eq!(code, ReturnCode::Ok);
-    let n = done.len();
-    out.truncate(n);
-    out
+    use libdeflater::{CompressionLvl, Compressor};
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Compressor> =
+            std::cell::RefCell::new(Compressor::new(CompressionLvl::default()));
+    }
+    COMPRESSOR.with_borrow_mut(|c| {
+        let mut out = vec![0; c.zlib_compress_bound(data.len())];
+        // The output holds the bound, so compressing cannot fail.
+        let n = c.zlib_compress(data, &mut out).unwrap_or(0);
+        out.truncate(n);
+        out
+    })
 }
 
 /// The `CFF ` table of an OpenType font.
