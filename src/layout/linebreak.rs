@@ -139,6 +139,12 @@ pub fn break_lines(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull>
         }
         (start, run) = (i + 1, 0.0);
     }
+    // A paragraph that fits on one line is set on one: any other breaking
+    // has more lines, each costing at least what the one line costs. (Most
+    // greetings; it spares the passes below.)
+    if let Some(line) = one_line(pieces, m) {
+        return Ok(vec![line]);
+    }
     if m.justify {
         let passes = [
             Pass::new(PRETOLERANCE, false, 0.0),
@@ -183,6 +189,27 @@ pub fn break_lines(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull>
         lines = again;
     }
     Ok(lines)
+}
+
+/// The paragraph as one line at its natural width, when it fits one.
+fn one_line(pieces: &[Piece], m: &Measure) -> Option<Line> {
+    // Summed from the end, as `total_fit` sums a line, for the same bits.
+    let (mut natural, mut spaces) = (0.0, 0);
+    for (i, p) in pieces.iter().enumerate().rev() {
+        natural += p.width;
+        if i + 1 < pieces.len() && p.after == After::Space {
+            natural += m.space;
+            spaces += 1;
+        }
+    }
+    (!pieces.is_empty() && natural <= m.width).then_some(Line {
+        start: 0,
+        end: pieces.len(),
+        hyphen: false,
+        natural,
+        spaces,
+        space_adjust: 0.0,
+    })
 }
 
 /// Whether some breaking of the paragraph (however loose) avoids ending it
@@ -283,6 +310,33 @@ fn fitness(badness: f64, stretching: bool) -> usize {
 /// row, a lone short word or a hyphenated tail on the last line), or
 /// `None` when no breaking is within the pass's tolerance.
 fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, bool)> {
+    // One programme, compiled twice so that neither kind of text pays for
+    // the other's tests in its inner loop.
+    if m.justify {
+        total_fit_as::<true>(pieces, m, pass)
+    } else {
+        total_fit_as::<false>(pieces, m, pass)
+    }
+}
+
+/// A reached state of a break position: the least total demerits, the
+/// position and state it came from, and whether the lines so far hold a
+/// fault.
+#[derive(Debug, Clone, Copy, Default)]
+struct Reached {
+    total: f64,
+    from: u32,
+    state: u8,
+    fault: bool,
+}
+
+/// [`total_fit`] for justified text (`JUSTIFY`, which `m.justify` must
+/// equal) or ragged.
+fn total_fit_as<const JUSTIFY: bool>(
+    pieces: &[Piece],
+    m: &Measure,
+    pass: &Pass,
+) -> Option<(Vec<Line>, bool)> {
     let n = pieces.len();
     if n == 0 {
         return Some((Vec::new(), false));
@@ -290,20 +344,22 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
     let stretch_per_space = m.space * STRETCH;
     let shrink_per_space = m.space * SHRINK;
     let ragged_stretch = (m.width / 5.0).max(1.0);
-    let hyphen_penalty = if m.justify {
+    let hyphen_penalty = if JUSTIFY {
         HYPHEN_PENALTY_JUSTIFIED
     } else {
         HYPHEN_PENALTY_RAGGED
     };
     const STATES: usize = 4 * RUNS;
     let idx = |f: usize, r: usize| f * RUNS + r;
-    // (total demerits, previous position, previous state, fault)
-    let mut best = vec![[(f64::INFINITY, 0usize, 0usize, false); STATES]; n + 1];
-    best[0][idx(DECENT, 0)] = (0.0, 0, 0, false);
-    // Which states of each position have been reached, one bit per state:
-    // most positions reach one or two of the twelve.
+    // `best[j * STATES + k]` is state `k` of position `j`; it holds a value
+    // only where `live[j]` has bit `k` (most positions reach one or two of
+    // the twelve states), so the table need not be filled first.
+    let mut best = vec![Reached::default(); (n + 1) * STATES];
     let mut live = vec![0u16; n + 1];
     live[0] = 1 << idx(DECENT, 0);
+    // A break after piece `j - 1` may start a line at `j`.
+    let opens = |j: usize| j == 0 || breakable(pieces[j - 1].after);
+    let flagged_at = |after: After| after == After::Hyphen || (JUSTIFY && after == After::Joint);
     for end in 1..=n {
         let last_piece = pieces[end - 1];
         let is_last = end == n;
@@ -316,8 +372,6 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
         let hyphen = last_piece.after == After::Hyphen && !is_last;
         // A break at a dash counts as hyphenated in justified text, as in
         // TeX; ragged text breaks there freely.
-        let flagged_at =
-            |after: After| after == After::Hyphen || (m.justify && after == After::Joint);
         let flagged = !is_last && flagged_at(last_piece.after);
         let mut natural = if hyphen { m.hyphen } else { 0.0 };
         let mut spaces = 0usize;
@@ -327,7 +381,7 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
                 natural += m.space;
                 spaces += 1;
             }
-            let shrinkable = if m.justify {
+            let shrinkable = if JUSTIFY {
                 spaces as f32 * shrink_per_space
             } else {
                 0.0
@@ -335,14 +389,11 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
             if natural - shrinkable > m.width + EPS {
                 break;
             }
-            if start > 0 && !breakable(pieces[start - 1].after) {
-                continue;
-            }
-            if live[start] == 0 {
+            if live[start] == 0 || !opens(start) {
                 continue;
             }
             let slack = m.width - natural;
-            let badness: f64 = if m.justify {
+            let badness: f64 = if JUSTIFY {
                 if slack >= 0.0 {
                     if is_last {
                         0.0
@@ -373,7 +424,7 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
             if badness > pass.tolerance {
                 continue;
             }
-            let fit = if m.justify {
+            let fit = if JUSTIFY {
                 fitness(badness, slack >= 0.0)
             } else {
                 DECENT
@@ -396,59 +447,68 @@ fn total_fit(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, b
                 demerits += FAULT_DEMERITS;
             }
             let prev_flagged = start > 0 && flagged_at(pieces[start - 1].after);
+            if prev_flagged {
+                if is_last {
+                    demerits += FINAL_HYPHEN_DEMERITS;
+                } else if flagged {
+                    demerits += DOUBLE_HYPHEN_DEMERITS;
+                }
+            }
             // In state order, as ties go to the first.
             let mut states = live[start];
             while states != 0 {
                 let k = states.trailing_zeros() as usize;
                 states &= states - 1;
                 let (f0, r0) = (k / RUNS, k % RUNS);
-                {
-                    let (total, ..) = best[start][k];
-                    let mut d = demerits;
-                    if prev_flagged {
-                        if is_last {
-                            d += FINAL_HYPHEN_DEMERITS;
-                        } else if flagged {
-                            d += DOUBLE_HYPHEN_DEMERITS;
-                        }
-                    }
-                    if m.justify && f0.abs_diff(fit) > 1 {
-                        d += ADJ_DEMERITS;
-                    }
-                    let run = if hyphen { (r0 + 1).min(RUNS - 1) } else { 0 };
-                    let triple = hyphen && r0 + 1 >= RUNS;
-                    if triple {
-                        d += FAULT_DEMERITS;
-                    }
-                    let fault = best[start][idx(f0, r0)].3 || triple || bad_ending;
-                    let total = total + d;
-                    let slot = &mut best[end][idx(fit, run)];
-                    if total < slot.0 {
-                        *slot = (total, start, k, fault);
-                        live[end] |= 1 << idx(fit, run);
-                    }
+                let from = best[start * STATES + k];
+                let mut d = demerits;
+                if JUSTIFY && f0.abs_diff(fit) > 1 {
+                    d += ADJ_DEMERITS;
+                }
+                let run = if hyphen { (r0 + 1).min(RUNS - 1) } else { 0 };
+                let triple = hyphen && r0 + 1 >= RUNS;
+                if triple {
+                    d += FAULT_DEMERITS;
+                }
+                let total = from.total + d;
+                let to = idx(fit, run);
+                let reached = live[end] & (1 << to) != 0;
+                let slot = &mut best[end * STATES + to];
+                if if reached {
+                    total < slot.total
+                } else {
+                    total < f64::INFINITY
+                } {
+                    *slot = Reached {
+                        total,
+                        from: start as u32,
+                        state: k as u8,
+                        fault: from.fault || triple || bad_ending,
+                    };
+                    live[end] |= 1 << to;
                 }
             }
         }
     }
-    let (mut state, fault) = {
-        let (s, v) = best[n]
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1 .0.total_cmp(&b.1 .0))
-            .expect("states");
-        if !v.0.is_finite() {
-            return None;
+    // The least total at the end (the first of equals, in state order).
+    let mut state = None::<usize>;
+    let mut states = live[n];
+    while states != 0 {
+        let k = states.trailing_zeros() as usize;
+        states &= states - 1;
+        if state.is_none_or(|s| best[n * STATES + k].total < best[n * STATES + s].total) {
+            state = Some(k);
         }
-        (s, v.3)
-    };
+    }
+    let mut state = state?;
+    let fault = best[n * STATES + state].fault;
     let mut ends = Vec::new();
     let mut e = n;
     while e > 0 {
         ends.push(e);
-        let (_, p, ps, _) = best[e][state];
-        e = p;
-        state = ps;
+        let r = best[e * STATES + state];
+        e = r.from as usize;
+        state = usize::from(r.state);
     }
     ends.reverse();
     let mut lines = Vec::with_capacity(ends.len());
