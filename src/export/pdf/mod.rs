@@ -632,6 +632,17 @@ impl<'a> PdfWriter<'a> {
         let font = &self.fonts[run.font];
         let (state, next) = (&mut self.states[run.font], &mut self.next);
         state.used = true;
+        // Most runs of a batch hold only glyphs already registered, with
+        // their text: nothing to do.
+        let known = |g: &PlacedGlyph| {
+            state
+                .glyphs
+                .get(g.id as usize)
+                .is_none_or(|s| s.cid.is_some() && s.text.is_some())
+        };
+        if run.glyphs.iter().all(known) {
+            return;
+        }
         for (glyphs, text) in clusters(run) {
             for g in glyphs {
                 let Some(slot) = state.glyphs.get_mut(g.id as usize) else {
