@@ -663,8 +663,9 @@ fn role_name(role: Role) -> &'static str {
 /// A paragraph's words cut at their break points; `origin[i]` is the word
 /// and glyph range of piece `i`.
 fn pieces(words: &[Word], fonts: &FontSet, size: f32) -> (Vec<Piece>, Vec<(usize, Range<usize>)>) {
-    let mut pieces = Vec::new();
-    let mut origin = Vec::new();
+    let n = words.iter().map(|w| w.shaped.breaks.len() + 1).sum();
+    let mut pieces = Vec::with_capacity(n);
+    let mut origin = Vec::with_capacity(n);
     for (wi, w) in words.iter().enumerate() {
         let s = &w.shaped;
         let scale = fonts.fonts[w.font].scale(fonts.matched_size(w.font, w.base, size));
@@ -701,7 +702,7 @@ fn parts(
     origin: &[(usize, Range<usize>)],
     range: Range<usize>,
 ) -> Vec<Part> {
-    let mut out: Vec<Part> = Vec::new();
+    let mut out: Vec<Part> = Vec::with_capacity(range.len());
     let first = range.start;
     for i in range {
         let (wi, glyphs) = &origin[i];

@@ -19,6 +19,7 @@ pub const GUIDE_GREY: Rgb = Rgb([0.72, 0.72, 0.72]);
 /// pre-printed stationery the guide, like the elements, shows only in previews.
 pub fn place(fitted: &Fitted, content: &Content, design: &Design, fonts: &FontSet) -> Page {
     let mut items = element_items(design, &content.lettering);
+    items.reserve(fitted.lines.len() + 1);
     items.extend(
         fitted
             .lines

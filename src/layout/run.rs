@@ -95,7 +95,7 @@ pub struct LineStyle<'s> {
 /// it), put in display order — spaces move with the words around them —
 /// and set run by run, a new run where the face changes.
 pub fn set_pieces(fonts: &FontSet, pieces: &[Piece], style: &LineStyle) -> LineRuns {
-    let mut items: Vec<(Option<usize>, u8)> = Vec::new();
+    let mut items: Vec<(Option<usize>, u8)> = Vec::with_capacity(2 * pieces.len());
     for (i, p) in pieces.iter().enumerate() {
         if i > 0 && p.space_before {
             items.push((None, p.level.min(pieces[i - 1].level)));
@@ -108,12 +108,17 @@ pub fn set_pieces(fonts: &FontSet, pieces: &[Piece], style: &LineStyle) -> LineR
         return LineRuns::default();
     };
     let size = |font: usize| fonts.matched_size(font, style.base, style.size);
+    // Room for the whole line (words, spaces and a hyphen) in every run.
+    let glyphs = items.len() + 1 + pieces.iter().map(|p| p.glyphs.len()).sum::<usize>();
+    let text = items.len() + 1 + pieces.iter().map(|p| p.word.text.len()).sum::<usize>();
     let builder = |font: usize| {
         let mut b = RunBuilder::new(fonts.fonts[font].scale(size(font)));
+        b.glyphs.reserve_exact(glyphs);
+        b.text.reserve_exact(text);
         b.tracking = style.tracking * size(font);
         b
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(1);
     let mut font = pieces[first].font;
     let mut b = builder(font);
     // Where the current run starts, from the line's left end, in points.

@@ -873,7 +873,8 @@ fn page_content(states: &[FontState], images: &[ImageObject], page: &Page) -> Ve
     let full_h = page.height + 2.0 * b;
     let tx = |x: f32| x + b;
     let ty = |y: f32| full_h - (y + b);
-    let mut c = Ops::default();
+    // A card's page is a kilobyte or two.
+    let mut c = Ops(Vec::with_capacity(4096));
     if let Some(t) = &page.transform {
         c.op("q").nums(&matrix(t, b, full_h)).op("cm");
     }
