@@ -266,6 +266,10 @@ pub fn smarten(text: &str, lang: &str) -> String {
         "es" | "it" => (["\u{AB}", "\u{BB}"], ["\u{2018}", "\u{2019}"]),
         _ => (["\u{201C}", "\u{201D}"], ["\u{2018}", "\u{2019}"]),
     };
+    // Text with nothing to make typographic (most merged values) is kept.
+    if !text.contains(['"', '\'']) && !text.contains("--") && !text.contains("...") {
+        return text.to_owned();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut depth = 0usize;
