@@ -215,21 +215,38 @@ pub fn parse_rows(s: &str) -> Result<Vec<(usize, usize)>> {
     Ok(ranges)
 }
 
-/// One card to make: a recipient's row (merged into the note again when
-/// the card is made, so that a batch never holds every merged note), which
-/// copy, and its split file's name.
+/// One card to make: a recipient's row, its merged note when the survey
+/// kept it (else merged again when the card is made, so that a batch never
+/// holds more than [`KEPT_NOTES_BYTES`] of merged notes), which copy, and
+/// its split file's name.
 struct Job<'r> {
     row: &'r Row,
+    note: Option<Arc<Note>>,
     copy: usize,
     split_name: Option<String>,
+}
+
+/// How much merged text the survey keeps for the cards, on all threads:
+/// W1's 1,000 notes (0.8 MB), not 10,000. Each note kept saves merging it
+/// again; past this, memory stays flat.
+const KEPT_NOTES_BYTES: usize = 2 << 20;
+
+/// The text a merged note holds, in bytes (what keeping it costs).
+fn note_bytes(note: &Note) -> usize {
+    [&note.greeting, &note.closing]
+        .into_iter()
+        .flatten()
+        .chain([&note.body, &note.signer])
+        .map(|f| f.text.len())
+        .sum()
 }
 
 /// What a batch learns of its notes when it first merges every row: the
 /// problems, and the characters, words and signers of those that merge.
 #[derive(Default)]
 struct Survey {
-    /// Per row, in order: whether it merged, or its problems.
-    merged: Vec<std::result::Result<(), Error>>,
+    /// Per row, in order: its merged note when kept, or its problems.
+    merged: Vec<std::result::Result<Option<Arc<Note>>, Error>>,
     notes: NoteSurvey,
 }
 
@@ -431,13 +448,20 @@ fn batch(
         .iter()
         .filter(|r| selected(r.number))
         .collect();
-    let surveys = map_chunks(&rows, parallel::threads(options.threads), |_, chunk| {
+    let threads = parallel::threads(options.threads);
+    let surveys = map_chunks(&rows, threads, |_, chunk| {
         let mut survey = Survey::default();
+        let mut budget = KEPT_NOTES_BYTES / threads;
         for row in chunk {
-            let merged = template.merge(recipients, row);
-            survey
-                .merged
-                .push(merged.map(|note| survey.notes.add(&note, design)));
+            let merged = template.merge(recipients, row).map(|note| {
+                survey.notes.add(&note, design);
+                let bytes = note_bytes(&note);
+                (bytes <= budget).then(|| {
+                    budget -= bytes;
+                    Arc::new(note)
+                })
+            });
+            survey.merged.push(merged);
         }
         vec![survey]
     });
@@ -458,13 +482,14 @@ fn batch(
             }
         };
         match merged {
-            Ok(()) => {
+            Ok(note) => {
                 for copy in 1..=copies {
                     let split_name = names
                         .as_mut()
                         .map(|s| s.name(recipients, row, copy, copies));
                     jobs.push(Job {
                         row,
+                        note: note.clone(),
                         copy,
                         split_name,
                     });
@@ -490,7 +515,6 @@ fn batch(
     }
 
     let fonts = faces_for(&survey.notes, design)?;
-    let threads = parallel::threads(options.threads);
     let cache = shape_words(&survey.notes, note, &fonts, threads);
 
     let imposition = match options.sheet {
@@ -751,10 +775,17 @@ fn lay_out_with_outside(
         chunk
             .iter()
             .map(|job| {
-                let note = merging.template.merge(merging.recipients, job.row)?;
-                let (page, fitted) = layout::lay_out(&note, design, fonts, &mut shaper)?;
+                let merged;
+                let note = match &job.note {
+                    Some(note) => note.as_ref(),
+                    None => {
+                        merged = merging.template.merge(merging.recipients, job.row)?;
+                        &merged
+                    }
+                };
+                let (page, fitted) = layout::lay_out(note, design, fonts, &mut shaper)?;
                 let outside = front
-                    .map(|f| layout::front::outside_page(&note, f, fonts, &mut shaper))
+                    .map(|f| layout::front::outside_page(note, f, fonts, &mut shaper))
                     .transpose()?;
                 let lines = fitted
                     .lines
@@ -763,7 +794,7 @@ fn lay_out_with_outside(
                     .count();
                 let titled = job.split_name.as_ref().map(|_| {
                     (
-                        layout::card_title(&note),
+                        layout::card_title(note),
                         note.signer.text.trim().to_string(),
                     )
                 });

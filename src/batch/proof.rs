@@ -53,6 +53,7 @@ pub fn proofs(
                 merged.push(Ok(jobs.len()));
                 jobs.push(Job {
                     row,
+                    note: None,
                     copy: 1,
                     split_name: None,
                 });
