@@ -136,6 +136,14 @@ struct GlyphUse {
 
 impl FontState<'_> {
     /// A glyph's use (an unused default for an id past the font's glyphs).
+    /// Whether registering glyph `gid` would change nothing: it has its
+    /// code and its text (or is not in the font).
+    fn knows(&self, gid: u16) -> bool {
+        self.glyphs
+            .get(gid as usize)
+            .is_none_or(|s| s.cid.is_some() && s.text.is_some())
+    }
+
     fn glyph(&self, gid: u16) -> &GlyphUse {
         static NONE: GlyphUse = GlyphUse {
             part: 0,
@@ -286,9 +294,25 @@ impl<'a> PdfWriter<'a> {
     /// Items marked preview-only are left out. An image is written once, the
     /// first time a page shows it; later pages refer to the same object.
     pub fn add_pages(&mut self, pages: &[Page], threads: usize) {
-        for page in pages {
+        // Which pages show only glyphs already registered (most pages of a
+        // batch after its first): found on all threads, as registering
+        // them would change nothing.
+        let states = &self.states;
+        let known = crate::parallel::map_chunks(pages, threads, |_, chunk| {
+            chunk
+                .iter()
+                .map(|page| {
+                    page.items.iter().all(|item| match item {
+                        Item::Text(run) => run.glyphs.iter().all(|g| states[run.font].knows(g.id)),
+                        _ => true,
+                    })
+                })
+                .collect()
+        });
+        for (page, known) in pages.iter().zip(known) {
             for (n, item) in page.items.iter().enumerate() {
                 match item {
+                    Item::Text(run) if known => self.states[run.font].used = true,
                     Item::Text(run) => self.register(run),
                     Item::Image(p) => {
                         self.check_flattening(page, n, p);
@@ -636,13 +660,7 @@ impl<'a> PdfWriter<'a> {
         state.used = true;
         // Most runs of a batch hold only glyphs already registered, with
         // their text: nothing to do.
-        let known = |g: &PlacedGlyph| {
-            state
-                .glyphs
-                .get(g.id as usize)
-                .is_none_or(|s| s.cid.is_some() && s.text.is_some())
-        };
-        if run.glyphs.iter().all(known) {
+        if run.glyphs.iter().all(|g| state.knows(g.id)) {
             return;
         }
         for (glyphs, text) in clusters(run) {
