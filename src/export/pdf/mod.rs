@@ -1112,10 +1112,12 @@ fn show_run(c: &mut Ops, run: &TextRun, state: &FontState, font: &mut Option<(us
     let mut rise = 0.0f32;
     let mut tj = Tj::default();
     for (glyphs, text) in clusters(run) {
-        let actual = !glyphs
-            .iter()
-            .map(|g| state.glyph(g.id).text.as_deref().unwrap_or(""))
-            .eq_by_text(text);
+        let text_of = |g: &PlacedGlyph| state.glyph(g.id).text.as_deref().unwrap_or("");
+        let actual = match glyphs {
+            // Most clusters: one glyph.
+            [g] => text_of(g) != text,
+            _ => !glyphs.iter().map(text_of).eq_by_text(text),
+        };
         if actual {
             tj.end(c);
             c.name("Span").actual_text(text).op("BDC");
@@ -1127,8 +1129,9 @@ fn show_run(c: &mut Ops, run: &TextRun, state: &FontState, font: &mut Option<(us
                 c.num(-g.dy).op("Ts");
                 rise = g.dy;
             }
+            let used = state.glyph(g.id);
             // Each part of the font is a font of its own.
-            let part = state.glyph(g.id).part;
+            let part = used.part;
             if *font != Some((run.font, part, run.size)) {
                 tj.end(c);
                 c.name(&font_name(run.font, usize::from(part)))
@@ -1143,8 +1146,8 @@ fn show_run(c: &mut Ops, run: &TextRun, state: &FontState, font: &mut Option<(us
                 tj.adjust(c, adjust);
                 pen -= adjust * run.size / 1000.0;
             }
-            tj.glyph(c, &[cmap::code(state.glyph(g.id).cid.unwrap_or(0))]);
-            pen += state.glyph(g.id).width * run.size / 1000.0;
+            tj.glyph(c, &[cmap::code(used.cid.unwrap_or(0))]);
+            pen += used.width * run.size / 1000.0;
         }
         if actual {
             tj.end(c);
