@@ -563,67 +563,88 @@ fn lines_at(pieces: &[Piece], m: &Measure, ends: &[usize]) -> Vec<Line> {
 /// same lines.
 fn total_fit_ragged_plain(pieces: &[Piece], m: &Measure, pass: &Pass) -> Option<(Vec<Line>, bool)> {
     let n = pieces.len();
+    if n == 0 {
+        return Some((Vec::new(), false));
+    }
     let ragged_stretch = (m.width / 5.0).max(1.0);
-    // (total demerits, previous position, fault); `None`: not reached.
-    let mut best: Vec<Option<(f64, u32, bool)>> = vec![None; n + 1];
-    best[0] = Some((0.0, 0, false));
-    for end in 1..=n {
-        let is_last = end == n;
-        if !is_last && !breakable(pieces[end - 1].after) {
+    let limit = m.width + EPS;
+    // Per break position: the least total demerits of the lines before it
+    // (infinite where no line ends, so no line starts there either), where
+    // the last of them starts, and whether they hold a fault.
+    let mut total = vec![f64::INFINITY; n + 1];
+    let mut from = vec![0u32; n + 1];
+    let mut fault = vec![false; n + 1];
+    total[0] = 0.0;
+    // Every line but the last.
+    for end in 1..n {
+        if !breakable(pieces[end - 1].after) {
             continue;
         }
-        let mut natural = 0.0f32;
-        let mut spaces = 0usize;
-        let mut slot: Option<(f64, u32, bool)> = None;
+        let (mut natural, mut least, mut at) = (0.0f32, f64::INFINITY, 0);
         for start in (0..end).rev() {
             let p = pieces[start];
             natural += p.width;
             if start + 1 < end && p.after == After::Space {
                 natural += m.space;
-                spaces += 1;
             }
-            if natural > m.width + EPS {
+            if natural > limit {
                 break;
             }
-            let Some((total, _, fault)) = best[start] else {
-                continue;
-            };
-            if start > 0 && !breakable(pieces[start - 1].after) {
-                continue;
-            }
-            let badness: f64 = if is_last {
-                0.0
-            } else {
-                let r = ((m.width - natural).max(0.0) / ragged_stretch) as f64;
-                (100.0 * r * r * r).min(MAX_BADNESS)
-            };
+            let r = ((m.width - natural).max(0.0) / ragged_stretch) as f64;
+            let badness = (100.0 * r * r * r).min(MAX_BADNESS);
             if badness > pass.tolerance {
                 continue;
             }
-            let mut demerits = (LINE_PENALTY + badness).powi(2);
-            let bad_ending = is_last && start > 0 && spaces == 0 && natural < m.width / 4.0;
-            if bad_ending && pass.forbid_bad_ending {
-                continue;
-            }
-            if bad_ending {
-                demerits += FAULT_DEMERITS;
-            }
-            let total = total + demerits;
-            if slot.is_none_or(|(t, ..)| total < t) && total < f64::INFINITY {
-                slot = Some((total, start as u32, fault || bad_ending));
+            let t = total[start] + (LINE_PENALTY + badness).powi(2);
+            if t < least {
+                (least, at) = (t, start);
             }
         }
-        best[end] = slot;
+        if least < f64::INFINITY {
+            (total[end], from[end], fault[end]) = (least, at as u32, fault[at]);
+        }
     }
-    let (_, _, fault) = best[n]?;
+    // The last line: no badness, but perhaps a bad ending.
+    let (mut natural, mut spaces) = (0.0f32, 0);
+    let (mut least, mut at, mut faulty) = (f64::INFINITY, 0, false);
+    for start in (0..n).rev() {
+        let p = pieces[start];
+        natural += p.width;
+        if start + 1 < n && p.after == After::Space {
+            natural += m.space;
+            spaces += 1;
+        }
+        if natural > limit {
+            break;
+        }
+        if 0.0 > pass.tolerance {
+            continue;
+        }
+        let mut demerits = LINE_PENALTY.powi(2);
+        let bad_ending = start > 0 && spaces == 0 && natural < m.width / 4.0;
+        if bad_ending && pass.forbid_bad_ending {
+            continue;
+        }
+        if bad_ending {
+            demerits += FAULT_DEMERITS;
+        }
+        let t = total[start] + demerits;
+        if t < least {
+            (least, at, faulty) = (t, start, fault[start] || bad_ending);
+        }
+    }
+    if least == f64::INFINITY {
+        return None;
+    }
+    from[n] = at as u32;
     let mut ends = Vec::new();
     let mut e = n;
     while e > 0 {
         ends.push(e);
-        e = best[e].map_or(0, |(_, from, _)| from as usize);
+        e = from[e] as usize;
     }
     ends.reverse();
-    Some((lines_at(pieces, m, &ends), fault))
+    Some((lines_at(pieces, m, &ends), faulty))
 }
 
 #[cfg(test)]
