@@ -738,8 +738,9 @@ pub(crate) struct Merging<'a> {
 }
 
 /// Lays out a round of cards on `threads` threads with the one stage chain
-/// ([`layout::lay_out`]), each card's note merged again from its row, each
-/// thread's shaper reading the batch's word cache; results in job order.
+/// ([`layout::lay_out`]), each card's note the survey's (when it kept it) or
+/// merged again from its row, each thread's shaper reading the batch's word
+/// cache; results in job order.
 fn lay_out_round(
     merging: &Merging,
     jobs: &[Job],
