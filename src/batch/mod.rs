@@ -227,18 +227,13 @@ struct Job<'r> {
 }
 
 /// How much merged text the survey keeps for the cards, on all threads:
-/// W1's 1,000 notes (0.8 MB), not 10,000. Each note kept saves merging it
-/// again; past this, memory stays flat.
+/// all of W1's 1,000 notes (0.50 MB), 4,228 of 10,000 such notes. Each note
+/// kept saves merging it again; past this, memory stays flat.
 const KEPT_NOTES_BYTES: usize = 2 << 20;
 
 /// The text a merged note holds, in bytes (what keeping it costs).
 fn note_bytes(note: &Note) -> usize {
-    [&note.greeting, &note.closing]
-        .into_iter()
-        .flatten()
-        .chain([&note.body, &note.signer])
-        .map(|f| f.text.len())
-        .sum()
+    note.fields().map(|(_, f)| f.text.len()).sum()
 }
 
 /// What a batch learns of its notes when it first merges every row: the

@@ -193,23 +193,11 @@ pub fn break_lines(pieces: &[Piece], m: &Measure) -> Result<Vec<Line>, Overfull>
 
 /// The paragraph as one line at its natural width, when it fits one.
 fn one_line(pieces: &[Piece], m: &Measure) -> Option<Line> {
-    // Summed from the end, as `total_fit` sums a line, for the same bits.
-    let (mut natural, mut spaces) = (0.0, 0);
-    for (i, p) in pieces.iter().enumerate().rev() {
-        natural += p.width;
-        if i + 1 < pieces.len() && p.after == After::Space {
-            natural += m.space;
-            spaces += 1;
-        }
+    if pieces.is_empty() {
+        return None;
     }
-    (!pieces.is_empty() && natural <= m.width).then_some(Line {
-        start: 0,
-        end: pieces.len(),
-        hyphen: false,
-        natural,
-        spaces,
-        space_adjust: 0.0,
-    })
+    let line = lines_at(pieces, m, &[pieces.len()]).pop()?;
+    (line.natural <= m.width).then_some(line)
 }
 
 /// Whether some breaking of the paragraph (however loose) avoids ending it

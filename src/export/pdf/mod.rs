@@ -135,7 +135,6 @@ struct GlyphUse {
 }
 
 impl FontState<'_> {
-    /// A glyph's use (an unused default for an id past the font's glyphs).
     /// Whether registering glyph `gid` would change nothing: it has its
     /// code and its text (or is not in the font).
     fn knows(&self, gid: u16) -> bool {
@@ -144,6 +143,7 @@ impl FontState<'_> {
             .is_none_or(|s| s.cid.is_some() && s.text.is_some())
     }
 
+    /// A glyph's use (an unused default for an id past the font's glyphs).
     fn glyph(&self, gid: u16) -> &GlyphUse {
         static NONE: GlyphUse = GlyphUse {
             part: 0,
