@@ -53,7 +53,8 @@ Exit status: 0 done; 1 the input is wrong or a card does not fit (nothing is
 written); 2 the command line is wrong; 3 done in part (--keep-going skipped
 some rows: the other cards are written).";
 
-/// Arguments of `stationer batch`.
+// Arguments of `stationer batch` (a plain comment: clap would make a doc
+// comment the description of the subcommand, which `Command` defers).
 #[derive(Args, Debug)]
 pub struct BatchArgs {
     /// The note template (TOML), with {column} placeholders.

@@ -49,7 +49,8 @@ Examples:
   stationer envelopes --data list.csv -o envelopes.pdf --column name=full_name --city-line \"{postcode} {city}\"
   stationer envelopes --data samples/addresses.csv --column name=full_name --preview envelopes/";
 
-/// Arguments of `stationer envelopes`.
+// Arguments of `stationer envelopes` (a plain comment: clap would make a doc
+// comment the description of the subcommand, which `Command` defers).
 #[derive(Args, Debug)]
 pub(crate) struct EnvelopesArgs {
     /// The recipient list (CSV with a header row).

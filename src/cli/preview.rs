@@ -24,7 +24,8 @@ Examples:
   stationer preview samples/note.toml -o card.png --background scan.jpg
   stationer preview samples/template.toml --data samples/recipients.csv -o sheet.png";
 
-/// Arguments of `stationer preview`.
+// Arguments of `stationer preview` (a plain comment: clap would make a doc
+// comment the description of the subcommand, which `Command` defers).
 #[derive(Args, Debug)]
 pub(crate) struct PreviewArgs {
     /// The note (TOML: greeting, body, closing, signer, optional layout; `-`: standard input).

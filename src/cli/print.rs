@@ -38,7 +38,8 @@ Examples:
   stationer calibrate -o sheet.pdf --preview sheet.png    # and a picture of the front
   stationer calibrate -o card-sheet.pdf --sheet classic-a2   # on A2 card stock";
 
-/// Arguments of `stationer calibrate`.
+// Arguments of `stationer calibrate` (a plain comment: clap would make a doc
+// comment the description of the subcommand, which `Command` defers).
 #[derive(Args, Debug)]
 pub(crate) struct CalibrateArgs {
     /// Where to write the sheet (a PDF: the front, then the back).
@@ -137,7 +138,8 @@ Examples:
   stationer profile list
   stationer render samples/note.toml -o card.pdf --profile office";
 
-/// Arguments of `stationer profile`.
+// Arguments of `stationer profile` (a plain comment: clap would make a doc
+// comment the description of the subcommand, which `Command` defers).
 #[derive(Args, Debug)]
 pub(crate) struct ProfileArgs {
     #[command(subcommand)]
@@ -570,7 +572,8 @@ Examples:
   stationer print sheet.pdf --duplex long
   stationer print card.pdf --printer office --dry-run    # show the lp command only";
 
-/// Arguments of `stationer print`.
+// Arguments of `stationer print` (a plain comment: clap would make a doc
+// comment the description of the subcommand, which `Command` defers).
 #[derive(Args, Debug)]
 pub(crate) struct PrintArgs {
     /// The PDF to print (made by stationer render, batch or calibrate).
