@@ -294,25 +294,28 @@ impl<'a> PdfWriter<'a> {
     /// Items marked preview-only are left out. An image is written once, the
     /// first time a page shows it; later pages refer to the same object.
     pub fn add_pages(&mut self, pages: &[Page], threads: usize) {
-        // Which pages show only glyphs already registered (most pages of a
-        // batch after its first): found on all threads, as registering
-        // them would change nothing.
-        let states = &self.states;
-        let known = crate::parallel::map_chunks(pages, threads, |_, chunk| {
+        // A page that shows only glyphs already registered, and no image
+        // (most pages of a batch after its first), is made at once on all
+        // threads: registering it would change nothing, and registering the
+        // others changes no code or text it uses.
+        let (states, images) = (&self.states, &self.images[..]);
+        let made: Vec<Option<Vec<u8>>> = crate::parallel::map_chunks(pages, threads, |_, chunk| {
             chunk
                 .iter()
                 .map(|page| {
-                    page.items.iter().all(|item| match item {
+                    let ready = page.items.iter().all(|item| match item {
                         Item::Text(run) => run.glyphs.iter().all(|g| states[run.font].knows(g.id)),
+                        Item::Image(_) => false,
                         _ => true,
-                    })
+                    });
+                    ready.then(|| deflate_page(&page_content(states, images, page)))
                 })
                 .collect()
         });
-        for (page, known) in pages.iter().zip(known) {
+        for (page, made) in pages.iter().zip(&made) {
             for (n, item) in page.items.iter().enumerate() {
                 match item {
-                    Item::Text(run) if known => self.states[run.font].used = true,
+                    Item::Text(run) if made.is_some() => self.states[run.font].used = true,
                     Item::Text(run) => self.register(run),
                     Item::Image(p) => {
                         self.check_flattening(page, n, p);
@@ -323,12 +326,27 @@ impl<'a> PdfWriter<'a> {
                 }
             }
         }
-        let (states, images) = (&self.states, &self.images[..]);
-        let streams = crate::parallel::map_chunks(pages, threads, |_, chunk| {
-            chunk
-                .iter()
-                .map(|page| deflate_page(&page_content(states, images, page)))
-                .collect()
+        // The other pages, now registered, on all threads.
+        let rest: Vec<&Page> = pages
+            .iter()
+            .zip(&made)
+            .filter_map(|(page, m)| m.is_none().then_some(page))
+            .collect();
+        let mut rest_made = if rest.is_empty() {
+            Vec::new()
+        } else {
+            let (states, images) = (&self.states, &self.images[..]);
+            crate::parallel::map_chunks(&rest, threads, |_, chunk| {
+                chunk
+                    .iter()
+                    .map(|page| deflate_page(&page_content(states, images, page)))
+                    .collect()
+            })
+        }
+        .into_iter();
+        let streams = made.into_iter().map(|m| {
+            m.or_else(|| rest_made.next())
+                .expect("every page not made at once is made with the rest")
         });
         for (page, compressed) in pages.iter().zip(streams) {
             let page_id = self.next.bump();
