@@ -24,7 +24,7 @@ pub fn map_chunks<T: Sync, R: Send>(
     }
     let work = &work;
     // The calling thread does the last chunk itself: one thread fewer to
-    // start, and its allocator's caches are warm (W1 starts 15 threads, not 29).
+    // start, and its allocator's caches are warm (W1 starts 12 threads, not 29).
     let last = (items.len() - 1) / per;
     std::thread::scope(|s| {
         let handles: Vec<_> = items
