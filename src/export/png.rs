@@ -35,9 +35,12 @@ use crate::scene::{
     CardBoxes, Item, Page, Panel, Picture, Rect, Scene, Stroke, TextRun, Transform,
 };
 use crate::text::FontSet;
-use ab_glyph::{point, Font as _, FontRef, Glyph, GlyphId, PxScale};
+use ab_glyph::{
+    point, Font as _, FontRef, Glyph, GlyphId, Outline, OutlinedGlyph, PxScale, ScaleFont as _,
+};
 use ab_glyph_rasterizer::Rasterizer;
 use image::{DynamicImage, RgbImage};
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 /// The resolution of a preview when none is given, in dots per inch.
@@ -210,6 +213,7 @@ pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Rgb
         width: w,
         height: h,
         data: vec![255; w as usize * h as usize * 3],
+        outlines: FxHashMap::default(),
     };
     let k = options.dpi as f32 / 72.0;
     let b = page.bleed;
@@ -313,6 +317,9 @@ struct Canvas {
     width: u32,
     height: u32,
     data: Vec<u8>,
+    /// Each glyph's outline (font units), read from its font once, by the
+    /// Scene's font index and glyph id: a card draws most glyphs many times.
+    outlines: FxHashMap<(usize, u16), Option<Outline>>,
 }
 
 impl Canvas {
@@ -383,7 +390,7 @@ impl Canvas {
             Item::Text(run) => {
                 if let Some(font) = &fonts[run.font] {
                     let upem = scene.fonts[run.font].units_per_em as f32;
-                    self.draw_text(font, upem, run, m);
+                    self.draw_text(font, upem, run, m, Some(run.font));
                 }
             }
             Item::Stroke(s) => self.draw_stroke(s, m),
@@ -520,7 +527,16 @@ impl Canvas {
     }
 
     /// A run's glyphs at the Scene's exact positions.
-    fn draw_text(&mut self, font: &FontRef, units_per_em: f32, run: &TextRun, m: &Px) {
+    /// `cached`: the Scene's index of `font`, to keep its outlines by (a
+    /// font not of the Scene is read each time).
+    fn draw_text(
+        &mut self,
+        font: &FontRef,
+        units_per_em: f32,
+        run: &TextRun,
+        m: &Px,
+        cached: Option<usize>,
+    ) {
         // PxScale is the ascent−descent height in pixels, not the em.
         let px_per_em = run.size * m.k;
         let mut scale = PxScale::from(px_per_em * font.height_unscaled() / units_per_em);
@@ -539,7 +555,17 @@ impl Canvas {
                 scale,
                 position: point(x, y),
             };
-            if let Some(outline) = font.outline_glyph(glyph) {
+            // As `font.outline_glyph(glyph)`, the outline read once.
+            let outline = match cached {
+                Some(f) => self
+                    .outlines
+                    .entry((f, g.id))
+                    .or_insert_with(|| font.outline(glyph.id))
+                    .clone(),
+                None => font.outline(glyph.id),
+            };
+            let scale_factor = font.as_scaled(glyph.scale).scale_factor();
+            if let Some(outline) = outline.map(|o| OutlinedGlyph::new(glyph, o, scale_factor)) {
                 let min = outline.px_bounds().min;
                 let (ox, oy) = (min.x as i64, min.y as i64);
                 outline.draw(|x, y, c| self.blend(ox + x as i64, oy + y as i64, color, c));
@@ -661,7 +687,7 @@ impl Canvas {
         let baseline = (sig[1] + pad) / k + font.ascent_unscaled() * size / upem;
         for mut run in Setter::new(&set).run(Style::Regular, size, x, baseline, "signature") {
             run.color = Rgb([184.0 / 255.0, 98.0 / 255.0, 0.0]);
-            self.draw_text(&font, upem, &run, &Px { t: None, b: 0.0, k });
+            self.draw_text(&font, upem, &run, &Px { t: None, b: 0.0, k }, None);
         }
     }
 }
