@@ -540,12 +540,19 @@ fn signal_during_batch(signal: &str, number: i32, when_temp_appears: bool) {
         .status()
         .unwrap()
         .success();
+    let signalled = Instant::now();
     let status = child.wait().unwrap();
     eprintln!(
-        "{signal} after {:?} (temporary file seen: {saw_temp}, sent: {sent}): {status}",
-        start.elapsed()
+        "{signal} after {:?} (temporary file seen: {saw_temp}, sent: {sent}): {status} {:?} later",
+        signalled - start,
+        signalled.elapsed()
     );
     assert!(sent, "the batch finished before the signal");
+    // Acted on soon: the rest of the batch takes longer than this.
+    assert!(
+        signalled.elapsed() < Duration::from_secs(5),
+        "the batch went on after the signal"
+    );
     // Exit 128 + the signal's number, after removing what it made.
     assert_eq!(status.code(), Some(128 + number), "{status}");
     assert_untouched(d, &before);
@@ -566,6 +573,54 @@ fn sigint_while_a_big_batch_is_writing_leaves_nothing() {
 #[test]
 fn sighup_during_a_big_batch_leaves_nothing() {
     signal_during_batch("-HUP", 1, false);
+}
+
+/// A run waiting for its note on standard input (a pipe left open) has no
+/// file alive: a signal ends it at once, with 128 + its number.
+fn signal_while_reading_standard_input(signal: &str, number: i32) {
+    let dir = setup();
+    let d = dir.path();
+    let before = snapshot(d);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stationer"))
+        .args(["render", "-", "-o", "card.pdf"])
+        .current_dir(d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Long enough to be blocked in the read (and past start-up).
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "it did not wait");
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(sent);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("{signal} did not end a run that was reading its input");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(status.code(), Some(128 + number), "{status}");
+    assert_untouched(d, &before);
+}
+
+#[test]
+fn sigint_while_waiting_for_input_ends_the_run() {
+    signal_while_reading_standard_input("-INT", 2);
+}
+
+#[test]
+fn sigterm_while_waiting_for_input_ends_the_run() {
+    signal_while_reading_standard_input("-TERM", 15);
 }
 
 // "Nothing empty passes as done"

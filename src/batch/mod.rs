@@ -638,6 +638,8 @@ fn batch(
         out.flush_pages();
         done += round.len();
         progress(done, total);
+        // The PDF's temporary file is alive: a signal stops the run here.
+        crate::io::stop_if_signalled();
     }
     let skipped = if options.keep_going {
         group_by_row(std::mem::take(&mut problems), recipients)
