@@ -146,6 +146,8 @@ pub fn shape_words(
 ) -> std::result::Result<Vec<Word>, MissingGlyph> {
     let levels = bidi::levels(words.iter().map(|w| w.1));
     let mut out = Vec::with_capacity(words.len());
+    // Each word's pieces (most words: one), in a buffer reused.
+    let mut pieces = Vec::new();
     for (k, &(offset, text)) in words.iter().enumerate() {
         // A word whose characters the bidirectional algorithm puts at
         // different levels is set as glued parts, one per level; without a
@@ -155,12 +157,20 @@ pub fn shape_words(
         let single = runs.len() == 1;
         for (j, (range, level)) in runs.iter().enumerate() {
             let hyphenate = hyphenate && single;
-            let pieces = shape_piece(shaper, fonts, base, &text[range.clone()], hyphenate)
-                .map_err(|m| MissingGlyph {
-                    offset: offset + range.start + m.offset,
-                    ..m
-                })?;
-            for (n, (shaped, font)) in pieces.into_iter().enumerate() {
+            pieces.clear();
+            shape_piece(
+                shaper,
+                fonts,
+                base,
+                &text[range.clone()],
+                hyphenate,
+                &mut pieces,
+            )
+            .map_err(|m| MissingGlyph {
+                offset: offset + range.start + m.offset,
+                ..m
+            })?;
+            for (n, (shaped, font)) in pieces.drain(..).enumerate() {
                 out.push(Word {
                     shaped,
                     font,
@@ -175,16 +185,18 @@ pub fn shape_words(
     Ok(out)
 }
 
-/// Shapes one word (or a run of one level in it): in the first face of the
-/// chain that has all its characters, or, when none has, as parts of one
-/// face each. A missing character's offset is from the start of `text`.
+/// Shapes one word (or a run of one level in it) into `out`: in the first
+/// face of the chain that has all its characters, or, when none has, as
+/// parts of one face each. A missing character's offset is from the start
+/// of `text`.
 fn shape_piece(
     shaper: &mut Shaper,
     fonts: &FontSet,
     base: usize,
     text: &str,
     hyphenate: bool,
-) -> std::result::Result<Vec<(Arc<ShapedWord>, usize)>, MissingGlyph> {
+    out: &mut Vec<(Arc<ShapedWord>, usize)>,
+) -> std::result::Result<(), MissingGlyph> {
     // The first face that shapes the whole word (a word shaped before is
     // found in the cache at once).
     for font in fonts.chain(base) {
@@ -192,7 +204,8 @@ fn shape_piece(
             continue;
         }
         if let Ok(shaped) = shaper.word(font, text, hyphenate) {
-            return Ok(vec![(shaped, font)]);
+            out.push((shaped, font));
+            return Ok(());
         }
     }
     // The last resort: runs of characters of one face each.
@@ -211,18 +224,16 @@ fn shape_piece(
         };
         parts.push((font, i, end));
     }
-    parts
-        .iter()
-        .map(|&(font, start, end)| {
-            shaper
-                .word(font, &text[start..end], false)
-                .map(|shaped| (shaped, font))
-                .map_err(|m| MissingGlyph {
-                    offset: start + m.offset,
-                    ..m
-                })
-        })
-        .collect()
+    for (font, start, end) in parts {
+        let shaped = shaper
+            .word(font, &text[start..end], false)
+            .map_err(|m| MissingGlyph {
+                offset: start + m.offset,
+                ..m
+            })?;
+        out.push((shaped, font));
+    }
+    Ok(())
 }
 
 /// The message for a character no face has: which, where, and how to add
