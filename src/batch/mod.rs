@@ -638,7 +638,8 @@ fn batch(
         out.flush_pages();
         done += round.len();
         progress(done, total);
-        // The PDF's temporary file is alive: a signal stops the run here.
+        // Once the PDF's temporary file is made (at its first write), a
+        // signal is acted on here; before, the handler ended the run.
         crate::io::stop_if_signalled();
     }
     let skipped = if options.keep_going {
