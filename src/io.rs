@@ -483,6 +483,14 @@ fn settle(live: &Live) {
     );
 }
 
+/// Lets go of [`LIVE`] after removing from it: marks it clean if nothing
+/// is left, then acts on a signal that came while it was not.
+fn let_go(live: MutexGuard<'_, Live>) {
+    settle(&live);
+    drop(live);
+    stop_if_signalled();
+}
+
 fn forget(live: &mut Live, path: &Path) {
     live.paths.retain(|p| p != path);
     settle(live);
@@ -618,9 +626,7 @@ fn make_temp(dir: &Path, target: &Path) -> std::io::Result<(std::io::BufWriter<F
             Ok((std::io::BufWriter::with_capacity(1 << 16, file), staged))
         }
         Err(e) => {
-            settle(&live);
-            drop(live);
-            stop_if_signalled();
+            let_go(live);
             Err(e)
         }
     }
@@ -640,8 +646,7 @@ impl Drop for Staged {
             // The file goes before the registry can say nothing is alive.
             drop(t);
             forget(&mut live, &path);
-            drop(live);
-            stop_if_signalled();
+            let_go(live);
         }
     }
 }
@@ -909,10 +914,8 @@ impl MadeDirs {
     pub fn keep(mut self) {
         let mut live = lock(&LIVE);
         live.dirs.retain(|d| !self.dirs.contains(d));
-        settle(&live);
         self.dirs.clear();
-        drop(live);
-        stop_if_signalled();
+        let_go(live);
     }
 }
 
@@ -923,9 +926,7 @@ impl Drop for MadeDirs {
             live.dirs.retain(|x| x != &d);
             let _ = std::fs::remove_dir(&d);
         }
-        settle(&live);
-        drop(live);
-        stop_if_signalled();
+        let_go(live);
     }
 }
 
