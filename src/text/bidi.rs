@@ -26,6 +26,15 @@ pub struct Levels {
 
 /// The levels of a paragraph made of `words` separated by spaces.
 pub fn levels<'a>(words: impl Iterator<Item = &'a str> + Clone) -> Levels {
+    if !words.clone().any(has_rtl_char) {
+        // The common case, and the only answer for text without a
+        // right-to-left letter: everything at level 0.
+        return Levels {
+            rtl: false,
+            words: vec![0; words.count()],
+            runs: Vec::new(),
+        };
+    }
     let mut text = String::new();
     let mut starts = Vec::new();
     for (i, w) in words.enumerate() {
@@ -34,15 +43,6 @@ pub fn levels<'a>(words: impl Iterator<Item = &'a str> + Clone) -> Levels {
         }
         starts.push((text.len(), w.len()));
         text.push_str(w);
-    }
-    if !text.chars().any(is_rtl_char) {
-        // The common case, and the only answer for text without a
-        // right-to-left letter: everything at level 0.
-        return Levels {
-            rtl: false,
-            words: vec![0; starts.len()],
-            runs: Vec::new(),
-        };
     }
     let info = ParagraphBidiInfo::new(&text, None);
     let runs = starts
@@ -83,6 +83,13 @@ pub fn levels<'a>(words: impl Iterator<Item = &'a str> + Clone) -> Levels {
         words,
         runs,
     }
+}
+
+/// Whether a text has a character of a right-to-left class. A character
+/// from U+0590 (Hebrew) up starts with a byte of 0xD6 or more in UTF-8, so
+/// text without such a byte (all Latin text) is answered by a byte scan.
+fn has_rtl_char(text: &str) -> bool {
+    text.bytes().any(|b| b >= 0xD6) && text.chars().any(is_rtl_char)
 }
 
 /// Whether a character is of a right-to-left class (R, AL).
