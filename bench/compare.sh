@@ -13,7 +13,9 @@
 #                   adds a Typst CLI binary)
 #   BIG=1           also time 10,000 cards (W1 data repeated) for memory
 # After the workloads: one card against Typst's one card, the 150-dpi
-# preview against pdftoppm, and the live preview's POST /preview.
+# preview against pdftoppm (each pair also timed alternating, in ms), the
+# live preview's POST /preview, and last every target of issue 18 with its
+# measured ratio, met or not.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
@@ -76,7 +78,7 @@ import json, sys
 d = json.load(sys.stdin)
 f = ";".join(x["emb"] + "/" + x["sub"] + "/" + x["uni"] for x in d["fonts"])
 print(sys.argv[1], sys.argv[2], d["bytes"], d["pages"], "%d/%d" % (d["pages_text_ok"], d["pages_expected"]),
-      d["words_outside_text_area"], f, sep="\t")' "$name" "$w"
+      d["words_outside_text_area"], f, sep="\t")' "$name" "$w" | tee -a "$WORK/checks.tsv"
 done
 
 echo
@@ -87,7 +89,7 @@ for w in W1 W2 W3; do
     IFS='|' read -r name jw lay csv out cmd <<<"$j"
     [ "$jw" = "$w" ] || continue
     # shellcheck disable=SC2086
-    "$PY" "$ANCHORS/bench.py" "$name-$w" "$RUNS" -- $cmd
+    "$PY" "$ANCHORS/bench.py" "$name-$w" "$RUNS" -- $cmd | tee -a "$WORK/timings.tsv"
   done
 done
 
@@ -102,6 +104,38 @@ echo "== preview at 150 dpi of that card, against pdftoppm -r 150 of its PDF"
 "$PY" "$ANCHORS/bench.py" "stationer-preview" "$((RUNS * 3))" -- "$ST" preview "$ROOT/samples/note.toml" -o "$WORK/out/one.png" --dpi 150
 "$PY" "$ANCHORS/bench.py" "pdftoppm-150" "$((RUNS * 3))" -- pdftoppm -r 150 -png -singlefile "$WORK/out/one.pdf" "$WORK/out/poppler"
 
+# bench.py prints seconds to 3 decimals: at 5 ms that is 10% either way,
+# too coarse for a ratio. These pairs are timed again, alternating one run
+# of each (so a slow stretch of the machine slows both), in milliseconds.
+echo
+echo "== side by side, alternating runs ($((RUNS * 8)) pairs): median wall and CPU, ms"
+printf 'pair\twall A\twall B\tA/B wall\tcpu A\tcpu B\tA/B cpu\n'
+"$PY" - "$((RUNS * 8))" "$WORK/side.tsv" \
+  "one card" "$ST render $ROOT/samples/note.toml -o $WORK/out/one.pdf" \
+  "$PY $ANCHORS/typst/compile.py $WORK recipients-1.csv 1up $WORK/out/typst-1.pdf $WORK/fonts" \
+  "preview" "$ST preview $ROOT/samples/note.toml -o $WORK/out/one.png --dpi 150" \
+  "pdftoppm -r 150 -png -singlefile $WORK/out/one.pdf $WORK/out/poppler" <<'PYEOF'
+import os, statistics, subprocess, sys, time
+n, out, rest = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+def once(cmd):
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd.split(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("command failed: " + cmd)
+    return time.perf_counter() - t, ru.ru_utime + ru.ru_stime
+with open(out, "w") as f:
+    for k in range(0, len(rest), 3):
+        label, a, b = rest[k:k + 3]
+        once(a), once(b)
+        runs = [(once(a), once(b)) for _ in range(n)]
+        wa, wb = (statistics.median(r[i][0] for r in runs) * 1e3 for i in (0, 1))
+        ca, cb = (statistics.median(r[i][1] for r in runs) * 1e3 for i in (0, 1))
+        line = "%s\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%.3f" % (label, wa, wb, wa / wb, ca, cb, ca / cb)
+        print(line)
+        f.write(line + "\n")
+PYEOF
+
 echo
 echo "== live preview: POST /preview?dpi=150 of the sample note to stationer serve (median of 50)"
 "$ST" serve > "$WORK/serve.out" 2>&1 &
@@ -109,7 +143,7 @@ serve_pid=$!
 trap 'kill $serve_pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q "http://" "$WORK/serve.out" && break; sleep 0.1; done
 url=$(grep -o "http://127.0.0.1:[0-9]*/" "$WORK/serve.out" | head -1)
-"$PY" - "$url" "$ROOT/samples/note.toml" <<'PYEOF'
+"$PY" - "$url" "$ROOT/samples/note.toml" "$WORK/post.txt" <<'PYEOF'
 import sys, time, urllib.request
 url, note = sys.argv[1], open(sys.argv[2], "rb").read()
 def post():
@@ -125,6 +159,7 @@ times = sorted(post()[0] for _ in range(50))
 _, png = post()
 print("POST /preview\t50\tmedian %.1f ms\tmin %.1f ms\tmax %.1f ms\tPNG %d bytes" % (
     times[25] * 1e3, times[0] * 1e3, times[-1] * 1e3, len(png)))
+open(sys.argv[3], "w").write("%.1f\n" % (times[25] * 1e3))
 PYEOF
 kill $serve_pid 2>/dev/null || true
 
@@ -133,8 +168,53 @@ if [ "${BIG:-0}" = 1 ]; then
   echo "== 10,000 cards (the 1,000 rows ten times), one per page"
   { head -1 "$WORK/recipients.csv"; for _ in $(seq 10); do tail -n +2 "$WORK/recipients.csv"; done; } > "$WORK/recipients-10k.csv"
   "$PY" "$ANCHORS/bench.py" "stationer-10k" 3 -- "$ST" batch "$HERE/w1/note.toml" --layout "$HERE/w1/design.toml" \
-    --data "$WORK/recipients-10k.csv" -o "$WORK/out/stationer-10k.pdf"
+    --data "$WORK/recipients-10k.csv" -o "$WORK/out/stationer-10k.pdf" | tee -a "$WORK/timings.tsv"
   "$PY" "$ANCHORS/bench.py" "stationer-10k-1thread" 3 -- "$ST" batch "$HERE/w1/note.toml" --layout "$HERE/w1/design.toml" \
-    --data "$WORK/recipients-10k.csv" -o "$WORK/out/stationer-10k-1.pdf" --threads 1
-  cmp "$WORK/out/stationer-10k.pdf" "$WORK/out/stationer-10k-1.pdf" && echo "10k cards: same bytes on 1 thread and on all"
+    --data "$WORK/recipients-10k.csv" -o "$WORK/out/stationer-10k-1.pdf" --threads 1 | tee -a "$WORK/timings.tsv"
+  if cmp "$WORK/out/stationer-10k.pdf" "$WORK/out/stationer-10k-1.pdf"; then
+    echo "10k cards: same bytes on 1 thread and on all" | tee "$WORK/same.txt"
+  fi
 fi
+
+echo
+echo "== against the targets (issue 18; ratios of the medians above)"
+"$PY" - "$WORK" "${BIG:-0}" <<'PYEOF'
+import os, sys
+work, big = sys.argv[1], sys.argv[2] == "1"
+def rows(name):
+    path = os.path.join(work, name)
+    return [l.rstrip("\n").split("\t") for l in open(path)] if os.path.exists(path) else []
+t = {r[0]: r for r in rows("timings.tsv")}
+side = {r[0]: r for r in rows("side.tsv")}
+checks = {(r[0], r[1]): r for r in rows("checks.tsv")}
+def show(what, value, limit, met):
+    print("%s\t%s\t%s\t%s" % (what, value, limit, "met" if met else "NOT MET"))
+print("target\tmeasured\tlimit\tresult")
+def ratio(a, b, col, what, limit):
+    if a in t and b in t:
+        x, y = float(t[a][col]), float(t[b][col])
+        show(what, "%.3f (%s / %s s)" % (x / y, t[a][col], t[b][col]), "%.3f" % limit, x / y <= limit)
+ratio("stationer-W1", "typst-py-W1", 3, "W1 wall, against Typst", 1 / 8)
+ratio("stationer-W1", "typst-py-W1", 5, "W1 CPU, against Typst", 1 / 8)
+ratio("stationer-W3", "typst-py-W3", 3, "W3 wall, against Typst", 1 / 4)
+c = checks.get(("stationer", "W1"))
+if c:
+    ok, want = c[4].split("/")
+    show("W1 check_pdf.py", "text %s, %s outside, fonts %s" % (c[4], c[5], c[6]), "all",
+         ok == want and c[5] == "0" and c[6] == "yes/yes/yes")
+    show("W1 PDF bytes", c[2], "700000", int(c[2]) <= 700000)
+for label, limit in (("one card", 0.15), ("preview", 1 / 16)):
+    if label in side:
+        r = side[label]
+        show(label + " wall, side by side", "%s (%s / %s ms)" % (r[3], r[1], r[2]), "%.3f" % limit,
+             float(r[3]) <= limit)
+post = os.path.join(work, "post.txt")
+if os.path.exists(post):
+    ms = float(open(post).read())
+    show("POST /preview median", "%.1f ms" % ms, "25 ms", ms <= 25)
+if big and "stationer-10k" in t:
+    peak = max(float(t[k][6]) for k in ("stationer-10k", "stationer-10k-1thread") if k in t)
+    show("10,000 cards peak memory", "%.1f MiB" % peak, "32 MiB", peak <= 32)
+    same = os.path.exists(os.path.join(work, "same.txt"))
+    show("10,000 cards, 1 and 2 threads", "same bytes" if same else "different bytes", "same", same)
+PYEOF
