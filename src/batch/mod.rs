@@ -270,10 +270,12 @@ impl NoteSurvey {
                 self.astral.insert(c);
             }
         }
-        for (style, hyphenate, w) in layout::words_to_shape(note, design) {
+        for (style, hyphenate, block) in layout::words_to_shape(note, design) {
             let words = self.words.entry((style, hyphenate)).or_default();
-            if !words.contains(w) {
-                words.insert(w.to_string());
+            for w in block {
+                if !words.contains(w) {
+                    words.insert(w.to_string());
+                }
             }
         }
         self.signers.insert(note.signer.text.trim().to_string());

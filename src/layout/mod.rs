@@ -109,17 +109,16 @@ fn blocks<'n>(note: &'n Note, design: &Design) -> Vec<Block<'n>> {
     blocks
 }
 
-/// Every word a note needs shaped: the style of its block, whether it may
-/// be hyphenated, its text (see [`face_of_word`] for its face).
-pub fn words_to_shape<'n>(note: &'n Note, design: &Design) -> Vec<(Style, bool, &'n str)> {
+/// Every word a note needs shaped, block by block: the block's style,
+/// whether its words may be hyphenated, and its words (see
+/// [`face_of_word`] for a word's face).
+pub fn words_to_shape<'n>(
+    note: &'n Note,
+    design: &Design,
+) -> impl Iterator<Item = (Style, bool, impl Iterator<Item = &'n str>)> {
     blocks(note, design)
         .into_iter()
-        .flat_map(|b| {
-            b.words
-                .into_iter()
-                .map(move |(_, w)| (b.style, b.hyphenate, w))
-        })
-        .collect()
+        .map(|b| (b.style, b.hyphenate, b.words.into_iter().map(|(_, w)| w)))
 }
 
 /// The face a word of a block in `style` is shaped in first: the style's
