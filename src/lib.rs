@@ -123,9 +123,8 @@ pub fn render_pdf(note: &Note, options: &CardOptions) -> Result<Warned<Vec<u8>>>
 pub fn render_png(note: &Note, options: &CardOptions, png: &PngOptions) -> Result<Warned<Vec<u8>>> {
     let card = card(note, options)?;
     export::png::check_size(&card.scene.pages[0], png.dpi)?;
-    let image = export::png::render_png(&card.scene, 0, png);
     Ok(Warned {
-        value: export::png::encode_png(&image, png.dpi),
+        value: export::png::page_png(&card.scene, 0, png),
         warnings: card.fitted.warnings,
     })
 }

@@ -56,6 +56,5 @@ pub fn run(note_path: &Path, layout: Option<&str>, data: &Path, dpi: u32) -> Res
         guides: false,
         background: None,
     };
-    let image = png::render_png(&scene, 0, &options);
-    Ok(png::encode_png(&image, dpi))
+    Ok(png::page_png(&scene, 0, &options))
 }

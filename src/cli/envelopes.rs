@@ -215,7 +215,7 @@ pub(crate) fn run(a: EnvelopesArgs) -> Result<(), Error> {
             let pictures = crate::parallel::map_chunks(round, threads, |_, chunk| {
                 chunk
                     .iter()
-                    .map(|&i| png::encode_png(&png::render_png(scene, i, &options), options.dpi))
+                    .map(|&i| png::page_png(scene, i, &options))
                     .collect()
             });
             for (&i, bytes) in round.iter().zip(pictures) {

@@ -103,7 +103,6 @@ fn draw(args: &PreviewArgs) -> Result<()> {
         guides: args.guides,
         background,
     };
-    let image = png::render_png(&card.scene, 0, &options);
-    commit.stage("-o", &args.output, &png::encode_png(&image, args.dpi))?;
+    commit.stage("-o", &args.output, &png::page_png(&card.scene, 0, &options))?;
     commit.finish()
 }

@@ -108,7 +108,7 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<()> {
             dpi: args.dpi,
             ..png::PngOptions::default()
         };
-        let picture = png::encode_png(&png::render_png(&scene, 0, &options), args.dpi);
+        let picture = png::page_png(&scene, 0, &options);
         commit.stage("--preview", path, &picture)?;
     }
     let options = super::with_standard(PdfOptions::default(), args.pdf_standard)?;

@@ -207,12 +207,67 @@ pub fn check_size(page: &Page, dpi: u32) -> Result<(u32, u32)> {
 /// # Panics
 /// If `page_index` is not a page of the Scene.
 pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> RgbImage {
+    let (w, h) = pixel_size(&scene.pages[page_index], options.dpi);
+    let mut data = vec![255; w as usize * h as usize * 3];
+    draw(scene, page_index, options, &mut data);
+    RgbImage::from_raw(w, h, data).expect("buffer has the image's size")
+}
+
+/// A page of a Scene drawn and encoded as PNG: the bytes of
+/// `encode_png(&render_png(scene, page_index, options), options.dpi)`.
+///
+/// A 150-dpi card is 1.6 MB of pixels, new memory the kernel hands out a
+/// 4 KB page at a time, each page a fault that costs more than drawing it.
+/// So the pixels are drawn in an anonymous mapping the kernel is asked to
+/// back with 2 MB pages (`madvise`, on Linux; where it says no, or the
+/// mapping fails, in ordinary memory). On the sample card, 386 page faults
+/// fewer.
+///
+/// # Panics
+/// If `page_index` is not a page of the Scene.
+pub fn page_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Vec<u8> {
+    let (w, h) = pixel_size(&scene.pages[page_index], options.dpi);
+    let len = w as usize * h as usize * 3;
+    let mut mapped = large_page_memory(len);
+    let mut owned: Vec<u8>;
+    let data = match &mut mapped {
+        Some(m) => {
+            let white = &mut m[..len];
+            white.fill(255);
+            white
+        }
+        None => {
+            owned = vec![255; len];
+            &mut owned[..]
+        }
+    };
+    draw(scene, page_index, options, data);
+    encode_rgb(w, h, data, options.dpi)
+}
+
+/// Memory for `len` bytes of pixels in 2 MB pages, when it is worth asking
+/// for (at least 1 MB) and can be had.
+fn large_page_memory(len: usize) -> Option<memmap2::MmapMut> {
+    const LARGE: usize = 2 << 20;
+    if len < LARGE / 2 {
+        return None;
+    }
+    // A whole number of large pages: the kernel aligns such a mapping to them.
+    let map = memmap2::MmapMut::map_anon(len.checked_next_multiple_of(LARGE)?).ok()?;
+    #[cfg(target_os = "linux")]
+    let _ = map.advise(memmap2::Advice::HugePage);
+    Some(map)
+}
+
+/// Draws a page into white pixels (`pixel_size` of the page, RGB, rows top
+/// down): see [`render_png`].
+fn draw(scene: &Scene, page_index: usize, options: &PngOptions, data: &mut [u8]) {
     let page = &scene.pages[page_index];
     let (w, h) = pixel_size(page, options.dpi);
     let mut canvas = Canvas {
         width: w,
         height: h,
-        data: vec![255; w as usize * h as usize * 3],
+        data,
         outlines: FxHashMap::default(),
     };
     let k = options.dpi as f32 / 72.0;
@@ -242,7 +297,6 @@ pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Rgb
     if options.guides {
         canvas.draw_guides(page, &px);
     }
-    RgbImage::from_raw(w, h, canvas.data).expect("buffer has the image's size")
 }
 
 /// Encodes a picture drawn at `dpi` as PNG bytes, with fast compression (a
@@ -251,8 +305,13 @@ pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Rgb
 /// per metre, so a 150-dpi preview opens at its printed size) and that its
 /// colours are sRGB (an `sRGB` chunk, perceptual intent).
 pub fn encode_png(image: &RgbImage, dpi: u32) -> Vec<u8> {
+    encode_rgb(image.width(), image.height(), image.as_raw(), dpi)
+}
+
+/// [`encode_png`] of RGB pixels, `width` by `height`.
+fn encode_rgb(width: u32, height: u32, pixels: &[u8], dpi: u32) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
+    let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     // fdeflate with every row filtered Up: on the sample card at 150 dpi,
@@ -270,7 +329,7 @@ pub fn encode_png(image: &RgbImage, dpi: u32) -> Vec<u8> {
         .write_header()
         .expect("encoding into memory cannot fail");
     writer
-        .write_image_data(image.as_raw())
+        .write_image_data(pixels)
         .expect("encoding into memory cannot fail");
     writer.finish().expect("encoding into memory cannot fail");
     out
@@ -313,16 +372,16 @@ fn rgb8(c: [f32; 3]) -> [u8; 3] {
 }
 
 /// An RGB pixel buffer with blending.
-struct Canvas {
+struct Canvas<'a> {
     width: u32,
     height: u32,
-    data: Vec<u8>,
+    data: &'a mut [u8],
     /// Each glyph's outline (font units), read from its font once, by the
     /// Scene's font index and glyph id: a card draws most glyphs many times.
     outlines: FxHashMap<(usize, u16), Option<Outline>>,
 }
 
-impl Canvas {
+impl Canvas<'_> {
     /// Lays `color` over the pixel at `(x, y)` with coverage `alpha` (0..1);
     /// pixels outside the canvas are ignored.
     #[inline]

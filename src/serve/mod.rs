@@ -389,8 +389,7 @@ impl State {
             guides: flag("guides"),
             background: None,
         };
-        let image = png::render_png(&card.scene, 0, &options);
-        reply(200, "image/png", png::encode_png(&image, dpi))
+        reply(200, "image/png", png::page_png(&card.scene, 0, &options))
     }
 
     fn pdf(&self, body: &[u8], q: &[(String, String)]) -> Reply {
