@@ -813,6 +813,40 @@ mod tests {
     }
 
     #[test]
+    fn page_png_is_render_png_encoded() {
+        use crate::input::design::Rgb;
+        let mut p = page(72.0, 72.0, 2.0);
+        p.items.push(Item::Panel(Panel {
+            rect: [10.0, 10.0, 62.0, 62.0],
+            fill: Some(Rgb([0.9, 0.8, 0.7])),
+            stroke: Some((Rgb([0.0, 0.0, 0.5]), 2.0)),
+        }));
+        let scene = Scene {
+            fonts: Vec::new(),
+            pages: vec![p],
+            title: String::new(),
+            author: String::new(),
+        };
+        // 76 pixels square in ordinary memory; 1,267 (4.8 MB) in large pages.
+        for dpi in [72, 1200] {
+            let o = PngOptions {
+                dpi,
+                ..Default::default()
+            };
+            let (w, h) = pixel_size(&scene.pages[0], dpi);
+            assert_eq!(
+                large_page_memory(w as usize * h as usize * 3).is_some(),
+                dpi > 72
+            );
+            let png = page_png(&scene, 0, &o);
+            assert!(
+                png == encode_png(&render_png(&scene, 0, &o), dpi),
+                "at {dpi} dpi"
+            );
+        }
+    }
+
+    #[test]
     fn panels_images_and_preview_items_are_drawn() {
         use crate::input::design::Rgb;
         use crate::scene::{ImageData, Panel, Picture};
