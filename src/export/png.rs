@@ -217,11 +217,11 @@ pub fn render_png(scene: &Scene, page_index: usize, options: &PngOptions) -> Rgb
 /// `encode_png(&render_png(scene, page_index, options), options.dpi)`.
 ///
 /// A 150-dpi card is 1.6 MB of pixels, new memory the kernel hands out a
-/// 4 KB page at a time, each page a fault that costs more than drawing it.
+/// 4 KB page at a time, with a page fault for each (386 on the sample card).
 /// So the pixels are drawn in an anonymous mapping the kernel is asked to
 /// back with 2 MB pages (`madvise`, on Linux; where it says no, or the
-/// mapping fails, in ordinary memory). On the sample card, 386 page faults
-/// fewer.
+/// mapping fails, in ordinary memory): the sample's preview took 1.0 to
+/// 1.3 ms less, of 8 to 9 ms.
 ///
 /// # Panics
 /// If `page_index` is not a page of the Scene.
@@ -252,7 +252,8 @@ fn large_page_memory(len: usize) -> Option<memmap2::MmapMut> {
     if len < LARGE / 2 {
         return None;
     }
-    // A whole number of large pages: the kernel aligns such a mapping to them.
+    // A whole number of large pages: recent Linux kernels align such a
+    // mapping to them (an older one may not, and gives ordinary pages).
     let map = memmap2::MmapMut::map_anon(len.checked_next_multiple_of(LARGE)?).ok()?;
     #[cfg(target_os = "linux")]
     let _ = map.advise(memmap2::Advice::HugePage);
