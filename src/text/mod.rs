@@ -5,6 +5,7 @@
 pub mod bidi;
 pub mod breaks;
 pub mod fonts;
+pub mod hyphen;
 pub mod shape;
 
 pub use fonts::{Font, FontSet, FontSources};

@@ -2,8 +2,8 @@
 //! kerning, standard ligatures, mark positioning), each glyph keeping the byte
 //! offset of the text it came from, and the places a word may break.
 
+use super::hyphen::Dictionary;
 use super::Font;
-use hyphenation::{Hyphenator, Language, Load, Standard};
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -85,9 +85,10 @@ macro_rules! dictionary {
     };
 }
 
-/// The dictionaries beyond the crate's embedded en-US (see
-/// `src/text/hyphenation/README.md`), in the order of [`hyphenator`].
-const DICTIONARIES: [&[u8]; 6] = [
+/// The dictionaries (see `src/text/hyphenation/README.md`), in the order
+/// of [`hyphenator`].
+const DICTIONARIES: [&[u8]; 7] = [
+    dictionary!("en-us"),
     dictionary!("en-gb"),
     dictionary!("de-1996"),
     dictionary!("fr"),
@@ -97,23 +98,20 @@ const DICTIONARIES: [&[u8]; 6] = [
 ];
 
 /// The hyphenation patterns of a note language (`input::note::LANGS`),
-/// each loaded once per process (about 0.25 ms) when first needed.
-fn hyphenator(lang: &str) -> Option<&'static Standard> {
-    static H: [OnceLock<Option<Standard>>; 7] = [const { OnceLock::new() }; 7];
-    let (i, language) = match lang {
-        "en-GB" => (1, Language::EnglishGB),
-        "de" => (2, Language::German1996),
-        "fr" => (3, Language::French),
-        "es" => (4, Language::Spanish),
-        "nl" => (5, Language::Dutch),
-        "it" => (6, Language::Italian),
-        _ => (0, Language::EnglishUS),
+/// each read once per process (about 0.03 ms for en-US) when first needed.
+fn hyphenator(lang: &str) -> Option<&'static Dictionary> {
+    static H: [OnceLock<Option<Dictionary>>; 7] = [const { OnceLock::new() }; 7];
+    let i = match lang {
+        "en-GB" => 1,
+        "de" => 2,
+        "fr" => 3,
+        "es" => 4,
+        "nl" => 5,
+        "it" => 6,
+        _ => 0,
     };
-    H[i].get_or_init(|| match i {
-        0 => Standard::from_embedded(language).ok(),
-        _ => Standard::from_reader(language, &mut &DICTIONARIES[i - 1][..]).ok(),
-    })
-    .as_ref()
+    H[i].get_or_init(|| Dictionary::read(DICTIONARIES[i]))
+        .as_ref()
 }
 
 /// Shaped words by face, hyphenation and text: shared by the threads of a
@@ -356,7 +354,6 @@ fn hyphenation_points(word: &str, lang: &str) -> Vec<usize> {
         return Vec::new();
     };
     h.hyphenate(core)
-        .breaks
         .into_iter()
         .filter(|&b| core[..b].chars().count() >= 2 && core[b..].chars().count() >= 3)
         .map(|b| b + start)
