@@ -617,9 +617,10 @@ fn bmp_coverage(face: &ttf_parser::Face) -> Box<[u64]> {
     let mut bits = vec![0u64; 0x10000 / 64].into_boxed_slice();
     if let Some(cmap) = face.tables().cmap {
         for table in cmap.subtables.into_iter().filter(|t| t.is_unicode()) {
+            // A codepoint this table lists and maps is one the face maps
+            // (`Face::glyph_index` asks its Unicode tables in turn).
             table.codepoints(|cp| {
-                let mapped = char::from_u32(cp).is_some_and(|c| face.glyph_index(c).is_some());
-                if cp < 0x10000 && mapped {
+                if cp < 0x10000 && table.glyph_index(cp).is_some() {
                     bits[cp as usize / 64] |= 1 << (cp % 64);
                 }
             });
