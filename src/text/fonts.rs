@@ -58,6 +58,21 @@ impl std::error::Error for BadFont {}
 impl Font {
     /// Reads a face from bytes; `origin` names it in messages.
     pub fn from_data(data: Cow<'static, [u8]>, origin: &str) -> std::result::Result<Font, BadFont> {
+        Font::read(data, origin, true)
+    }
+
+    /// A bundled face: read as [`Font::from_data`] reads a user's, without
+    /// its two costly checks (the name table, and parsing the layout tables
+    /// for shaping), which a test makes of every bundled face instead.
+    fn bundled(data: &'static [u8], family: &str) -> std::result::Result<Font, BadFont> {
+        Font::read(Cow::Borrowed(data), family, false)
+    }
+
+    fn read(
+        data: Cow<'static, [u8]>,
+        origin: &str,
+        check: bool,
+    ) -> std::result::Result<Font, BadFont> {
         let face = ttf_parser::Face::parse(&data, 0).map_err(|e| {
             BadFont(format!(
                 "{origin} is not a usable TrueType/OpenType font ({e})"
@@ -79,9 +94,11 @@ impl Font {
                 "{origin} has an invalid units-per-em of {upem}"
             )));
         }
-        check_name_table(&face)
-            .map_err(|why| BadFont(format!("{origin} has a broken name table ({why})")))?;
-        if rustybuzz::Face::from_slice(&data, 0).is_none() {
+        if check {
+            check_name_table(&face)
+                .map_err(|why| BadFont(format!("{origin} has a broken name table ({why})")))?;
+        }
+        if check && rustybuzz::Face::from_slice(&data, 0).is_none() {
             return Err(BadFont(format!(
                 "{origin} cannot be shaped (broken OpenType tables)"
             )));
@@ -430,7 +447,7 @@ impl FontSet {
             if missing.is_empty() {
                 break;
             }
-            let regular = Font::from_data(Cow::Borrowed(faces[0]), name)
+            let regular = Font::bundled(faces[0], name)
                 .map_err(|m| Diagnostic::new(format!("bundled font broken: {m}")))?;
             if !missing.iter().any(|&c| regular.has_char(c)) {
                 continue;
@@ -653,7 +670,7 @@ fn push_faces(
             styles[i] = styles[j];
             continue;
         }
-        let font = Font::from_data(Cow::Borrowed(data), family)
+        let font = Font::bundled(data, family)
             .map_err(|m| Diagnostic::new(format!("bundled font broken: {m}")))?;
         styles[i] = fonts.len();
         fonts.push(Arc::new(font));
@@ -664,6 +681,24 @@ fn push_faces(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bundled_face_passes_the_checks_a_users_font_gets() {
+        let mut faces: Vec<&'static [u8]> = ["caladea", "libertine"]
+            .iter()
+            .flat_map(|f| bundled_faces(f).unwrap())
+            .collect();
+        faces.extend(bundled_fallbacks().iter().flat_map(|(_, f)| *f));
+        assert!(faces.len() >= 6, "{} faces", faces.len());
+        for data in faces {
+            let checked = Font::from_data(Cow::Borrowed(data), "bundled").unwrap();
+            let font = Font::bundled(data, "bundled").unwrap();
+            assert_eq!(font.postscript_name, checked.postscript_name);
+            assert_eq!(font.family, checked.family);
+            assert!(check_name_table(&font.face()).is_ok(), "{}", font.family);
+            font.check_glyph_boxes(&font.family).unwrap();
+        }
+    }
 
     #[test]
     fn the_coverage_map_agrees_with_the_cmap_for_every_bundled_face() {

@@ -152,7 +152,10 @@ pub struct Shaper<'f> {
     /// Words shaped earlier (read only), looked up before shaping and
     /// copied into `cache` when found.
     shared: Option<&'f WordCache>,
-    faces: Vec<rustybuzz::Face<'f>>,
+    fonts: &'f [Arc<Font>],
+    /// Each face parsed for shaping when first used (a card uses one or
+    /// two of its set's faces; parsing one reads its layout tables).
+    faces: Vec<OnceLock<rustybuzz::Face<'f>>>,
     /// One Latin shaping plan per face, made when first used (making a plan
     /// costs more than shaping a word).
     plans: Vec<OnceLock<rustybuzz::ShapePlan>>,
@@ -164,17 +167,11 @@ pub struct Shaper<'f> {
 impl<'f> Shaper<'f> {
     /// A shaper for the given faces (indices as in the `FontSet`).
     pub fn new(fonts: &'f [Arc<Font>]) -> Shaper<'f> {
-        let faces: Vec<rustybuzz::Face<'f>> = fonts
-            .iter()
-            .map(|f| {
-                rustybuzz::Face::from_slice(f.data(), 0).expect("font was validated when loaded")
-            })
-            .collect();
-        let plans = faces.iter().map(|_| OnceLock::new()).collect();
         Shaper {
             shared: None,
-            faces,
-            plans,
+            fonts,
+            faces: fonts.iter().map(|_| OnceLock::new()).collect(),
+            plans: fonts.iter().map(|_| OnceLock::new()).collect(),
             cache: WordCache::default(),
             lang: "en-US".into(),
         }
@@ -191,6 +188,14 @@ impl<'f> Shaper<'f> {
     /// The words this shaper has shaped or copied from the shared cache.
     pub fn into_cache(self) -> WordCache {
         self.cache
+    }
+
+    /// Face `font`, parsed for shaping.
+    fn face(&self, font: usize) -> &rustybuzz::Face<'f> {
+        self.faces[font].get_or_init(|| {
+            rustybuzz::Face::from_slice(self.fonts[font].data(), 0)
+                .expect("font was validated when loaded")
+        })
     }
 
     /// Shapes a run of text without white space handling or breaks: in the
@@ -213,7 +218,7 @@ impl<'f> Shaper<'f> {
         let (out, rtl) = if latin {
             buffer.set_direction(rustybuzz::Direction::LeftToRight);
             buffer.set_script(rustybuzz::script::LATIN);
-            let face = &self.faces[font];
+            let face = self.face(font);
             let plan = self.plans[font].get_or_init(|| {
                 rustybuzz::ShapePlan::new(
                     face,
@@ -226,7 +231,7 @@ impl<'f> Shaper<'f> {
             (rustybuzz::shape_with_plan(face, plan, buffer), false)
         } else {
             let rtl = buffer.direction() == rustybuzz::Direction::RightToLeft;
-            (rustybuzz::shape(&self.faces[font], &[], buffer), rtl)
+            (rustybuzz::shape(self.face(font), &[], buffer), rtl)
         };
         let glyphs = out
             .glyph_infos()
@@ -246,13 +251,14 @@ impl<'f> Shaper<'f> {
     /// Whether face `font` draws every character of `text` (those that
     /// print nothing always), read from the face parsed once for shaping.
     pub fn covers(&self, font: usize, text: &str) -> bool {
-        let face = &self.faces[font];
+        let face = self.face(font);
         text.chars().all(|c| super::fonts::draws(face, c))
     }
 
     /// The space and hyphen glyphs of a face.
     pub fn spacing(&self, font: usize) -> Spacing {
-        let face = &self.faces[font];
+        // The character map and advances only: no need to parse for shaping.
+        let face = self.fonts[font].face();
         let glyph = |c: char| {
             let id = face.glyph_index(c).map_or(0, |g| g.0);
             let adv = face.glyph_hor_advance(ttf_parser::GlyphId(id)).unwrap_or(0) as i32;
