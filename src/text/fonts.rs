@@ -484,7 +484,16 @@ impl FontSet {
             }
         }
         chars.sort_unstable();
-        chars.retain(|&c| !self.fonts.iter().any(|f| f.has_char(c)));
+        // A few dozen characters: asked of each face, parsed once when
+        // first needed, without building its coverage map (which reads its
+        // whole cmap).
+        let mut faces: Vec<Option<ttf_parser::Face>> = vec![None; self.fonts.len()];
+        chars.retain(|&c| {
+            !faces
+                .iter_mut()
+                .zip(&self.fonts)
+                .any(|(face, f)| draws(face.get_or_insert_with(|| f.face()), c))
+        });
         chars
     }
 
