@@ -39,9 +39,12 @@ PY="$VENV/bin/python"
 
 (cd "$ROOT" && cargo build --release -q)
 # Timed as installed: `cargo install` (and any package) copies the binary.
-# The linker's own output file runs slower than a copy of the same bytes on
-# this machine's kernel (6.18, ext4): one card 0.88-0.90 of the time and
-# 278 page faults, not 294, for the copy, measured side by side.
+# How a binary sits in the page cache changes what starting it costs on
+# this machine (kernel 6.18, ext4, page cache reclaimed in the background):
+# the same bytes ran one card in 0.88-0.90 of the time from a fresh copy as
+# from the linker's output file (278 page faults, not 294), and a copy left
+# alone for half an hour went from 275 to 300 faults. A fresh copy gives
+# every run of this script the same start.
 mkdir -p "$WORK/bin"
 install -m 0755 "$ROOT/target/release/stationer" "$WORK/bin/stationer"
 ST="$WORK/bin/stationer"

@@ -11,7 +11,7 @@
 //! against the crate, word by word.
 
 use fst::raw::{Fst, Output};
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
 
 /// One language's patterns and exceptions.
 pub struct Dictionary {
@@ -19,8 +19,11 @@ pub struct Dictionary {
     trie: Fst<&'static [u8]>,
     /// Each tally: its loci, as (index, value) byte pairs.
     tallies: Vec<&'static [u8]>,
-    /// Exception word → its breaks, byte offsets as little-endian `u64`s.
-    exceptions: FxHashMap<&'static [u8], &'static [u8]>,
+    /// The dictionary's bytes.
+    data: &'static [u8],
+    /// The exceptions: a hash table (open addressing, by word) of where
+    /// each entry starts in `data`, 0 for none; a power of two long.
+    exceptions: Vec<u32>,
     /// Characters at the start and at the end of a word that never break.
     minima: (usize, usize),
 }
@@ -68,19 +71,52 @@ impl Dictionary {
         }
         let trie = Fst::new(r.seq(1)?).ok()?;
         let n = r.len()?;
-        let mut exceptions = FxHashMap::default();
-        exceptions.reserve(n.min(r.0.len() / 16));
+        // Every entry takes at least 16 bytes, so the table, twice as many
+        // slots as there can be entries, is never more than half full.
+        let size = n.min(r.0.len() / 16).saturating_mul(2).next_power_of_two();
+        let mut exceptions = vec![0u32; size];
         for _ in 0..n {
+            let at = u32::try_from(data.len() - r.0.len()).ok()?;
             let word = r.seq(1)?;
-            exceptions.insert(word, r.seq(8)?);
+            r.seq(8)?;
+            let mut slot = slot_of(word, size);
+            while exceptions[slot] != 0 {
+                slot = (slot + 1) & (size - 1);
+            }
+            exceptions[slot] = at;
         }
         let minima = (r.len()?, r.len()?);
         r.0.is_empty().then_some(Dictionary {
             trie,
             tallies,
+            data,
             exceptions,
             minima,
         })
+    }
+
+    /// An exception entry's word and breaks (little-endian `u64`s).
+    fn entry(&self, at: u32) -> (&'static [u8], &'static [u8]) {
+        let mut r = Reader(&self.data[at as usize..]);
+        let word = r.seq(1).unwrap_or_default();
+        (word, r.seq(8).unwrap_or_default())
+    }
+
+    /// The breaks the exception list gives `word`, if it has it.
+    fn exception(&self, word: &[u8]) -> Option<&'static [u8]> {
+        let size = self.exceptions.len();
+        let mut slot = slot_of(word, size);
+        loop {
+            let at = *self.exceptions.get(slot)?;
+            if at == 0 {
+                return None;
+            }
+            let (w, breaks) = self.entry(at);
+            if w == word {
+                return Some(breaks);
+            }
+            slot = (slot + 1) & (size - 1);
+        }
     }
 
     /// Byte offsets inside a lower-case `word` where it may be hyphenated,
@@ -99,7 +135,7 @@ impl Dictionary {
             .rev()
             .nth(r_min.saturating_sub(1))
             .map_or(0, |c| c.0);
-        if let Some(known) = self.exceptions.get(word.as_bytes()) {
+        if let Some(known) = self.exception(word.as_bytes()) {
             return known
                 .chunks_exact(8)
                 .filter_map(|b| usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok())
@@ -146,6 +182,11 @@ impl Dictionary {
             .map(|(i, _)| i)
             .collect()
     }
+}
+
+/// Where `word` starts its search in an exception table of `size` slots.
+fn slot_of(word: &[u8], size: usize) -> usize {
+    rustc_hash::FxBuildHasher.hash_one(word) as usize & (size - 1)
 }
 
 #[cfg(test)]
@@ -196,11 +237,7 @@ mod tests {
                 [format!("{a}{b}"), format!("{b}{a}{c}"), format!("{c}{a}")]
             })
             .collect();
-        words.extend(
-            dict.exceptions
-                .keys()
-                .map(|w| String::from_utf8_lossy(w).into_owned()),
-        );
+        words.extend(exception_words(dict));
         words.extend(
             [
                 "conversation",
@@ -215,6 +252,14 @@ mod tests {
         // As the caller gives them: lower-case letters only.
         words.retain(|w| w.chars().all(|c| c.is_alphabetic() && c.is_lowercase()));
         words
+    }
+
+    fn exception_words(dict: &Dictionary) -> Vec<String> {
+        dict.exceptions
+            .iter()
+            .filter(|&&at| at != 0)
+            .map(|&at| String::from_utf8_lossy(dict.entry(at).0).into_owned())
+            .collect()
     }
 
     #[test]
@@ -242,14 +287,14 @@ mod tests {
     #[test]
     fn exceptions_override_the_patterns() {
         let mut us = Dictionary::read(ALL[0].1).expect("reads");
-        assert_eq!(us.exceptions.len(), 1439);
-        let words: Vec<String> = us
-            .exceptions
-            .keys()
-            .map(|w| String::from_utf8_lossy(w).into_owned())
-            .collect();
+        let words = exception_words(&us);
+        assert_eq!(words.len(), 1439);
+        let theirs = Standard::from_reader(Language::EnglishUS, &mut &ALL[0].1[..]).expect("reads");
+        for w in &words {
+            assert!(theirs.exceptions.0.contains_key(w), "{w}");
+        }
         let with: Vec<_> = words.iter().map(|w| us.hyphenate(w)).collect();
-        us.exceptions.clear();
+        us.exceptions.iter_mut().for_each(|at| *at = 0);
         let differ = words
             .iter()
             .zip(&with)
