@@ -98,7 +98,7 @@ const DICTIONARIES: [&[u8]; 7] = [
 ];
 
 /// The hyphenation patterns of a note language (`input::note::LANGS`),
-/// each read once per process when first needed (en-US: 0.17 M instructions).
+/// each read once per process when first needed (en-US: 0.11 M instructions).
 fn hyphenator(lang: &str) -> Option<&'static Dictionary> {
     static H: [OnceLock<Option<Dictionary>>; 7] = [const { OnceLock::new() }; 7];
     let i = match lang {
