@@ -691,13 +691,19 @@ fn push_faces(
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_bundled_face_passes_the_checks_a_users_font_gets() {
+    /// The design families' faces and the fallbacks'.
+    fn every_bundled_face() -> Vec<&'static [u8]> {
         let mut faces: Vec<&'static [u8]> = ["caladea", "libertine"]
             .iter()
             .flat_map(|f| bundled_faces(f).unwrap())
             .collect();
         faces.extend(bundled_fallbacks().iter().flat_map(|(_, f)| *f));
+        faces
+    }
+
+    #[test]
+    fn every_bundled_face_passes_the_checks_a_users_font_gets() {
+        let faces = every_bundled_face();
         assert!(faces.len() >= 6, "{} faces", faces.len());
         for data in faces {
             let checked = Font::from_data(Cow::Borrowed(data), "bundled").unwrap();
@@ -711,11 +717,7 @@ mod tests {
 
     #[test]
     fn the_coverage_map_agrees_with_the_cmap_for_every_bundled_face() {
-        let mut faces: Vec<&'static [u8]> = ["caladea", "libertine"]
-            .iter()
-            .flat_map(|f| bundled_faces(f).unwrap())
-            .collect();
-        faces.extend(bundled_fallbacks().iter().flat_map(|(_, f)| *f));
+        let faces = every_bundled_face();
         for data in faces {
             let font = Font::from_data(Cow::Borrowed(data), "bundled").unwrap();
             let face = font.face();

@@ -12,6 +12,48 @@
 
 use fst::raw::{Fst, Output};
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
+
+macro_rules! dictionary {
+    ($name:literal) => {
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/text/hyphenation/",
+            $name,
+            ".standard.bincode"
+        )) as &'static [u8]
+    };
+}
+
+/// The dictionaries (see `src/text/hyphenation/README.md`), in the order
+/// of [`for_lang`].
+const DICTIONARIES: [&[u8]; 7] = [
+    dictionary!("en-us"),
+    dictionary!("en-gb"),
+    dictionary!("de-1996"),
+    dictionary!("fr"),
+    dictionary!("es"),
+    dictionary!("nl"),
+    dictionary!("it"),
+];
+
+/// The hyphenation patterns of a note language (`input::note::LANGS`;
+/// en-US for any other), each read once per process when first needed
+/// (en-US: 0.11 M instructions).
+pub fn for_lang(lang: &str) -> Option<&'static Dictionary> {
+    static H: [OnceLock<Option<Dictionary>>; 7] = [const { OnceLock::new() }; 7];
+    let i = match lang {
+        "en-GB" => 1,
+        "de" => 2,
+        "fr" => 3,
+        "es" => 4,
+        "nl" => 5,
+        "it" => 6,
+        _ => 0,
+    };
+    H[i].get_or_init(|| Dictionary::read(DICTIONARIES[i]))
+        .as_ref()
+}
 
 /// One language's patterns and exceptions.
 pub struct Dictionary {
@@ -195,25 +237,15 @@ mod tests {
     use fst::Streamer;
     use hyphenation::{Hyphenator, Language, Load, Standard};
 
-    macro_rules! data {
-        ($name:literal) => {
-            include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/src/text/hyphenation/",
-                $name,
-                ".standard.bincode"
-            )) as &'static [u8]
-        };
-    }
-
-    const ALL: [(Language, &[u8]); 7] = [
-        (Language::EnglishUS, data!("en-us")),
-        (Language::EnglishGB, data!("en-gb")),
-        (Language::German1996, data!("de-1996")),
-        (Language::French, data!("fr")),
-        (Language::Spanish, data!("es")),
-        (Language::Dutch, data!("nl")),
-        (Language::Italian, data!("it")),
+    /// The crate's language of each of [`DICTIONARIES`], in order.
+    const LANGUAGES: [Language; 7] = [
+        Language::EnglishUS,
+        Language::EnglishGB,
+        Language::German1996,
+        Language::French,
+        Language::Spanish,
+        Language::Dutch,
+        Language::Italian,
     ];
 
     /// Words that meet the patterns: each pattern's letters joined to
@@ -264,7 +296,7 @@ mod tests {
 
     #[test]
     fn every_dictionary_hyphenates_as_the_crate_does() {
-        for (language, data) in ALL {
+        for (language, data) in LANGUAGES.into_iter().zip(DICTIONARIES) {
             let ours = Dictionary::read(data).expect("reads");
             let theirs = Standard::from_reader(language, &mut &data[..]).expect("crate reads");
             assert_eq!(ours.minima, theirs.minima, "{language:?}");
@@ -286,10 +318,11 @@ mod tests {
 
     #[test]
     fn exceptions_override_the_patterns() {
-        let mut us = Dictionary::read(ALL[0].1).expect("reads");
+        let mut us = Dictionary::read(DICTIONARIES[0]).expect("reads");
         let words = exception_words(&us);
         assert_eq!(words.len(), 1439);
-        let theirs = Standard::from_reader(Language::EnglishUS, &mut &ALL[0].1[..]).expect("reads");
+        let theirs =
+            Standard::from_reader(Language::EnglishUS, &mut &DICTIONARIES[0][..]).expect("reads");
         for w in &words {
             assert!(theirs.exceptions.0.contains_key(w), "{w}");
         }
@@ -306,7 +339,7 @@ mod tests {
 
     #[test]
     fn damaged_data_is_refused_not_a_panic() {
-        let data = ALL[5].1;
+        let data = DICTIONARIES[5];
         for cut in [0, 3, 4, 12, data.len() / 2, data.len() - 1] {
             assert!(Dictionary::read(&data[..cut]).is_none(), "cut at {cut}");
         }

@@ -2,7 +2,6 @@
 //! kerning, standard ligatures, mark positioning), each glyph keeping the byte
 //! offset of the text it came from, and the places a word may break.
 
-use super::hyphen::Dictionary;
 use super::Font;
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
@@ -72,46 +71,6 @@ pub struct Spacing {
     pub space: (u16, i32),
     /// The hyphen glyph and its advance (font units).
     pub hyphen: (u16, i32),
-}
-
-macro_rules! dictionary {
-    ($name:literal) => {
-        include_bytes!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src/text/hyphenation/",
-            $name,
-            ".standard.bincode"
-        )) as &'static [u8]
-    };
-}
-
-/// The dictionaries (see `src/text/hyphenation/README.md`), in the order
-/// of [`hyphenator`].
-const DICTIONARIES: [&[u8]; 7] = [
-    dictionary!("en-us"),
-    dictionary!("en-gb"),
-    dictionary!("de-1996"),
-    dictionary!("fr"),
-    dictionary!("es"),
-    dictionary!("nl"),
-    dictionary!("it"),
-];
-
-/// The hyphenation patterns of a note language (`input::note::LANGS`),
-/// each read once per process when first needed (en-US: 0.11 M instructions).
-fn hyphenator(lang: &str) -> Option<&'static Dictionary> {
-    static H: [OnceLock<Option<Dictionary>>; 7] = [const { OnceLock::new() }; 7];
-    let i = match lang {
-        "en-GB" => 1,
-        "de" => 2,
-        "fr" => 3,
-        "es" => 4,
-        "nl" => 5,
-        "it" => 6,
-        _ => 0,
-    };
-    H[i].get_or_init(|| Dictionary::read(DICTIONARIES[i]))
-        .as_ref()
 }
 
 /// Shaped words by face, hyphenation and text: shared by the threads of a
@@ -356,7 +315,7 @@ fn hyphenation_points(word: &str, lang: &str) -> Vec<usize> {
     if core.chars().count() < 6 || !core.chars().all(|c| c.is_alphabetic() && c.is_lowercase()) {
         return Vec::new();
     }
-    let Some(h) = hyphenator(lang) else {
+    let Some(h) = super::hyphen::for_lang(lang) else {
         return Vec::new();
     };
     h.hyphenate(core)
@@ -427,7 +386,7 @@ mod tests {
         assert!(!de.is_empty());
         assert!(hyphenation_points("Zusammenarbeit", "de").is_empty());
         for lang in ["en-GB", "fr", "es", "nl", "it"] {
-            assert!(hyphenator(lang).is_some(), "{lang}");
+            assert!(crate::text::hyphen::for_lang(lang).is_some(), "{lang}");
         }
         assert!(!hyphenation_points("conversation", "fr").is_empty());
         assert_ne!(
