@@ -133,6 +133,45 @@ fn preview_matches_pdftoppm_for_every_bundled_design() {
 }
 
 #[test]
+fn every_design_previews_the_pixels_render_png_draws_in_grey_when_it_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let note = load_note(&sample()).unwrap();
+    let mut grey = Vec::new();
+    for (name, _) in BUNDLED {
+        let ours = dir.path().join(format!("{name}.png"));
+        ok(&stationer(&[
+            "preview",
+            s(&sample()),
+            "--layout",
+            name,
+            "--dpi",
+            "100",
+            "-o",
+            s(&ours),
+        ]));
+        let design = design_for(&note, Some(name)).unwrap();
+        let card = layout_card(&note, &design).unwrap();
+        let options = PngOptions {
+            dpi: 100,
+            ..Default::default()
+        };
+        let picture = image::open(&ours).unwrap();
+        if picture.color() == image::ColorType::L8 {
+            grey.push(*name);
+        } else {
+            assert_eq!(picture.color(), image::ColorType::Rgb8, "{name}");
+        }
+        assert!(
+            picture.to_rgb8() == png::render_png(&card.scene, 0, &options),
+            "{name}: the preview's pixels are not render_png's"
+        );
+    }
+    // The designs in black and grey only; those with a coloured rule or
+    // name (navy, green, red) stay RGB.
+    assert_eq!(grey, ["classic-a2", "portrait-a6", "folded-a2"]);
+}
+
+#[test]
 fn preview_is_the_card_size_times_dpi_over_72() {
     let dir = tempfile::tempdir().unwrap();
     for (name, _) in BUNDLED {
