@@ -5,7 +5,7 @@
 //! Run with `cargo bench --bench preview`. Targets: a preview in at most
 //! 15 ms, and at least 3 times faster than pdftoppm.
 
-use stationer::export::png::{encode_png, render_png, PngOptions};
+use stationer::export::png::{encode_png, page_png, render_png, PngOptions};
 use stationer::{design_for, layout_card, load_note};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -123,10 +123,15 @@ fn main() {
     let encode = stage(&mut || {
         std::hint::black_box(encode_png(&image, options.dpi));
     });
+    // As `preview` writes it: page_png draws a card in greys in grey.
+    let page = stage(&mut || {
+        std::hint::black_box(page_png(&card.scene, 0, &options));
+    });
     println!(
         "in-process medians: layout {layout:.2} ms, rasterise {raster:.2} ms, encode {encode:.2} ms \
-         ({} bytes)",
-        encode_png(&image, options.dpi).len()
+         ({} bytes, RGB); both as preview writes it (page_png) {page:.2} ms ({} bytes)",
+        encode_png(&image, options.dpi).len(),
+        page_png(&card.scene, 0, &options).len()
     );
 
     // A contact sheet of 100 cards (the sample recipients, repeated).

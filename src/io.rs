@@ -588,7 +588,14 @@ impl TempWriter<'_> {
 impl Write for TempWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         stop_if_signalled();
-        let r = self.file().and_then(|f| f.write(buf));
+        // A whole output in one piece (a preview, a card) goes straight to
+        // the file, not through the buffer (a copy, and new memory).
+        let r = self
+            .file()
+            .and_then(|f| match f.buffer().is_empty() && buf.len() >= 1 << 14 {
+                true => f.get_mut().write(buf),
+                false => f.write(buf),
+            });
         self.keep_error(r)
     }
     fn flush(&mut self) -> std::io::Result<()> {

@@ -361,7 +361,9 @@ pub fn encode_png(image: &RgbImage, dpi: u32) -> Vec<u8> {
 
 /// [`encode_png`] of pixels of `color` (RGB or grey), `width` by `height`.
 fn encode(width: u32, height: u32, color: png::ColorType, pixels: &[u8], dpi: u32) -> Vec<u8> {
-    let mut out = Vec::new();
+    // Room for a card's file at once (the sample's is a tenth of its pixels'
+    // bytes), rather than growing it by copies.
+    let mut out = Vec::with_capacity(pixels.len() / 8 + 4096);
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(color);
     encoder.set_depth(png::BitDepth::Eight);
