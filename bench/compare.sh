@@ -12,6 +12,9 @@
 #                   Typst compiler through its PyPI binding; TYPST_BIN=path
 #                   adds a Typst CLI binary)
 #   BIG=1           also time 10,000 cards (W1 data repeated) for memory
+#   STATIC=1        also build the static-PIE binary the README offers
+#                   packagers (x86-64 glibc) and time it against the
+#                   default build, one card and the preview, alternating
 # After the workloads: one card against Typst's one card, the 150-dpi
 # preview against pdftoppm (each pair also timed alternating, in ms), the
 # live preview's POST /preview, and last every target of issue 18 with its
@@ -152,6 +155,29 @@ printf 'pair\tpairs\twall A\twall B\tA/B wall\tcpu A\tcpu B\tA/B cpu\n'
 w1="${jobs[0]##*|}"
 typst_w1="$PY $ANCHORS/typst/compile.py $WORK recipients.csv 1up $WORK/out/typst-py-W1.pdf $WORK/fonts"
 "$PY" "$WORK/side.py" "$((RUNS * 3))" "$WORK/side.tsv" "W1" "$w1" "$typst_w1"
+
+if [ "${STATIC:-0}" = 1 ]; then
+  echo
+  echo "== static-PIE build (A) against the default build (B), alternating: median wall and CPU, ms"
+  (cd "$ROOT" && RUSTFLAGS="-C target-feature=+crt-static" CARGO_TARGET_DIR="$ROOT/target/static" \
+    cargo build --release -q --target x86_64-unknown-linux-gnu)
+  # Both copied now, together (see above).
+  install -m 0755 "$ROOT/target/static/x86_64-unknown-linux-gnu/release/stationer" "$WORK/bin/stationer-static"
+  install -m 0755 "$ROOT/target/release/stationer" "$WORK/bin/stationer-default"
+  printf 'pair\tpairs\twall A\twall B\tA/B wall\tcpu A\tcpu B\tA/B cpu\n'
+  sa="$WORK/bin/stationer-static" sb="$WORK/bin/stationer-default" note="$ROOT/samples/note.toml"
+  "$PY" "$WORK/side.py" "$((RUNS * 8))" "$WORK/static.tsv" \
+    "one card" "$sa render $note -o $WORK/out/one-static.pdf" "$sb render $note -o $WORK/out/one-default.pdf" \
+    "preview" "$sa preview $note -o $WORK/out/one-static.png --dpi 150" \
+    "$sb preview $note -o $WORK/out/one-default.png --dpi 150"
+  for f in pdf png; do
+    if cmp -s "$WORK/out/one-static.$f" "$WORK/out/one-default.$f"; then
+      echo "static and default: the same $f bytes"
+    else
+      echo "static and default: DIFFERENT $f bytes"
+    fi
+  done
+fi
 
 echo
 echo "== live preview: POST /preview?dpi=150 of the sample note to stationer serve (median of 50)"
