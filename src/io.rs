@@ -590,12 +590,13 @@ impl Write for TempWriter<'_> {
         stop_if_signalled();
         // A whole output in one piece (a preview, a card) goes straight to
         // the file, not through the buffer (a copy, and new memory).
-        let r = self
-            .file()
-            .and_then(|f| match f.buffer().is_empty() && buf.len() >= 1 << 14 {
-                true => f.get_mut().write(buf),
-                false => f.write(buf),
-            });
+        let r = self.file().and_then(|f| {
+            if f.buffer().is_empty() && buf.len() >= 1 << 14 {
+                f.get_mut().write(buf)
+            } else {
+                f.write(buf)
+            }
+        });
         self.keep_error(r)
     }
     fn flush(&mut self) -> std::io::Result<()> {

@@ -11,7 +11,7 @@ use common::{blur, differing_share, grey, have_tool, png_claiming, root};
 use image::{Rgb, RgbImage};
 use stationer::export::png::{self, PngOptions};
 use stationer::input::bundled::BUNDLED;
-use stationer::{design_for, layout_card, load_note};
+use stationer::{design_for, layout_card, load_note, Card};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -41,12 +41,32 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// `stationer preview` of the sample note on a bundled design, to `out`.
+fn preview_sample(design: &str, dpi: u32, out: &Path) {
+    let dpi = dpi.to_string();
+    ok(&stationer(&[
+        "preview",
+        s(&sample()),
+        "--layout",
+        design,
+        "--dpi",
+        &dpi,
+        "-o",
+        s(out),
+    ]));
+}
+
+/// The sample note laid out on a bundled design, in process.
+fn sample_card(design: &str) -> Card {
+    let note = load_note(&sample()).unwrap();
+    let design = design_for(&note, Some(design)).unwrap();
+    layout_card(&note, &design).unwrap()
+}
+
 /// For a design with preview-only items: the sample at 100 dpi without
 /// them, as the PDF prints it. `None` when everything prints.
 fn printed_only(design: &str) -> Option<RgbImage> {
-    let note = load_note(&sample()).unwrap();
-    let design = design_for(&note, Some(design)).unwrap();
-    let mut card = layout_card(&note, &design).unwrap();
+    let mut card = sample_card(design);
     let page = &mut card.scene.pages[0];
     if page.items.iter().all(|i| i.prints()) {
         return None;
@@ -77,16 +97,7 @@ fn preview_matches_pdftoppm_for_every_bundled_design() {
             "-o",
             s(&pdf),
         ]));
-        ok(&stationer(&[
-            "preview",
-            s(&sample()),
-            "--layout",
-            name,
-            "--dpi",
-            "100",
-            "-o",
-            s(&ours),
-        ]));
+        preview_sample(name, 100, &ours);
         let out = Command::new("pdftoppm")
             .args(["-r", "100", "-png", "-singlefile", s(&pdf), s(&theirs)])
             .output()
@@ -135,22 +146,11 @@ fn preview_matches_pdftoppm_for_every_bundled_design() {
 #[test]
 fn every_design_previews_the_pixels_render_png_draws_in_grey_when_it_can() {
     let dir = tempfile::tempdir().unwrap();
-    let note = load_note(&sample()).unwrap();
     let mut grey = Vec::new();
     for (name, _) in BUNDLED {
         let ours = dir.path().join(format!("{name}.png"));
-        ok(&stationer(&[
-            "preview",
-            s(&sample()),
-            "--layout",
-            name,
-            "--dpi",
-            "100",
-            "-o",
-            s(&ours),
-        ]));
-        let design = design_for(&note, Some(name)).unwrap();
-        let card = layout_card(&note, &design).unwrap();
+        preview_sample(name, 100, &ours);
+        let card = sample_card(name);
         let options = PngOptions {
             dpi: 100,
             ..Default::default()
@@ -178,16 +178,7 @@ fn preview_is_the_card_size_times_dpi_over_72() {
         let design = stationer::input::bundled::bundled(name).unwrap().unwrap();
         for dpi in [50u32, 150, 300] {
             let out = dir.path().join(format!("{name}-{dpi}.png"));
-            ok(&stationer(&[
-                "preview",
-                s(&sample()),
-                "--layout",
-                name,
-                "--dpi",
-                &dpi.to_string(),
-                "-o",
-                s(&out),
-            ]));
+            preview_sample(name, dpi, &out);
             let (w, h) = image::image_dimensions(&out).unwrap();
             let k = dpi as f32 / 72.0;
             let bleed = 2.0 * design.bleed.0;
@@ -436,9 +427,7 @@ fn target_dir() -> PathBuf {
 
 /// Each bundled design with the sample note at 50 dpi, guides on.
 fn golden_render(design: &str) -> RgbImage {
-    let note = load_note(&sample()).unwrap();
-    let design = design_for(&note, Some(design)).unwrap();
-    let card = layout_card(&note, &design).unwrap();
+    let card = sample_card(design);
     let options = PngOptions {
         dpi: 50,
         guides: true,
