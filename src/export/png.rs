@@ -366,8 +366,9 @@ fn draw<const N: usize>(scene: &Scene, page_index: usize, options: &PngOptions, 
 
 /// How many times each glyph mask is drawn by `items`. On the sample card
 /// at 150 dpi, 140 of its 218 masks are drawn once: not keeping them took
-/// the preview from 290 page faults to 246. A contact sheet of four cards
-/// draws 31 of its 348 masks once.
+/// the preview from 271–278 page faults to 246–262 (fresh copies of each
+/// binary, six rounds). A contact sheet of four cards draws 31 of its 348
+/// masks once.
 fn mask_uses<'a>(
     items: impl Iterator<Item = &'a Item>,
     scene: &Scene,
@@ -526,9 +527,9 @@ struct Canvas<'a, const N: usize> {
     /// rasterised once: see [`Canvas::draw_text`].
     masks: FxHashMap<MaskKey, Option<Mask>>,
     /// How many times the page draws each glyph mask ([`mask_uses`]): one
-    /// drawn once is not kept, and is drawn in `scratch`.
+    /// drawn once is not kept.
     uses: FxHashMap<MaskKey, u32>,
-    /// The coverage of the last glyph drawn once.
+    /// The memory of the last mask let go, for the next glyph's coverage.
     scratch: Vec<f32>,
     /// The rasteriser each glyph's mask is drawn with.
     raster: Rasterizer,
@@ -556,8 +557,8 @@ struct Mask {
 impl Mask {
     /// A glyph's outline rasterised at `position` (less than a pixel from
     /// the origin), as `OutlinedGlyph::draw` does, into `raster` (kept
-    /// from glyph to glyph), its coverage written over `coverage`'s (so a
-    /// mask drawn once can use the memory of the last); `None` when its box
+    /// from glyph to glyph), its coverage written into `coverage`'s memory
+    /// (a mask let go lends its memory to the next); `None` when its box
     /// is empty.
     fn new(
         outline: &Outline,
@@ -838,11 +839,13 @@ impl<const N: usize> Canvas<'_, N> {
             let position = point(f32::from(fx) / 4.0, f32::from(fy) / 4.0);
             let raster = &mut self.raster;
             let Some(f) = cached else {
-                let mask = font
-                    .outline(GlyphId(g.id))
-                    .and_then(|o| Mask::new(&o, position, scale_factor, raster, Vec::new()));
+                let scratch = &mut self.scratch;
+                let mask = font.outline(GlyphId(g.id)).and_then(|o| {
+                    Mask::new(&o, position, scale_factor, raster, std::mem::take(scratch))
+                });
                 if let Some(mask) = mask {
                     self.blend_mask(&mask, px + mask.x, py + mask.y, color);
+                    self.scratch = mask.coverage;
                 }
                 continue;
             };
@@ -855,27 +858,27 @@ impl<const N: usize> Canvas<'_, N> {
                         .outlines
                         .entry((f, g.id))
                         .or_insert_with(|| font.outline(GlyphId(g.id)));
-                    if self.uses.get(&key).is_none_or(|&n| n < 2) {
-                        let scratch = std::mem::take(&mut self.scratch);
-                        let once = outline
-                            .as_ref()
-                            .and_then(|o| Mask::new(o, position, scale_factor, raster, scratch));
-                        if let Some(once) = once {
-                            self.blend_mask(&once, px + once.x, py + once.y, color);
-                            self.scratch = once.coverage;
+                    // A mask the page draws once, or too big to keep (a
+                    // monogram at a high resolution), is drawn and let go,
+                    // its memory kept for the next; one kept has its own.
+                    let once = self.uses.get(&key).is_none_or(|&n| n < 2);
+                    let scratch = &mut self.scratch;
+                    let mask = outline.as_ref().and_then(|o| {
+                        let memory = if once {
+                            std::mem::take(scratch)
+                        } else {
+                            Vec::new()
+                        };
+                        Mask::new(o, position, scale_factor, raster, memory)
+                    });
+                    match mask {
+                        Some(let_go) if once || let_go.coverage.len() > MAX_KEPT_MASK => {
+                            self.blend_mask(&let_go, px + let_go.x, py + let_go.y, color);
+                            self.scratch = let_go.coverage;
+                            continue;
                         }
-                        continue;
+                        kept => new.insert(kept),
                     }
-                    let mask = outline
-                        .as_ref()
-                        .and_then(|o| Mask::new(o, position, scale_factor, raster, Vec::new()));
-                    // A glyph too big to keep (a monogram at a high
-                    // resolution) is drawn and let go.
-                    if let Some(big) = mask.as_ref().filter(|m| m.coverage.len() > MAX_KEPT_MASK) {
-                        self.blend_mask(big, px + big.x, py + big.y, color);
-                        continue;
-                    }
-                    new.insert(mask)
                 }
             };
             if let Some(mask) = mask {
