@@ -1022,6 +1022,22 @@ mod tests {
         }
     }
 
+    /// `blend_mask` mixes every pixel of a mask, those of coverage 0 too,
+    /// so mixing at coverage 0 must leave each channel exactly as it was.
+    #[test]
+    fn mixing_at_no_coverage_changes_nothing() {
+        for d in 0..=255u8 {
+            for s in 0..=255u8 {
+                let mut pixel = [d; 3];
+                mix(&mut pixel, [s, 255 - s, s / 2], 0.0);
+                assert_eq!(pixel, [d; 3], "colour {s} over {d}");
+            }
+        }
+        let mut pixel = [200u8];
+        mix(&mut pixel, [0, 0, 0], 1.0);
+        assert_eq!(pixel, [0], "full coverage covers");
+    }
+
     #[test]
     fn size_includes_bleed() {
         assert_eq!(pixel_size(&page(396.0, 306.0, 0.0), 72), (396, 306));
