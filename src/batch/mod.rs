@@ -18,7 +18,7 @@ use crate::export::report::{card_report, CardReport, Report, SkippedReport};
 use crate::input::design::Style;
 use crate::input::{Design, Note};
 use crate::layout;
-use crate::parallel::{self, map_chunks};
+use crate::parallel::{self, map_chunks, map_chunks_with};
 use crate::scene::{Page, Transform};
 use crate::template;
 use crate::text::shape::WordCache;
@@ -446,9 +446,10 @@ fn batch(
         .filter(|r| selected(r.number))
         .collect();
     let threads = parallel::threads(options.threads);
+    let chunks = parallel::chunk_count(rows.len(), threads);
     let surveys = map_chunks(&rows, threads, |_, chunk| {
         let mut survey = Survey::default();
-        let mut budget = KEPT_NOTES_BYTES / threads;
+        let mut budget = KEPT_NOTES_BYTES / chunks;
         for row in chunk {
             let merged = template.merge(recipients, row).map(|note| {
                 survey.notes.add(&note, design);
@@ -719,14 +720,17 @@ fn shape_words(notes: &NoteSurvey, note: &Note, fonts: &FontSet, threads: usize)
     words.dedup();
     // Every card of a batch comes from one note, so one language.
     let lang = note.lang.clone();
-    let caches = map_chunks(&words, threads, |_, chunk| {
+    let new_shaper = || {
         let mut shaper = Shaper::new(&fonts.fonts);
         shaper.lang.clone_from(&lang);
+        shaper
+    };
+    let caches = map_chunks_with(&words, threads, new_shaper, |shaper, _, chunk| {
         for &(font, hyphenate, w) in chunk {
             // A word the font cannot draw is reported with its row later.
             let _ = shaper.word(font, w, hyphenate);
         }
-        vec![shaper.into_cache()]
+        vec![shaper.take_cache()]
     });
     caches.into_iter().collect()
 }
@@ -771,8 +775,8 @@ fn lay_out_with_outside(
     cache: &WordCache,
     threads: usize,
 ) -> Vec<Result<Laid>> {
-    map_chunks(jobs, threads, |_, chunk| {
-        let mut shaper = Shaper::with_shared(&fonts.fonts, cache);
+    let new_shaper = || Shaper::with_shared(&fonts.fonts, cache);
+    map_chunks_with(jobs, threads, new_shaper, |shaper, _, chunk| {
         chunk
             .iter()
             .map(|job| {
@@ -784,9 +788,9 @@ fn lay_out_with_outside(
                         &merged
                     }
                 };
-                let (page, fitted) = layout::lay_out(note, design, fonts, &mut shaper)?;
+                let (page, fitted) = layout::lay_out(note, design, fonts, shaper)?;
                 let outside = front
-                    .map(|f| layout::front::outside_page(note, f, fonts, &mut shaper))
+                    .map(|f| layout::front::outside_page(note, f, fonts, shaper))
                     .transpose()?;
                 let lines = fitted
                     .lines

@@ -149,6 +149,12 @@ impl<'f> Shaper<'f> {
         self.cache
     }
 
+    /// The words this shaper has shaped or copied from the shared cache
+    /// since it was made or this was last asked, leaving it none.
+    pub fn take_cache(&mut self) -> WordCache {
+        std::mem::take(&mut self.cache)
+    }
+
     /// Face `font`, parsed for shaping.
     fn face(&self, font: usize) -> &rustybuzz::Face<'f> {
         self.faces[font].get_or_init(|| {
