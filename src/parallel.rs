@@ -10,9 +10,9 @@
 //! (side by side).
 //!
 //! Why chunks are small and taken, not dealt out one to a thread: on this
-//! project's two-core machine (KVM) a thread can run a third slower than
-//! the other while both are busy, and a helper that has slept wakes up to
-//! 4 ms late. With one chunk a thread, W1's other thread then waited 2 to 4
+//! project's two-core machine (KVM) one core can take 1.5 to 1.8 times as
+//! long as the other over the same loop while both are busy, and a helper
+//! that has slept wakes up to 4 ms late. With one chunk a thread, W1's other thread then waited 2 to 4
 //! ms at the end of each of its eight rounds of layout and page content.
 
 use std::sync::atomic::{AtomicUsize, Ordering};

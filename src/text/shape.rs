@@ -144,11 +144,6 @@ impl<'f> Shaper<'f> {
         }
     }
 
-    /// The words this shaper has shaped or copied from the shared cache.
-    pub fn into_cache(self) -> WordCache {
-        self.cache
-    }
-
     /// The words this shaper has shaped or copied from the shared cache
     /// since it was made or this was last asked, leaving it none.
     pub fn take_cache(&mut self) -> WordCache {
