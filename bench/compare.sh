@@ -121,7 +121,13 @@ echo "== preview at 150 dpi of that card, against pdftoppm -r 150 of its PDF"
 # apart as the machine drifts (Typst's W1 median moved from 0.40 to 0.48 s
 # between two runs of this script). These pairs are timed again,
 # alternating one run of each (so a slow stretch of the machine slows both),
-# in milliseconds.
+# in milliseconds. Last, the floor under any one-card run: starting
+# Stationer to print its version (A) against starting `true` (B), a C
+# program of the same libc that does nothing. On a virtual machine whose
+# CPUID traps to the hypervisor, that start is much of it: here a CPUID
+# took 9-12 us (a loop of 10,000), and glibc's loader, which asks it for the
+# CPU's features and cache sizes before main, spent 69% of an empty C
+# program's 0.84 ms of CPU there.
 cat > "$WORK/side.py" <<'PYEOF'
 import os, statistics, subprocess, sys, time
 n, out, rest = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
@@ -151,7 +157,8 @@ printf 'pair\tpairs\twall A\twall B\tA/B wall\tcpu A\tcpu B\tA/B cpu\n'
   "one card" "$ST render $ROOT/samples/note.toml -o $WORK/out/one.pdf" \
   "$PY $ANCHORS/typst/compile.py $WORK recipients-1.csv 1up $WORK/out/typst-1.pdf $WORK/fonts" \
   "preview" "$ST preview $ROOT/samples/note.toml -o $WORK/out/one.png --dpi 150" \
-  "pdftoppm -r 150 -png -singlefile $WORK/out/one.pdf $WORK/out/poppler"
+  "pdftoppm -r 150 -png -singlefile $WORK/out/one.pdf $WORK/out/poppler" \
+  "start" "$ST --version" "true"
 w1="${jobs[0]##*|}"
 typst_w1="$PY $ANCHORS/typst/compile.py $WORK recipients.csv 1up $WORK/out/typst-py-W1.pdf $WORK/fonts"
 "$PY" "$WORK/side.py" "$((RUNS * 3))" "$WORK/side.tsv" "W1" "$w1" "$typst_w1"
