@@ -121,7 +121,7 @@ echo "== preview at 150 dpi of that card, against pdftoppm -r 150 of its PDF"
 # apart as the machine drifts (Typst's W1 median moved from 0.40 to 0.48 s
 # between two runs of this script). These pairs are timed again,
 # alternating one run of each (so a slow stretch of the machine slows both),
-# in milliseconds. Last, the floor under any one-card run: starting
+# in milliseconds. The third pair is the floor under any one-card run: starting
 # Stationer to print its version (A) against starting `true` (B), a C
 # program of the same libc that does nothing. On a virtual machine whose
 # CPUID traps to the hypervisor, that start is much of it: here a CPUID
