@@ -15,7 +15,9 @@
 //!   [`remove_temps_on_signal`] makes SIGINT and SIGTERM do the same.
 //! - [`lock_beside`] takes an exclusive lock for a read-modify-write.
 //!
-//! An output path of `-` is standard output, written when the run commits.
+//! An output path of `-` is standard output, written when the run commits;
+//! an input of `-` (the note, the recipient list) is standard input, read at
+//! most once a process by [`read_bounded_stdin`].
 
 use crate::diag::{Diagnostic, Result};
 use std::collections::{HashMap, HashSet};
@@ -50,6 +52,10 @@ pub enum ReadError {
     NotRegular(&'static str),
     /// It holds more than the limit (in bytes).
     TooLarge(u64),
+    /// Standard input (`-`) was asked for twice: what read it first.
+    StdinTaken(String),
+    /// `-` was given for an input that is only ever a file.
+    NotStdin,
 }
 
 impl fmt::Display for ReadError {
@@ -60,6 +66,14 @@ impl fmt::Display for ReadError {
             ReadError::TooLarge(limit) => {
                 write!(f, "it is larger than the {} limit", size_text(*limit))
             }
+            ReadError::StdinTaken(first) => write!(
+                f,
+                "it was {first} already; only one input can come from standard input (-)"
+            ),
+            ReadError::NotStdin => f.write_str(
+                "- (standard input) is read only as the note or the recipient list (--data); \
+                 give a file here",
+            ),
         }
     }
 }
@@ -160,7 +174,12 @@ pub fn read_bounded(
     limit: u64,
     role: &str,
 ) -> std::result::Result<Vec<u8>, ReadError> {
-    let meta = std::fs::metadata(path)?;
+    let meta = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && path.as_os_str() == "-" => {
+            return Err(ReadError::NotStdin)
+        }
+        m => m?,
+    };
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(&meta)));
     }
@@ -195,10 +214,23 @@ pub fn read_bounded(
     Ok(data)
 }
 
-/// Reads standard input to its end, at most `limit` bytes (the note given as
-/// `-`). Like [`read_bounded`], the limit counts the bytes actually read
-/// (at most `limit + 1`).
-pub fn read_bounded_stdin(limit: u64) -> std::result::Result<Vec<u8>, ReadError> {
+/// What standard input was read as, once it has been ("read as the note").
+static STDIN_READ: Mutex<Option<String>> = Mutex::new(None);
+
+/// Reads standard input to its end, at most `limit` bytes (the note or the
+/// recipient list given as `-`; `role` names it, "the note"). Like
+/// [`read_bounded`], the limit counts the bytes actually read (at most
+/// `limit + 1`). Standard input is read once in a process: asked for again
+/// (`render - --data -`), it is an error naming what read it first, never
+/// an empty second input.
+pub fn read_bounded_stdin(limit: u64, role: &str) -> std::result::Result<Vec<u8>, ReadError> {
+    {
+        let mut first = lock(&STDIN_READ);
+        if let Some(first) = first.as_ref() {
+            return Err(ReadError::StdinTaken(first.clone()));
+        }
+        *first = Some(format!("read as {role}"));
+    }
     let mut data = Vec::new();
     std::io::stdin()
         .lock()

@@ -135,7 +135,8 @@ pub fn check(note: &Note, options: &CardOptions) -> Result<Fitted> {
     Ok(card(note, options)?.fitted)
 }
 
-/// Many cards from a recipient list (CSV): every row merged into the note
+/// Many cards from a recipient list (CSV; `-` reads standard input, once a
+/// process, as [`batch::merge::read_csv`] does): every row merged into the note
 /// and fitted before anything is made, then one PDF (cards one per page, or
 /// imposed on sheets), per-card PDFs and the report; see
 /// [`batch::BatchOptions`].
@@ -150,7 +151,8 @@ pub fn batch(
     batch::run_batch(note, &design, &recipients, batch, &|_, _| ())
 }
 
-/// One envelope per recipient of a CSV list, as a Scene (one page each) to
+/// One envelope per recipient of a CSV list (`-`: standard input, as for
+/// [`batch()`]), as a Scene (one page each) to
 /// export as PDF or PNG; see [`envelope::EnvelopeOptions`]. The font is the
 /// design's when `options.layout` is given, else Caladea.
 pub fn envelopes(

@@ -80,17 +80,24 @@ impl Recipients {
 
 /// Reads a recipient list: a header row, then one row per recipient. UTF-8
 /// with or without a byte-order mark, CRLF or LF line ends, RFC 4180 quoting
-/// (commas, quotes and line breaks inside quoted fields).
+/// (commas, quotes and line breaks inside quoted fields). `-` reads standard
+/// input, named `<standard input>` in messages.
 pub fn read_csv(path: &Path) -> Result<Recipients> {
+    let stdin = path.as_os_str() == "-";
+    let path = match stdin {
+        true => Path::new(crate::input::STDIN_NAME),
+        false => path,
+    };
     let fail = |why: String| Diagnostic::at(Place::file(path), why);
-    let mut data = crate::io::read_bounded(path, MAX_CSV_BYTES, "the recipient list").map_err(
-        |e| match e {
-            crate::io::ReadError::TooLarge(_) => {
-                fail(format!("cannot read: {e} for a recipient list"))
-            }
-            e => fail(format!("cannot read: {e}")),
-        },
-    )?;
+    let role = "the recipient list";
+    let read = match stdin {
+        true => crate::io::read_bounded_stdin(MAX_CSV_BYTES, role),
+        false => crate::io::read_bounded(path, MAX_CSV_BYTES, role),
+    };
+    let mut data = read.map_err(|e| match e {
+        crate::io::ReadError::TooLarge(_) => fail(format!("cannot read: {e} for a recipient list")),
+        e => fail(format!("cannot read: {e}")),
+    })?;
     if data.starts_with(b"\xEF\xBB\xBF") {
         data.drain(..3);
     }

@@ -57,9 +57,9 @@ some rows: the other cards are written).";
 // comment the description of the subcommand, which `Command` defers).
 #[derive(Args, Debug)]
 pub struct BatchArgs {
-    /// The note template (TOML), with {column} placeholders.
+    /// The note template (TOML), with {column} placeholders; `-`: standard input.
     pub note: PathBuf,
-    /// The recipient list (CSV with a header row).
+    /// The recipient list (CSV with a header row; `-`: standard input).
     #[arg(long, value_name = "RECIPIENTS.csv")]
     pub data: PathBuf,
     /// Where to write the PDF.

@@ -53,7 +53,7 @@ Examples:
 // comment the description of the subcommand, which `Command` defers).
 #[derive(Args, Debug)]
 pub(crate) struct EnvelopesArgs {
-    /// The recipient list (CSV with a header row).
+    /// The recipient list (CSV with a header row; `-`: standard input).
     #[arg(long, value_name = "RECIPIENTS.csv")]
     data: PathBuf,
     /// Where to write the PDF (needed unless --preview).

@@ -129,10 +129,11 @@ pub(crate) fn watch(
     mut job: impl FnMut() -> Result<()>,
 ) -> Result<()> {
     use notify::{EventKind, RecursiveMode, Watcher};
-    if note.as_os_str() == "-" || output.as_os_str() == "-" {
+    let dash = |p: &Path| p.as_os_str() == "-";
+    if dash(note) || dash(output) || more.iter().any(|p| dash(p)) {
         return Err(Diagnostic::for_option(
             "watch",
-            "watches files: the note and the output must be files, not -",
+            "watches files: the note, the output and every input must be files, not -",
         )
         .into());
     }

@@ -190,7 +190,7 @@ Examples:
         /// `text` for people, `json` for scripts (the fields are listed in the README).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Check every row of a recipient list (CSV) merged into the note.
+        /// Check every row of a recipient list (CSV; `-`: standard input) merged into the note.
         #[arg(long, value_name = "RECIPIENTS.csv")]
         data: Option<PathBuf>,
         /// A bundled design's name or a design file; overrides the note's `layout`.

@@ -49,7 +49,8 @@ pub(crate) struct PreviewArgs {
     #[arg(long, value_name = "IMAGE")]
     background: Option<PathBuf>,
     /// Draw a contact sheet of a whole batch instead: every recipient's card
-    /// as a labelled thumbnail, cards that do not fit marked in red.
+    /// as a labelled thumbnail, cards that do not fit marked in red (`-`:
+    /// the list from standard input).
     #[arg(long, value_name = "RECIPIENTS.csv", conflicts_with_all = ["guides", "background"])]
     data: Option<PathBuf>,
     /// Keep running: draw again whenever the note or its design file changes

@@ -88,7 +88,7 @@ pub fn load_note(path: &Path) -> crate::diag::Result<Note> {
         let name = Path::new(STDIN_NAME);
         let fail =
             |why: String| Diagnostic::at(Place::file(name), format!("cannot read the note: {why}"));
-        let bytes = crate::io::read_bounded_stdin(bundled::MAX_TEXT_BYTES)
+        let bytes = crate::io::read_bounded_stdin(bundled::MAX_TEXT_BYTES, "the note")
             .map_err(|e| fail(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             fail(format!(
