@@ -404,6 +404,32 @@ fn oversized_bodies_are_refused() {
 }
 
 #[test]
+fn clients_that_stall_mid_body_hold_up_no_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Serve::start(dir.path(), None);
+    // Eight uploads (twice the requests drawn at once) announce 200 KB and
+    // send a line: each waits for the rest, which never comes.
+    let stalled: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut t = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+            write!(t, "POST /preview HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 200000\r\n\r\nlayout = \"x\"\n", s.port).unwrap();
+            t
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // The page's own requests are still answered (before, every thread
+    // waited on a stalled body and this one hung: `raw` gives up after
+    // 30 s, and the reply does not parse).
+    for _ in 0..3 {
+        let r = s.request("POST", "/preview?dpi=30", &sample());
+        assert_eq!(r.status, 200);
+        assert!(r.body.starts_with(b"\x89PNG"));
+    }
+    assert_eq!(s.request("POST", "/check", &sample()).status, 200);
+    drop(stalled);
+}
+
+#[test]
 fn unknown_routes_and_methods() {
     let dir = tempfile::tempdir().unwrap();
     let s = Serve::start(dir.path(), None);

@@ -18,7 +18,9 @@
 //! cannot reach the server through a DNS name rebound to 127.0.0.1 (403
 //! otherwise); a `POST` that carries an `Origin` must come from the page
 //! itself (403 otherwise), so another site cannot make the browser save
-//! over the note. Bodies are limited to `MAX_BODY` bytes (413).
+//! over the note. Bodies are limited to `MAX_BODY` bytes (413), and a
+//! request's body is read on its own thread before it takes a turn to draw,
+//! so a client that stalls mid-body holds up no other.
 //!
 //! `layout` may only name a bundled design or the design the starting note
 //! names: the server reads no other design file a request asks for.
@@ -33,7 +35,7 @@ use crate::layout::layout_card;
 use serde_json::{json, Value};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use tiny_http::{Header, Method, Request, Response};
 
 /// The page, with its style and script.
@@ -42,12 +44,45 @@ pub const PAGE: &str = include_str!("page.html");
 /// The largest request body read, in bytes (a note is at most a few KiB).
 pub const MAX_BODY: usize = 256 * 1024;
 
-/// Threads answering requests (the page asks for a preview and a check at once).
-const WORKERS: usize = 4;
+/// Requests drawn at once (the page asks for a preview and a check at
+/// once); more wait for a turn. Each request has a thread of its own and
+/// reads its body before it takes a turn, so clients that stall while
+/// sending one (tiny_http has no read timeout) hold no turn and delay no one.
+const TURNS: usize = 4;
+
+/// At most [`TURNS`] requests drawn at once.
+struct Turns {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+/// A turn taken; given back when dropped.
+struct Turn<'a>(&'a Turns);
+
+impl Turns {
+    fn take(&self) -> Turn<'_> {
+        let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
+        while *free == 0 {
+            free = self
+                .freed
+                .wait(free)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *free -= 1;
+        Turn(self)
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+        self.0.freed.notify_one();
+    }
+}
 
 /// A bound server, not yet answering.
 pub struct Server {
-    http: Arc<tiny_http::Server>,
+    http: tiny_http::Server,
     state: Arc<State>,
 }
 
@@ -59,6 +94,7 @@ struct State {
     note_text: String,
     /// The design file the starting note names, if it names a file.
     own_layout: Option<String>,
+    turns: Turns,
 }
 
 impl Server {
@@ -81,12 +117,16 @@ impl Server {
         })?;
         let port = http.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
         Ok(Server {
-            http: Arc::new(http),
+            http,
             state: Arc::new(State {
                 port,
                 note_path: note.map(Path::to_path_buf),
                 note_text,
                 own_layout,
+                turns: Turns {
+                    free: Mutex::new(TURNS),
+                    freed: Condvar::new(),
+                },
             }),
         })
     }
@@ -101,21 +141,17 @@ impl Server {
         format!("http://127.0.0.1:{}/", self.state.port)
     }
 
-    /// Answers requests until the process ends.
+    /// Answers requests until the process ends, each on a thread of its
+    /// own that reads the request's body before it waits for one of four
+    /// turns to draw: a client that stalls mid-body holds up no one.
     pub fn run(self) {
-        let workers: Vec<_> = (0..WORKERS)
-            .map(|_| {
-                let http = Arc::clone(&self.http);
-                let state = Arc::clone(&self.state);
-                std::thread::spawn(move || {
-                    while let Ok(request) = http.recv() {
-                        state.answer(request);
-                    }
-                })
-            })
-            .collect();
-        for w in workers {
-            let _ = w.join();
+        while let Ok(request) = self.http.recv() {
+            let state = Arc::clone(&self.state);
+            // Should no thread be had, the request is dropped unanswered
+            // and tiny_http closes its connection.
+            let _ = std::thread::Builder::new()
+                .name("serve".into())
+                .spawn(move || state.answer(request));
         }
     }
 }
@@ -241,6 +277,7 @@ impl State {
                     Ok(b) => b,
                     Err(r) => return r,
                 };
+                let _turn = self.turns.take();
                 let q = query(&url);
                 match path {
                     "/preview" => self.preview(&body, &q),
