@@ -52,7 +52,7 @@ pub enum ReadError {
     NotRegular(&'static str),
     /// It holds more than the limit (in bytes).
     TooLarge(u64),
-    /// Standard input (`-`) was asked for twice: what read it first.
+    /// Standard input (`-`) was asked for twice: the role that read it first.
     StdinTaken(String),
     /// `-` was given for an input that is only ever a file.
     NotStdin,
@@ -68,7 +68,7 @@ impl fmt::Display for ReadError {
             }
             ReadError::StdinTaken(first) => write!(
                 f,
-                "it was {first} already; only one input can come from standard input (-)"
+                "it was read as {first} already; only one input can come from standard input (-)"
             ),
             ReadError::NotStdin => f.write_str(
                 "- (standard input) is read only as the note or the recipient list (--data); \
@@ -214,7 +214,7 @@ pub fn read_bounded(
     Ok(data)
 }
 
-/// What standard input was read as, once it has been ("read as the note").
+/// The role standard input was read as, once it has been ("the note").
 static STDIN_READ: Mutex<Option<String>> = Mutex::new(None);
 
 /// Reads standard input to its end, at most `limit` bytes (the note or the
@@ -229,7 +229,7 @@ pub fn read_bounded_stdin(limit: u64, role: &str) -> std::result::Result<Vec<u8>
         if let Some(first) = first.as_ref() {
             return Err(ReadError::StdinTaken(first.clone()));
         }
-        *first = Some(format!("read as {role}"));
+        *first = Some(role.to_string());
     }
     let mut data = Vec::new();
     std::io::stdin()

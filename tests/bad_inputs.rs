@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 const NOTE: &str = "greeting = \"Dear Ms. Rivera,\"\nbody = \"Thank you for the tour.\"\nsigner = \"Alex Morgan\"\n";
@@ -40,31 +39,6 @@ fn case(
 
 fn text(s: &str) -> Vec<u8> {
     s.as_bytes().to_vec()
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in walk(dir) {
-        if e.is_file() {
-            out.insert(
-                e.strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(&e).unwrap(),
-            );
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut v = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            v.extend(walk(&p));
-        }
-        v.push(p);
-    }
-    v
 }
 
 fn cases() -> Vec<Case> {

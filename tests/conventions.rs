@@ -5,27 +5,14 @@
 
 mod common;
 
-use common::{root, stationer, stderr, stdout};
-use std::io::Write;
-use std::path::Path;
+use common::{
+    assert_fails, assert_untouched, root, snapshot, stationer, stderr, stdout, with_stdin,
+};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn sample() -> String {
     std::fs::read_to_string(root().join("samples/note.toml")).unwrap()
-}
-
-fn with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stationer"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
 }
 
 #[test]
@@ -137,35 +124,6 @@ fn dash_reads_the_note_from_stdin_and_writes_to_stdout() {
     );
 }
 
-/// Runs Stationer with `input` written to its standard input from another
-/// thread, which gives up quietly when Stationer stops reading.
-fn with_stdin_stream(dir: &Path, args: &[&str], input: Vec<u8>) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stationer"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
-
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn dash_reads_the_recipient_list_from_stdin() {
     let dir = tempfile::tempdir().unwrap();
@@ -177,25 +135,24 @@ fn dash_reads_the_recipient_list_from_stdin() {
     std::fs::write(d.join("list.csv"), &csv).unwrap();
     std::fs::write(d.join("addresses.csv"), &addresses).unwrap();
     let ok = |o: &std::process::Output| assert!(o.status.success(), "{}", stderr(o));
-
-    // The same cards, list, contact sheet and envelopes as from the file.
-    let batch = ["batch", "template.toml", "-o"];
-    ok(&stationer(
-        d,
-        &[&batch[..], &["file.pdf", "--data", "list.csv"]].concat(),
-    ));
-    ok(&with_stdin(
-        d,
-        &[&batch[..], &["piped.pdf", "--data", "-"]].concat(),
+    // The same cards, list, contact sheet and envelopes (each written to
+    // standard output) from the piped list as from the file.
+    let both_ways = |args: &[&str], list: &str, piped: &[u8]| {
+        let from_file = stationer(d, &[args, &[list]].concat());
+        let from_pipe = with_stdin(d, &[args, &["-"]].concat(), piped);
+        ok(&from_file);
+        ok(&from_pipe);
+        assert!(!from_pipe.stdout.is_empty(), "{args:?}");
+        assert_eq!(from_file.stdout, from_pipe.stdout, "{args:?}");
+        from_pipe.stdout
+    };
+    let pdf = both_ways(
+        &["batch", "template.toml", "-o", "-", "--data"],
+        "list.csv",
         &csv,
-    ));
-    let read = |n: &str| std::fs::read(d.join(n)).unwrap();
-    assert_eq!(read("file.pdf"), read("piped.pdf"));
-    let check = ["check", "template.toml", "--data"];
-    let from_file = stationer(d, &[&check[..], &["list.csv"]].concat());
-    let piped = with_stdin(d, &[&check[..], &["-"]].concat(), &csv);
-    ok(&piped);
-    assert_eq!(stdout(&from_file), stdout(&piped));
+    );
+    assert!(pdf.starts_with(b"%PDF-"));
+    both_ways(&["check", "template.toml", "--data"], "list.csv", &csv);
     let sheet = [
         "preview",
         "template.toml",
@@ -205,36 +162,15 @@ fn dash_reads_the_recipient_list_from_stdin() {
         "30",
         "--data",
     ];
-    let from_file = stationer(d, &[&sheet[..], &["list.csv"]].concat());
-    let piped = with_stdin(d, &[&sheet[..], &["-"]].concat(), &csv);
-    ok(&piped);
-    assert!(piped.stdout.starts_with(b"\x89PNG"));
-    assert_eq!(from_file.stdout, piped.stdout);
-    ok(&stationer(
-        d,
-        &["envelopes", "--data", "addresses.csv", "-o", "env-file.pdf"],
-    ));
-    ok(&with_stdin(
-        d,
-        &["envelopes", "--data", "-", "-o", "env-piped.pdf"],
-        &addresses,
-    ));
-    assert_eq!(read("env-file.pdf"), read("env-piped.pdf"));
-    let before = names_in(d);
+    assert!(both_ways(&sheet, "list.csv", &csv).starts_with(b"\x89PNG"));
+    let envelopes = ["envelopes", "-o", "-", "--data"];
+    assert!(both_ways(&envelopes, "addresses.csv", &addresses).starts_with(b"%PDF-"));
+    let before = snapshot(d);
 
     // A mistake in the piped list names standard input and its line.
-    let bad = with_stdin(
-        d,
-        &[&batch[..], &["bad.pdf", "--data", "-"]].concat(),
-        b"name\nAnn\n\"Bo\n",
-    );
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(
-        stderr(&bad).contains("<standard input>:3"),
-        "{}",
-        stderr(&bad)
-    );
-
+    let batch = ["batch", "template.toml", "-o", "bad.pdf", "--data", "-"];
+    let bad = with_stdin(d, &batch, b"name\nAnn\n\"Bo\n");
+    assert_fails(&bad, 1, "<standard input>:3");
     // Standard input is read once: the note and the list cannot both come
     // from it (the list is not read as empty instead).
     let both = with_stdin(
@@ -242,72 +178,50 @@ fn dash_reads_the_recipient_list_from_stdin() {
         &["batch", "-", "--data", "-", "-o", "both.pdf"],
         template.as_bytes(),
     );
-    assert_eq!(both.status.code(), Some(1));
-    assert!(
-        stderr(&both).contains("only one input can come from standard input"),
-        "{}",
-        stderr(&both)
-    );
+    assert_fails(&both, 1, "only one input can come from standard input");
     // --watch watches files; an input that is only ever a file says so.
-    let watch = with_stdin(
-        d,
-        &[
-            "preview",
-            "template.toml",
-            "--data",
-            "-",
-            "-o",
-            "w.png",
-            "--watch",
-        ],
-        &csv,
-    );
-    assert_eq!(watch.status.code(), Some(2), "{}", stderr(&watch));
-    assert!(stderr(&watch).contains("--watch"), "{}", stderr(&watch));
-    let design = stationer(
-        d,
-        &[
-            "envelopes",
-            "--data",
-            "list.csv",
-            "--return-address",
-            "-",
-            "-o",
-            "r.pdf",
-        ],
-    );
-    assert_eq!(design.status.code(), Some(1));
-    assert!(
-        stderr(&design).contains("read only as the note or the recipient list"),
-        "{}",
-        stderr(&design)
+    let watch = [
+        "preview",
+        "template.toml",
+        "--data",
+        "-",
+        "-o",
+        "w.png",
+        "--watch",
+    ];
+    assert_fails(&with_stdin(d, &watch, &csv), 2, "--watch");
+    let address = [
+        "envelopes",
+        "--data",
+        "list.csv",
+        "--return-address",
+        "-",
+        "-o",
+        "r.pdf",
+    ];
+    assert_fails(
+        &stationer(d, &address),
+        1,
+        "read only as the note or the recipient list",
     );
 
     // Piped input is bounded as a file is: the list at 64 MiB, the note at
     // 1 MiB, refused after reading one byte more (and not all of it).
     let mut big = b"name\n".to_vec();
-    big.resize(64 * 1024 * 1024 + 1, b'a');
-    big.extend(vec![b'a'; 16 * 1024 * 1024]);
-    let o = with_stdin_stream(d, &[&batch[..], &["big.pdf", "--data", "-"]].concat(), big);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("larger than the 64 MiB limit"),
-        "{}",
-        stderr(&o)
+    big.resize(80 * 1024 * 1024, b'a');
+    assert_fails(
+        &with_stdin(d, &batch, &big),
+        1,
+        "larger than the 64 MiB limit",
     );
-    let o = with_stdin_stream(
+    let note = with_stdin(
         d,
         &["render", "-", "-o", "big.pdf"],
-        vec![b'#'; 2 * 1024 * 1024],
+        &[b'#'; 2 * 1024 * 1024],
     );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("larger than the 1 MiB limit"),
-        "{}",
-        stderr(&o)
-    );
-    // None of the refused runs wrote anything.
-    assert_eq!(names_in(d), before);
+    assert_fails(&note, 1, "larger than the 1 MiB limit");
+    // None of the refused runs wrote anything or left a temporary file.
+    assert_untouched(d, &before);
 }
 
 /// The field names the README lists for `check --format json`.

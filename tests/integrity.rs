@@ -9,7 +9,6 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -38,55 +37,6 @@ fn setup() -> tempfile::TempDir {
     write(d, "keep.pdf", "sentinel: keep.pdf");
     write(d, "keep.json", "sentinel: keep.json");
     dir
-}
-
-/// Every regular file and symbolic link below `dir`, with its bytes (a
-/// link: where it points); FIFOs and other files by their kind.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let m = std::fs::symlink_metadata(&p).unwrap();
-            let key = p.strip_prefix(dir).unwrap().to_path_buf();
-            if m.file_type().is_symlink() {
-                let t = std::fs::read_link(&p).unwrap();
-                out.insert(key, format!("link to {}", t.display()).into_bytes());
-            } else if m.is_dir() {
-                out.insert(key, b"folder".to_vec());
-                todo.push(p);
-            } else if m.is_file() {
-                out.insert(key, std::fs::read(&p).unwrap());
-            } else {
-                out.insert(key, b"special".to_vec());
-            }
-        }
-    }
-    out
-}
-
-/// Temporary files left anywhere below `dir`.
-fn temps(dir: &Path) -> Vec<PathBuf> {
-    snapshot(dir)
-        .into_keys()
-        .filter(|k| {
-            let n = k.file_name().unwrap().to_string_lossy();
-            n.starts_with(".stationer-") && n.ends_with(".tmp")
-        })
-        .collect()
-}
-
-/// The run changed nothing and left no temporary file.
-fn assert_untouched(dir: &Path, before: &BTreeMap<PathBuf, Vec<u8>>) {
-    assert_eq!(temps(dir), Vec::<PathBuf>::new(), "temporary files remain");
-    let after = snapshot(dir);
-    let changed: Vec<_> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|k| before.get(*k) != after.get(*k))
-        .collect();
-    assert!(changed.is_empty(), "files changed: {changed:?}");
 }
 
 /// Runs stationer, failing the test if it takes longer than `limit`.

@@ -84,15 +84,17 @@ impl Recipients {
 /// input, named `<standard input>` in messages.
 pub fn read_csv(path: &Path) -> Result<Recipients> {
     let stdin = path.as_os_str() == "-";
-    let path = match stdin {
-        true => Path::new(crate::input::STDIN_NAME),
-        false => path,
+    let path = if stdin {
+        Path::new(crate::input::STDIN_NAME)
+    } else {
+        path
     };
     let fail = |why: String| Diagnostic::at(Place::file(path), why);
     let role = "the recipient list";
-    let read = match stdin {
-        true => crate::io::read_bounded_stdin(MAX_CSV_BYTES, role),
-        false => crate::io::read_bounded(path, MAX_CSV_BYTES, role),
+    let read = if stdin {
+        crate::io::read_bounded_stdin(MAX_CSV_BYTES, role)
+    } else {
+        crate::io::read_bounded(path, MAX_CSV_BYTES, role)
     };
     let mut data = read.map_err(|e| match e {
         crate::io::ReadError::TooLarge(_) => fail(format!("cannot read: {e} for a recipient list")),

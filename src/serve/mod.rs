@@ -60,6 +60,13 @@ struct Turns {
 struct Turn<'a>(&'a Turns);
 
 impl Turns {
+    fn new() -> Turns {
+        Turns {
+            free: Mutex::new(TURNS),
+            freed: Condvar::new(),
+        }
+    }
+
     fn take(&self) -> Turn<'_> {
         let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
         while *free == 0 {
@@ -123,10 +130,7 @@ impl Server {
                 note_path: note.map(Path::to_path_buf),
                 note_text,
                 own_layout,
-                turns: Turns {
-                    free: Mutex::new(TURNS),
-                    freed: Condvar::new(),
-                },
+                turns: Turns::new(),
             }),
         })
     }
@@ -142,8 +146,8 @@ impl Server {
     }
 
     /// Answers requests until the process ends, each on a thread of its
-    /// own that reads the request's body before it waits for one of four
-    /// turns to draw: a client that stalls mid-body holds up no one.
+    /// own that reads the request's body before it waits for a turn to
+    /// draw: a client that stalls mid-body holds up no one.
     pub fn run(self) {
         while let Ok(request) = self.http.recv() {
             let state = Arc::clone(&self.state);

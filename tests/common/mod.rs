@@ -3,6 +3,7 @@
 //! are skipped with a visible message locally and mandatory in CI.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -18,6 +19,86 @@ pub fn stationer(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .output()
         .expect("run stationer")
+}
+
+/// Every regular file and symbolic link below `dir`, with its bytes (a
+/// link: where it points); FIFOs and other files by their kind.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let m = std::fs::symlink_metadata(&p).unwrap();
+            let key = p.strip_prefix(dir).unwrap().to_path_buf();
+            if m.file_type().is_symlink() {
+                let t = std::fs::read_link(&p).unwrap();
+                out.insert(key, format!("link to {}", t.display()).into_bytes());
+            } else if m.is_dir() {
+                out.insert(key, b"folder".to_vec());
+                todo.push(p);
+            } else if m.is_file() {
+                out.insert(key, std::fs::read(&p).unwrap());
+            } else {
+                out.insert(key, b"special".to_vec());
+            }
+        }
+    }
+    out
+}
+
+/// Temporary files left anywhere below `dir`.
+pub fn temps(dir: &Path) -> Vec<PathBuf> {
+    snapshot(dir)
+        .into_keys()
+        .filter(|k| {
+            let n = k.file_name().unwrap().to_string_lossy();
+            n.starts_with(".stationer-") && n.ends_with(".tmp")
+        })
+        .collect()
+}
+
+/// The run changed nothing and left no temporary file.
+pub fn assert_untouched(dir: &Path, before: &BTreeMap<PathBuf, Vec<u8>>) {
+    assert_eq!(temps(dir), Vec::<PathBuf>::new(), "temporary files remain");
+    let after = snapshot(dir);
+    let changed: Vec<_> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(changed.is_empty(), "files changed: {changed:?}");
+}
+
+/// The run failed with exit status `code` and a message containing `expect`.
+pub fn assert_fails(o: &Output, code: i32, expect: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "{err}");
+    assert!(err.contains(expect), "message lacks {expect:?}: {err}");
+}
+
+/// Runs `stationer` in `dir` with `input` written to its standard input
+/// from another thread, which gives up quietly when Stationer stops
+/// reading (a bounded read refuses the rest).
+pub fn with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stationer"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run stationer");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("run stationer");
+    writer.join().unwrap();
+    out
 }
 
 /// stderr as text.
