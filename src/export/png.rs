@@ -203,12 +203,10 @@ pub fn check_size(page: &Page, dpi: u32) -> Result<(u32, u32)> {
 /// The picture is [`pixel_size`] of the page; text glyphs sit at the run's
 /// origin plus each glyph's offset, `(run.x + g.x, run.y + g.dy)` points from
 /// the trim box's top-left corner, at `run.size` points per em, like the PDF,
-/// each placed to the nearest quarter pixel across and down, as poppler's
-/// rasteriser places small glyphs: a glyph is rasterised once for each size
-/// and quarter-pixel phase it is drawn at. On the sample card at 150 dpi,
-/// 372 glyphs took 218 rasterisations, and the preview 15% fewer
-/// instructions (12.4 M to 10.5 M); a contact sheet of four cards, whose
-/// cards share their glyphs, 26% fewer (48.7 M to 35.9 M).
+/// each placed to a quarter pixel across and its baseline on a whole pixel
+/// down, as poppler places text: a glyph is rasterised once for each size
+/// and phase it is drawn at. On the sample card at 150 dpi, the 311 glyphs
+/// with ink take 100 rasterisations.
 /// Rendering a valid Scene cannot fail; sizes are not limited here, so check
 /// them first with [`check_size`].
 ///
@@ -364,8 +362,9 @@ fn draw<const N: usize>(scene: &Scene, page_index: usize, options: &PngOptions, 
     }
 }
 
-/// How many times each glyph mask is drawn by `items`. On the sample card
-/// at 150 dpi, 140 of its 218 masks are drawn once: not keeping them took
+/// How many times each glyph mask is drawn by `items`. When glyphs had
+/// quarter phases down as well, 140 of the sample card's 218 masks at 150
+/// dpi were drawn once: not keeping them took
 /// the preview from 271–278 page faults to 246–262 (fresh copies of each
 /// binary, six rounds). A contact sheet of four cards draws 31 of its 348
 /// masks once.
@@ -415,13 +414,19 @@ fn run_scale(font: &FontRef, units_per_em: f32, run: &TextRun, m: &Px) -> PxScal
 }
 
 /// Where a glyph of a run is drawn: the whole pixel, and the quarter-pixel
-/// phase (0 to 3) across and down from it. The glyph is placed to a
-/// quarter of a pixel, as poppler's rasteriser places it, at most 1/8
-/// pixel from the Scene's point.
+/// phase (0 to 3) across and down from it. As poppler sets text, a glyph
+/// is placed to a quarter of a pixel across (at most 1/8 pixel from the
+/// Scene's point) and its baseline on a whole pixel down (at most half a
+/// pixel away; moving the sample card's page a quarter pixel down, pdftoppm
+/// redrew one line of glyphs, a whole pixel lower, and left the others as
+/// they were). A glyph raised or lowered from its run's baseline (a mark, a
+/// superscript) keeps its offset to a quarter of a pixel. The baseline
+/// snapped, a glyph has at most four phases, not sixteen: on the sample card
+/// at 150 dpi, 8.5 M instructions for the preview instead of 10.0 M.
 fn place(m: &Px, run: &TextRun, g: &PlacedGlyph) -> ([i64; 2], [u8; 2]) {
-    let [x, y] = m
-        .point([run.x + g.x, run.y + g.dy])
-        .map(|v| (v * 4.0).round() as i64);
+    let baseline = m.point([run.x, run.y])[1];
+    let [x, y] = m.point([run.x + g.x, run.y + g.dy]);
+    let [x, y] = [x, y - baseline + baseline.round()].map(|v| (v * 4.0).round() as i64);
     (
         [x.div_euclid(4), y.div_euclid(4)],
         [x.rem_euclid(4) as u8, y.rem_euclid(4) as u8],
@@ -1301,7 +1306,7 @@ mod tests {
     }
 
     #[test]
-    fn glyphs_are_drawn_as_ab_glyph_draws_them_at_the_quarter_pixel() {
+    fn glyphs_are_drawn_as_ab_glyph_draws_them_on_the_baseline_pixel() {
         let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/note.toml"));
         let note = crate::input::load_note(path).unwrap();
         let design = crate::input::design_for(&note, None).unwrap();
@@ -1326,11 +1331,13 @@ mod tests {
             },
         );
         // The reference: each glyph outlined and drawn by ab_glyph itself at
-        // its place rounded to a quarter pixel, with no mask kept.
+        // its place rounded to a quarter pixel across, its run's baseline to
+        // a whole pixel down, with no mask kept.
         let (w, h) = pixel_size(page, dpi);
         let mut reference = RgbImage::from_pixel(w, h, image::Rgb([255; 3]));
         let k = dpi as f32 / 72.0;
-        let quarter = |v: f32| ((v + page.bleed) * k * 4.0).round() / 4.0;
+        let px = |v: f32| (v + page.bleed) * k;
+        let quarter = |v: f32| (v * 4.0).round() / 4.0;
         let mut glyphs = 0;
         for item in &page.items {
             let Item::Text(run) = item else { continue };
@@ -1342,7 +1349,10 @@ mod tests {
                 let glyph = ab_glyph::Glyph {
                     id: GlyphId(g.id),
                     scale: PxScale::from(em),
-                    position: point(quarter(run.x + g.x), quarter(run.y + g.dy)),
+                    position: point(
+                        quarter(px(run.x + g.x)),
+                        quarter(px(run.y + g.dy) - px(run.y) + px(run.y).round()),
+                    ),
                 };
                 let Some(outlined) = font.outline_glyph(glyph) else {
                     continue;
