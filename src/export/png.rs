@@ -512,10 +512,11 @@ fn mix(pixel: &mut [u8], color: [u8; 3], alpha: f32) {
     mix8(pixel, color, weight(alpha));
 }
 
-/// Coverage (0 to 1 or more) as the weight, 0 to 255, a pixel is mixed by.
+/// Coverage (0 to 1 or more) as the weight, 0 to 255, a pixel is mixed by
+/// (`as` saturates: more than 1 is 255; less than 0, and NaN, are 0).
 #[inline]
 fn weight(alpha: f32) -> u8 {
-    (alpha.clamp(0.0, 1.0) * 255.0 + 0.5) as u8
+    (alpha * 255.0 + 0.5) as u8
 }
 
 /// Lays `color` over one pixel's `N` channels by weight `a` (0 leaves it
