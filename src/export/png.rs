@@ -388,8 +388,9 @@ fn mask_uses<'a>(
         };
         let upem = scene.fonts[run.font].units_per_em as f32;
         let scale = run_scale(font, upem, run, m);
+        let snap = baseline_snap(m, run);
         for g in &run.glyphs {
-            let (_, [fx, fy]) = place(m, run, g);
+            let (_, [fx, fy]) = place(m, run, g, snap);
             let key = (run.font, g.id, scale.x.to_bits(), scale.y.to_bits(), fx, fy);
             *uses.entry(key).or_insert(0) += 1;
         }
@@ -423,14 +424,21 @@ fn run_scale(font: &FontRef, units_per_em: f32, run: &TextRun, m: &Px) -> PxScal
 /// superscript) keeps its offset to a quarter of a pixel. The baseline
 /// snapped, a glyph has at most four phases, not sixteen: on the sample card
 /// at 150 dpi, 8.5 M instructions for the preview instead of 10.0 M.
-fn place(m: &Px, run: &TextRun, g: &PlacedGlyph) -> ([i64; 2], [u8; 2]) {
-    let baseline = m.point([run.x, run.y])[1];
+/// `snap` is the run's [`baseline_snap`].
+fn place(m: &Px, run: &TextRun, g: &PlacedGlyph, snap: f32) -> ([i64; 2], [u8; 2]) {
     let [x, y] = m.point([run.x + g.x, run.y + g.dy]);
-    let [x, y] = [x, y - baseline + baseline.round()].map(|v| (v * 4.0).round() as i64);
+    let [x, y] = [x, y + snap].map(|v| (v * 4.0).round() as i64);
     (
         [x.div_euclid(4), y.div_euclid(4)],
         [x.rem_euclid(4) as u8, y.rem_euclid(4) as u8],
     )
+}
+
+/// How far down a run's baseline moves to its nearest whole pixel, in
+/// pixels (once a run, for [`place`]).
+fn baseline_snap(m: &Px, run: &TextRun) -> f32 {
+    let baseline = m.point([run.x, run.y])[1];
+    baseline.round() - baseline
 }
 
 /// Encodes a picture drawn at `dpi` as PNG bytes, with fast compression (a
@@ -858,10 +866,11 @@ impl<const N: usize> Canvas<'_, N> {
         let color = rgb8(run.color.0);
         let scale_factor = font.as_scaled(scale).scale_factor();
         let mut masks = std::mem::take(&mut self.masks);
+        let snap = baseline_snap(m, run);
         for g in &run.glyphs {
             // A card draws most glyphs many times at a few phases, and each
             // is rasterised once for each.
-            let ([px, py], [fx, fy]) = place(m, run, g);
+            let ([px, py], [fx, fy]) = place(m, run, g, snap);
             let position = point(f32::from(fx) / 4.0, f32::from(fy) / 4.0);
             let raster = &mut self.raster;
             let Some(f) = cached else {
@@ -1389,7 +1398,7 @@ mod tests {
                     scale: PxScale::from(em),
                     position: point(
                         quarter(px(run.x + g.x)),
-                        quarter(px(run.y + g.dy) - px(run.y) + px(run.y).round()),
+                        quarter(px(run.y + g.dy) + (px(run.y).round() - px(run.y))),
                     ),
                 };
                 let Some(outlined) = font.outline_glyph(glyph) else {
